@@ -1,0 +1,56 @@
+# The targets are the interface: `make run` and `make test` do everything on a fresh machine.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+export HOST PORT
+
+.PHONY: run serve test lint format bench schema migrate seed verify-ledger clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Reinstall only when the dependencies change.
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m cli migrate
+	$(PY) -m cli seed-if-empty
+	$(PY) -m cli serve
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy .
+
+format: $(STAMP)
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+bench: $(STAMP)
+	$(PY) -m bench
+
+schema: $(STAMP)
+	$(PY) -m cli export-schema
+
+migrate: $(STAMP)
+	$(PY) -m cli migrate
+
+seed: $(STAMP)
+	$(PY) -m cli seed-if-empty
+
+verify-ledger: $(STAMP)
+	$(PY) -m cli verify-ledger
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

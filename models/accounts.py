@@ -1,0 +1,80 @@
+"""Users, their sessions, one-time tokens and the login attempts used for throttling."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.columns import text_field, utc_field
+
+
+class Role(StrEnum):
+    PARENT = "PARENT"
+    STAFF = "STAFF"
+    TEACHER = "TEACHER"
+
+
+class TokenPurpose(StrEnum):
+    ACTIVATION = "activation"
+    RESET = "reset"
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("school_id", "username"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="schools.id", index=True)
+    role: str = text_field(16)
+    username: str = text_field(100)
+    email: str = text_field(254, index=True)
+    display_name: str = text_field(200)
+    password_hash: str | None = text_field(255, nullable=True, default=None)
+    locale: str = text_field(8, default="fr")
+    created_at: datetime = utc_field()
+
+
+class Session(SQLModel, table=True):
+    """An opaque bearer token; only its SHA-256 is stored."""
+
+    __tablename__ = "sessions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    token_hash: str = text_field(64, unique=True)
+    created_at: datetime = utc_field()
+    last_seen_at: datetime = utc_field()
+    expires_at: datetime = utc_field()
+    revoked_at: datetime | None = utc_field(nullable=True, default=None)
+
+
+class OneTimeToken(SQLModel, table=True):
+    """Activation and reset tokens: single use, stored hashed, older ones revoked on issue."""
+
+    __tablename__ = "one_time_tokens"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    token_hash: str = text_field(64, unique=True)
+    purpose: str = text_field(16)
+    created_at: datetime = utc_field()
+    expires_at: datetime = utc_field()
+    used_at: datetime | None = utc_field(nullable=True, default=None)
+    revoked_at: datetime | None = utc_field(nullable=True, default=None)
+
+
+class LoginAttempt(SQLModel, table=True):
+    """Failed and successful sign-ins, per account name and per client address."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index("ix_login_attempts_username_at", "username", "at"),
+        Index("ix_login_attempts_address_at", "address", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = text_field(100)
+    address: str = text_field(64)
+    succeeded: bool
+    at: datetime = utc_field()

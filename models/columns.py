@@ -1,0 +1,41 @@
+"""Column types shared by every table: UTC timestamps that behave the same on SQLite and PostgreSQL."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, DateTime, Dialect, String
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in Python; `timestamptz` on PostgreSQL, naive UTC text on SQLite."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utc_field(*, nullable: bool = False, index: bool = False, **kwargs: Any) -> Any:
+    return Field(sa_type=UTCDateTime, nullable=nullable, index=index, **kwargs)
+
+
+def cents_field(*, nullable: bool = False, **kwargs: Any) -> Any:
+    """Money in integer cents (BIGINT)."""
+    return Field(sa_type=BigInteger, nullable=nullable, **kwargs)
+
+
+def text_field(length: int, *, nullable: bool = False, **kwargs: Any) -> Any:
+    return Field(sa_type=String(length), nullable=nullable, **kwargs)

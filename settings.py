@@ -1,0 +1,88 @@
+"""Every knob is an environment variable; the defaults serve the embedded (single-process) mode."""
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET_KEY = "dev-insecure-secret-key-change-me"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class ConfigurationError(RuntimeError):
+    """The server refuses to start with this configuration."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", frozen=False)
+
+    database_url: str = "sqlite+aiosqlite:///data/cartable.db"
+    broadcast_url: str = "memory://"
+    smtp_url: str | None = None  # smtp://user:pass@host:587?starttls=1 | smtps://host:465
+    mail_outbox_dir: str = "data/outbox"
+    mail_from: str = "Cartable <no-reply@cartable.example>"
+    public_url: str = "http://127.0.0.1:8000"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    secret_key: str = DEFAULT_SECRET_KEY
+    cartable_env: Literal["development", "production"] = "development"
+    demo: bool = True
+    demo_families: int = 0
+    documents_dir: str = "data/documents"
+    # uvicorn's worker count when known (WEB_CONCURRENCY is what uvicorn itself reads).
+    web_concurrency: int = 1
+
+    # Sessions and one-time tokens.
+    session_idle_minutes: int = 60 * 24 * 7
+    session_absolute_days: int = 30
+    token_valid_days: int = 14
+    # Login throttling: failures allowed before delays start, per account and per address.
+    login_free_failures_account: int = 5
+    login_free_failures_address: int = 20
+    login_failure_window_minutes: int = 15
+
+    # GraphQL limits.
+    max_query_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 2000
+
+    # Websockets.
+    ws_max_subscriptions: int = 20
+    ws_max_sockets_per_user: int = 20
+    ws_init_timeout_seconds: float = 10.0
+    ws_ping_interval_seconds: float = 20.0
+    allowed_origins: list[str] = Field(default_factory=list)
+    subscriber_queue_size: int = 256
+
+    # Mail delivery.
+    mail_retry_base_seconds: float = 5.0
+    mail_max_attempts: int = 12
+    mail_poll_seconds: float = 30.0
+
+    # Controllable clock for tests; never read from the environment.
+    clock: Callable[[], datetime] = Field(default=utcnow, exclude=True)
+
+    @property
+    def production(self) -> bool:
+        return self.cartable_env == "production"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def check(self) -> None:
+        """Refuse configurations that cannot work or are unsafe."""
+        if self.production and self.secret_key == DEFAULT_SECRET_KEY:
+            raise ConfigurationError("SECRET_KEY must be set in production")
+        if self.production and len(self.secret_key) < 32:
+            raise ConfigurationError("SECRET_KEY must be at least 32 characters in production")
+        if self.web_concurrency > 1 and self.broadcast_url.startswith("memory"):
+            raise ConfigurationError(
+                "BROADCAST_URL=memory:// cannot share events between several workers: "
+                "use redis:// or postgresql://"
+            )
