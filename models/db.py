@@ -60,8 +60,8 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         engine = create_async_engine(url, pool_size=20, max_overflow=20, pool_timeout=60, **kwargs)
         _install_sqlite_hooks(engine)
         return engine
-    kwargs.setdefault("pool_size", 20)
-    kwargs.setdefault("max_overflow", 30)
+    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("max_overflow", 20)
     return create_async_engine(url, pool_pre_ping=True, pool_timeout=60, **kwargs)
 
 

@@ -1,0 +1,63 @@
+"""Shared fixtures: one fresh database per test module and backend (SQLite always, PostgreSQL too)."""
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import SQLModel
+
+import models  # noqa: F401  (registers every table)
+from models.db import Database, open_database
+from settings import Settings
+from tests.support.backends import fresh_database
+from tests.support.clock import FakeClock
+
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+]
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="module")
+def module_tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("module")
+
+
+@pytest.fixture(scope="module")
+async def database_url(backend: str, module_tmp: Path) -> AsyncIterator[str]:
+    async with fresh_database(backend, module_tmp) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+async def db(database_url: str) -> AsyncIterator[Database]:
+    database = open_database(database_url)
+    async with database.engine.begin() as conn:
+        await conn.run_sync(SQLModel.metadata.create_all)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture(scope="module")
+def clock() -> Iterator[FakeClock]:
+    yield FakeClock()
+
+
+@pytest.fixture(scope="module")
+def settings(database_url: str, module_tmp: Path, clock: FakeClock) -> Settings:
+    return Settings(
+        database_url=database_url,
+        broadcast_url="memory://",
+        smtp_url=None,
+        mail_outbox_dir=str(module_tmp / "outbox"),
+        documents_dir=str(module_tmp / "documents"),
+        public_url="http://cartable.test",
+        secret_key="test-secret-key-" + "x" * 32,
+        demo=False,
+        clock=clock,
+    )
