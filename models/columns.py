@@ -1,4 +1,4 @@
-"""Column types shared by every table: UTC timestamps that behave the same on SQLite and PostgreSQL."""
+"""Column types shared by every table: UTC timestamps alike on SQLite and PostgreSQL."""
 
 from datetime import UTC, datetime
 from typing import Any

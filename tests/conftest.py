@@ -1,6 +1,6 @@
-"""Shared fixtures: one fresh database per test module and backend (SQLite always, PostgreSQL too)."""
+"""Shared fixtures: a fresh database per test module and backend (SQLite always, PostgreSQL too)."""
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -44,8 +44,8 @@ async def db(database_url: str) -> AsyncIterator[Database]:
 
 
 @pytest.fixture(scope="module")
-def clock() -> Iterator[FakeClock]:
-    yield FakeClock()
+def clock() -> FakeClock:
+    return FakeClock()
 
 
 @pytest.fixture(scope="module")
