@@ -1,0 +1,21 @@
+"""A valid context for every shipped template: a new template without one fails the tests."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+EXPIRES_AT = datetime(2026, 11, 16, 8, 0, tzinfo=UTC)  # 09:00 in Brussels
+
+SAMPLE_CONTEXTS: dict[str, dict[str, Any]] = {
+    "invitation": {
+        "school_name": "École Démo",
+        "display_name": "Anne Dupont",
+        "username": "anne.dupont",
+        "token": "tok-123",
+        "expires_at": EXPIRES_AT,
+    },
+    "password_reset": {
+        "username": "anne.dupont",
+        "token": "tok-456",
+        "expires_at": EXPIRES_AT,
+    },
+}
