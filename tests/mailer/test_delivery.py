@@ -11,7 +11,7 @@ from mailer.message import Attachment
 from mailer.outbox import Outbox
 from models.db import Database
 from models.mail import OutboxMail
-from tests.mailer.conftest import enqueue, outbox_rows, worker_for
+from tests.mailer.helpers import enqueue, outbox_rows, worker_for
 from tests.mailer.samples import SAMPLE_CONTEXTS
 from tests.mailer.smtpd import Recorder, smtp_server
 from tests.support.clock import FakeClock

@@ -4,7 +4,7 @@ import asyncio
 
 from mailer.outbox import Outbox
 from models.db import Database, open_database
-from tests.mailer.conftest import outbox_rows, worker_for
+from tests.mailer.helpers import outbox_rows, worker_for
 from tests.mailer.samples import SAMPLE_CONTEXTS
 from tests.mailer.smtpd import Recorder
 from tests.support.clock import FakeClock

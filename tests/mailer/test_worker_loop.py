@@ -8,9 +8,11 @@ import pytest
 from sqlmodel import SQLModel
 
 from mailer.outbox import Outbox
+from mailer.senders import FileOutboxSender
+from mailer.worker import OutboxWorker
 from models.db import Database, open_database
 from settings import Settings
-from tests.mailer.conftest import enqueue, outbox_rows, worker_for
+from tests.mailer.helpers import enqueue, outbox_rows, worker_for
 from tests.mailer.smtpd import Recorder, smtp_server
 from tests.support.clock import FakeClock
 
@@ -94,3 +96,24 @@ async def wait_until_async(condition: Callable[[], Awaitable[bool]], within: flo
     while not await condition():
         assert loop.time() - started < within, "not within the time allowed"
         await asyncio.sleep(0.02)
+
+
+def test_back_off_doubles_with_jitter_and_is_capped(db: Database, clock: FakeClock) -> None:
+    worker = worker_for(db, clock, 1, retry_base_seconds=5.0, max_delay_seconds=3600.0)
+    for attempts in range(1, 20):
+        ceiling = min(3600.0, 5.0 * 2 ** (attempts - 1))
+        delays = [worker.retry_delay(attempts) for _ in range(20)]
+        assert all(ceiling / 2 <= delay <= ceiling for delay in delays)
+        assert len(set(delays)) > 1  # jittered: workers do not retry in step
+
+
+def test_worker_from_settings(db: Database, settings: Settings, tmp_path: Path) -> None:
+    sender = FileOutboxSender(tmp_path)
+    worker = OutboxWorker.from_settings(db, sender, settings)
+    assert worker.sender is sender
+    assert worker.clock is settings.clock
+    assert (worker.retry_base_seconds, worker.max_attempts, worker.poll_seconds) == (
+        settings.mail_retry_base_seconds,
+        settings.mail_max_attempts,
+        settings.mail_poll_seconds,
+    )
