@@ -41,10 +41,15 @@ class Settings(BaseSettings):
     session_idle_minutes: int = 60 * 24 * 7
     session_absolute_days: int = 30
     token_valid_days: int = 14
+    # argon2id cost (RFC 9106 second recommended option by default).
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
+    argon2_parallelism: int = 4
     # Login throttling: failures allowed before delays start, per account and per address.
     login_free_failures_account: int = 5
     login_free_failures_address: int = 20
-    login_failure_window_minutes: int = 15
+    login_failure_window_minutes: int = 24 * 60
+    login_max_delay_seconds: int = 15 * 60
 
     # GraphQL limits.
     max_query_depth: int = 12

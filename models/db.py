@@ -94,3 +94,14 @@ def open_database(url: str, **kwargs: Any) -> Database:
         read=async_sessionmaker(engine, expire_on_commit=False, autoflush=False),
         write=async_sessionmaker(write_engine, expire_on_commit=False, autoflush=False),
     )
+
+
+def dialect_insert(dialect: str) -> Any:
+    """`INSERT` with ON CONFLICT support for the running dialect."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert

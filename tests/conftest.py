@@ -3,14 +3,20 @@
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlmodel import SQLModel
+from starlette.applications import Starlette
 
 import models  # noqa: F401  (registers every table)
 from models.db import Database, open_database
+from server import create_app
+from services.runtime import Runtime
+from services.uow import Transactions
 from settings import Settings
 from tests.support.backends import fresh_database
 from tests.support.clock import FakeClock
+from tests.support.graphql import GraphQL
 
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),
@@ -60,4 +66,42 @@ def settings(database_url: str, module_tmp: Path, clock: FakeClock) -> Settings:
         secret_key="test-secret-key-" + "x" * 32,
         demo=False,
         clock=clock,
+        # Cheap hashing keeps the suite fast; production uses the RFC 9106 defaults.
+        argon2_time_cost=1,
+        argon2_memory_kib=256,
+        argon2_parallelism=1,
     )
+
+
+@pytest.fixture(scope="module")
+async def app(settings: Settings) -> AsyncIterator[Starlette]:
+    """The real application on the module's database, lifespan running."""
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        runtime = application.state.runtime
+        async with runtime.database.engine.begin() as conn:
+            await conn.run_sync(SQLModel.metadata.create_all)
+        yield application
+
+
+@pytest.fixture(scope="module")
+def runtime(app: Starlette) -> Runtime:
+    runtime: Runtime = app.state.runtime
+    return runtime
+
+
+@pytest.fixture(scope="module")
+def tx(runtime: Runtime) -> Transactions:
+    return runtime.transactions
+
+
+@pytest.fixture(scope="module")
+async def http(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 4711))
+    async with httpx.AsyncClient(transport=transport, base_url="http://cartable.test") as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def gql(http: httpx.AsyncClient) -> GraphQL:
+    return GraphQL(http)

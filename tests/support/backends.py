@@ -93,7 +93,7 @@ def free_port() -> int:
 
 
 # A polling deadline, not a cancel scope: callers pass plain seconds.
-async def wait_for_port(host: str, port: int, timeout: float = 15.0) -> None:  # noqa: ASYNC109
+async def wait_for_port(host: str, port: int, timeout: float = 15.0) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while loop.time() < deadline:

@@ -1,0 +1,79 @@
+"""Command line: `python -m cli migrate | seed-if-empty | serve | export-schema | verify-ledger`."""
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+from settings import Settings
+
+ROOT = Path(__file__).resolve().parent
+
+
+def migrate(settings: Settings) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(ROOT / "alembic.ini"))
+    config.attributes["database_url"] = settings.database_url
+    command.upgrade(config, "head")
+
+
+def seed_if_empty(settings: Settings) -> None:
+    from services.demo.seed import seed_if_empty as seed
+
+    if not settings.demo:
+        print("DEMO=0: not seeding the demo school")
+        return
+    seeded = asyncio.run(seed(settings))
+    print("seeded the demo school" if seeded else "database not empty: demo school not seeded")
+
+
+def serve(settings: Settings) -> None:
+    import uvicorn
+
+    settings.check()
+    print(
+        f"Cartable on {settings.public_url} — GraphiQL at http://{settings.host}:{settings.port}/graphql"
+    )
+    uvicorn.run(
+        "server:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        # Off: it costs ~40 KB per socket for small JSON frames (see bench/).
+        ws_per_message_deflate=False,
+        ws_ping_interval=settings.ws_ping_interval_seconds,
+        ws_ping_timeout=settings.ws_ping_interval_seconds,
+        proxy_headers=True,
+        log_level="info",
+    )
+
+
+def export_schema(settings: Settings) -> None:
+    from strawberry.printer import print_schema
+
+    from resolvers.root import schema
+
+    (ROOT / "schema.graphql").write_text(print_schema(schema) + "\n", encoding="utf-8")
+    print("schema.graphql written")
+
+
+COMMANDS = {
+    "migrate": migrate,
+    "seed-if-empty": seed_if_empty,
+    "serve": serve,
+    "export-schema": export_schema,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="cartable")
+    parser.add_argument("command", choices=sorted(COMMANDS))
+    args = parser.parse_args(argv)
+    COMMANDS[args.command](Settings())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

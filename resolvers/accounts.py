@@ -1,0 +1,99 @@
+"""Account mutations: activation, sign-in and out, passwords, invitations."""
+
+import strawberry
+
+from resolvers.common import (
+    actor_of,
+    catches_user_errors,
+    client_address,
+    require_id,
+    run,
+    user_error,
+)
+from resolvers.mapping import user_type
+from schema.accounts import AuthPayload, InviteParentPayload, RequestPayload
+from schema.context import Info
+from services import accounts
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(
+        description="Redeem the one-time token from the mail: set a password, sign in."
+    )
+    @catches_user_errors(AuthPayload)
+    async def activate_account(self, info: Info, token: str, password: str) -> AuthPayload:
+        signed_in = await run(
+            info, lambda uow: accounts.activate_account(uow, token=token, password=password)
+        )
+        return AuthPayload(token=signed_in.token, user=user_type(signed_in.user))
+
+    @strawberry.mutation(
+        description="Sign in; `school` (its short name) is needed only when the username exists in several schools."
+    )
+    async def login(
+        self, info: Info, username: str, password: str, school: str | None = None
+    ) -> AuthPayload:
+        address = client_address(info.context.request)
+        outcome = await run(
+            info,
+            lambda uow: accounts.login(
+                uow, username=username, password=password, address=address, school=school
+            ),
+        )
+        if outcome.error is not None:
+            return AuthPayload(errors=[user_error(info, outcome.error)])
+        assert outcome.signed_in is not None
+        return AuthPayload(token=outcome.signed_in.token, user=user_type(outcome.signed_in.user))
+
+    @strawberry.mutation(description="End this session. Its open websockets close.")
+    async def logout(self, info: Info) -> bool:
+        actor = actor_of(info)
+        await run(info, lambda uow: accounts.logout(uow, actor))
+        return True
+
+    @strawberry.mutation(description="The same answer whether or not the address is known.")
+    async def request_password_reset(self, info: Info, email: str) -> RequestPayload:
+        await run(info, lambda uow: accounts.request_password_reset(uow, email=email))
+        return RequestPayload(ok=True)
+
+    @strawberry.mutation(description="Every other session of this user ends.")
+    @catches_user_errors(AuthPayload)
+    async def change_password(
+        self, info: Info, current_password: str, new_password: str
+    ) -> AuthPayload:
+        actor = actor_of(info)
+        user = await run(
+            info,
+            lambda uow: accounts.change_password(
+                uow, actor, current=current_password, new=new_password
+            ),
+        )
+        return AuthPayload(token=info.context.token, user=user_type(user))
+
+    @strawberry.mutation(description="Staff: create a parent account and mail its activation link.")
+    @catches_user_errors(InviteParentPayload)
+    async def invite_parent(
+        self,
+        info: Info,
+        username: str,
+        email: str,
+        display_name: str,
+        child_ids: list[strawberry.ID],
+        locale: str = "fr",
+    ) -> InviteParentPayload:
+        actor = actor_of(info)
+        ids = [require_id(gid, "Child", "childIds") for gid in child_ids]
+        user = await run(
+            info,
+            lambda uow: accounts.invite_parent(
+                uow,
+                actor,
+                username=username,
+                email=email,
+                display_name=display_name,
+                child_ids=ids,
+                locale=locale,
+            ),
+        )
+        return InviteParentPayload(user=user_type(user))

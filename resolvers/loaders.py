@@ -1,0 +1,44 @@
+"""Per-operation DataLoaders.
+
+A websocket shares one context across its operations, so loaders cannot live on the context:
+each operation runs in its own task, and a context variable set when it starts gives it its own.
+"""
+
+import functools
+from collections.abc import Awaitable, Callable, Hashable, Iterator, Sequence
+from contextvars import ContextVar
+from typing import Any, TypeVar
+
+from strawberry.dataloader import DataLoader
+from strawberry.extensions import SchemaExtension
+
+from schema.context import Info
+from services.runtime import Runtime
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+BatchFn = Callable[[Runtime, Sequence[K]], Awaitable[Sequence[V]]]
+
+_loaders: ContextVar[dict[Any, DataLoader[Any, Any]] | None] = ContextVar("loaders", default=None)
+
+
+class OperationLoaders(SchemaExtension):
+    def on_operation(self) -> Iterator[None]:
+        _loaders.set({})
+        yield
+
+
+def loader(info: Info, batch: BatchFn[K, V]) -> DataLoader[K, V]:
+    """The operation's loader for this batch function (keys in, values in the same order out)."""
+    cache = _loaders.get()
+    if cache is None:  # outside an operation (e.g. building a subscription event): no sharing
+        cache = {}
+    found = cache.get(batch)
+    if found is None:
+        found = DataLoader(load_fn=functools.partial(_call, batch, info.context.runtime))
+        cache[batch] = found
+    return found
+
+
+async def _call(batch: BatchFn[K, V], runtime: Runtime, keys: list[K]) -> list[V]:
+    return list(await batch(runtime, keys))

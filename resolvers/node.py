@@ -1,0 +1,32 @@
+"""`node(id)`: any object by its global ID, with the same authorisation as everywhere else."""
+
+from collections.abc import Awaitable, Callable
+
+import strawberry
+
+from resolvers import family
+from resolvers.common import actor_of
+from schema.context import Info
+from schema.ids import parse_global_id
+from schema.node import Node
+
+NodeResolver = Callable[[Info, int], Awaitable[Node | None]]
+
+# One entry per type implementing Node; each checks access like its own query does.
+RESOLVERS: dict[str, NodeResolver] = {
+    "Child": family.child_node,
+    "School": family.school_node,
+    "User": family.user_node,
+}
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        actor_of(info)
+        parsed = parse_global_id(id)
+        if parsed is None:
+            return None
+        resolver = RESOLVERS.get(parsed[0])
+        return None if resolver is None else await resolver(info, parsed[1])

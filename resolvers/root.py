@@ -1,0 +1,72 @@
+"""One schema from every domain's Query, Mutation and Subscription."""
+
+from collections.abc import Callable
+
+import strawberry
+from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
+from graphql.validation import ASTValidationRule
+from strawberry.extensions import (
+    AddValidationRules,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+
+from resolvers import accounts, family, node
+from resolvers.loaders import OperationLoaders
+from schema.errors import UnauthenticatedError
+
+Query = merge_types("Query", (node.Query, family.Query))
+Mutation = merge_types("Mutation", (accounts.Mutation, family.Mutation))
+
+
+def _expected(error: GraphQLError) -> bool:
+    """Errors a client is meant to read; everything else is masked."""
+    original = error.original_error
+    return original is None or isinstance(original, UnauthenticatedError)
+
+
+def _limit_rules(depth: int, aliases: int, production: bool) -> tuple[type[ASTValidationRule], ...]:
+    # The limiters create their rule classes when built: build them once, so that the
+    # validation cache (keyed on the rule classes) keeps hitting.
+    rules: list[type[ASTValidationRule]] = [
+        *QueryDepthLimiter(max_depth=depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=aliases).validation_rules,
+    ]
+    if production:
+        rules.append(NoSchemaIntrospectionCustomRule)
+    return tuple(rules)
+
+
+def build_schema(
+    *,
+    production: bool = False,
+    max_depth: int = 12,
+    max_aliases: int = 30,
+    max_tokens: int = 2000,
+) -> strawberry.Schema:
+    rules = list(_limit_rules(max_depth, max_aliases, production))
+    extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
+        lambda: MaxTokensLimiter(max_token_count=max_tokens),
+        lambda: ParserCache(maxsize=512),
+        lambda: AddValidationRules(rules),
+        lambda: ValidationCache(maxsize=512),
+        lambda: MaskErrors(should_mask_error=lambda e: not _expected(e)),
+        OperationLoaders,
+    ]
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        extensions=extensions,
+        config=StrawberryConfig(disable_field_suggestions=production),
+    )
+
+
+# The development schema, for `make schema` and the staleness test.
+schema = build_schema()

@@ -1,0 +1,94 @@
+"""The GraphQL endpoint: HTTP (POST, GET for queries) and graphql-transport-ws websockets."""
+
+from datetime import timedelta
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UNSET, UnsetType
+
+from resolvers.api import ResolverApi
+from resolvers.sockets import SocketGuard, SocketRegistry
+from schema.context import Context
+from services import sessions
+from services.runtime import Runtime
+
+LOCALES = ("fr", "en")
+GUARD_KEY = "cartable.socket_guard"
+
+
+def bearer_token(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    scheme, _, token = value.strip().partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+def preferred_locale(accept_language: str | None) -> str:
+    for part in (accept_language or "").split(","):
+        tag = part.split(";")[0].strip().lower()[:2]
+        if tag in LOCALES:
+            return tag
+    return "fr"
+
+
+class CartableGraphQL(GraphQL[Context, None]):
+    def __init__(self, runtime: Runtime, **kwargs: Any) -> None:
+        settings = runtime.settings
+        super().__init__(
+            kwargs.pop("schema"),
+            graphql_ide=None if settings.production else "graphiql",
+            allow_queries_via_get=True,
+            subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
+            connection_init_wait_timeout=timedelta(seconds=settings.ws_init_timeout_seconds),
+            max_subscriptions_per_connection=settings.ws_max_subscriptions,
+            allowed_origins=settings.allowed_origins,
+            **kwargs,
+        )
+        self.runtime = runtime
+        self.api = ResolverApi()
+        self.sockets = SocketRegistry(settings.ws_max_sockets_per_user)
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        token = bearer_token(request.headers.get("authorization"))
+        actor = None
+        if token is not None:
+            actor = await sessions.authenticate(self.runtime.database, self.runtime.settings, token)
+        locale = actor.locale if actor else preferred_locale(request.headers.get("accept-language"))
+        return Context(
+            runtime=self.runtime,
+            api=self.api,
+            request=request,
+            response=response if isinstance(response, Response) else None,
+            actor=actor,
+            token=token,
+            locale=locale,
+        )
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        params = getattr(context, "connection_params", None) or {}
+        token = bearer_token(params.get("authorization") or params.get("Authorization"))
+        actor = None
+        if token is not None:
+            actor = await sessions.authenticate(self.runtime.database, self.runtime.settings, token)
+        guard = context.request.scope.get(GUARD_KEY)
+        if actor is None or not isinstance(guard, SocketGuard) or not guard.admit(actor):
+            raise ConnectionRejectionError()
+        context.actor, context.token, context.locale = actor, token, actor.locale
+        return UNSET
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        if not isinstance(request, WebSocket):
+            return await super().run(request, context, root_value)
+        guard = SocketGuard(self.runtime, self.sockets, request)
+        request.scope[GUARD_KEY] = guard
+        try:
+            return await super().run(request, context, root_value)
+        finally:
+            await guard.stop()

@@ -1,0 +1,39 @@
+"""What every resolver receives as `info.context`."""
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.types import Info as StrawberryInfo
+
+if TYPE_CHECKING:
+    from schema.family import FamilyApi
+    from services.actor import Actor
+    from services.runtime import Runtime
+
+
+class Api(Protocol):
+    """What schema types ask of the layer above: one entry per domain (see resolvers/api.py)."""
+
+    @property
+    def family(self) -> "FamilyApi": ...
+
+
+@dataclass
+class Context:
+    runtime: "Runtime"
+    api: Api
+    request: Request | WebSocket
+    response: Response | None
+    actor: "Actor | None" = None
+    token: str | None = None
+    locale: str = "fr"
+    # The graphql-transport-ws connection_init payload (websockets only).
+    connection_params: dict[str, Any] | None = None
+    # Per-operation state (DataLoaders...) lives in resolvers; sockets share this object.
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+Info = StrawberryInfo[Context, None]

@@ -1,0 +1,82 @@
+"""The application: `create_app(settings)` wires the database, the broadcast and the mail sender.
+
+uvicorn: `uvicorn server:app` (built on first access) or `uvicorn --factory server:create_app`.
+"""
+
+import multiprocessing
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.routing import BaseRoute, Route, WebSocketRoute
+
+from mailer.outbox import Outbox
+from mailer.senders import sender_from_settings
+from mailer.worker import OutboxWorker
+from models.db import open_database
+from pubsub.hub import PubSub
+from resolvers.root import build_schema
+from resolvers.view import CartableGraphQL
+from routes import health
+from services.runtime import Runtime
+from services.uow import Transactions
+from settings import ConfigurationError, Settings
+
+
+def _check_process_model(settings: Settings) -> None:
+    """memory:// cannot reach other workers: refuse it where several processes can be seen."""
+    worker_of_a_pool = multiprocessing.parent_process() is not None
+    if worker_of_a_pool and settings.broadcast_url.startswith("memory"):
+        raise ConfigurationError(
+            "this process is one of several workers but BROADCAST_URL=memory:// "
+            "cannot share events between them: use redis:// or postgresql://"
+        )
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings()
+    settings.check()
+    _check_process_model(settings)
+
+    database = open_database(settings.database_url)
+    pubsub = PubSub(settings.broadcast_url, queue_size=settings.subscriber_queue_size)
+    outbox = Outbox.from_settings(settings)
+    worker = OutboxWorker.from_settings(database, sender_from_settings(settings), settings)
+    transactions = Transactions(database, settings, pubsub, outbox, on_mail=worker.wake)
+    runtime = Runtime(settings, database, transactions, pubsub, extras={"mail_worker": worker})
+    schema = build_schema(
+        production=settings.production,
+        max_depth=settings.max_query_depth,
+        max_aliases=settings.max_aliases,
+        max_tokens=settings.max_tokens,
+    )
+    graphql = CartableGraphQL(runtime, schema=schema)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await pubsub.connect()
+        worker.start()
+        try:
+            yield
+        finally:
+            await worker.stop()
+            await pubsub.disconnect()
+            await database.dispose()
+
+    routes: list[BaseRoute] = [
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+        Route("/healthz", health.healthz),
+        Route("/readyz", health.readyz),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.runtime = runtime
+    return app
+
+
+def __getattr__(name: str) -> Any:
+    # `server:app` for uvicorn without building an app at import time.
+    if name == "app":
+        return create_app()
+    raise AttributeError(name)

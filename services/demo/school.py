@@ -1,0 +1,125 @@
+"""The demo school's people: staff, two families, and optional extra families for load tests."""
+
+from dataclasses import dataclass, field
+
+from models.accounts import Role, User
+from models.family import Child, Guardianship, School
+from services.passwords import hash_password
+from services.uow import UnitOfWork
+
+DEMO_IBAN = "BE71096123456769"
+
+
+@dataclass
+class DemoSchool:
+    school: School
+    staff: User
+    parent: User
+    other: User
+    children: list[Child] = field(default_factory=list)  # demo.parent's two children
+    other_children: list[Child] = field(default_factory=list)
+    family_children: list[Child] = field(default_factory=list)  # DEMO_FAMILIES
+
+    @property
+    def all_children(self) -> list[Child]:
+        return [*self.children, *self.other_children, *self.family_children]
+
+
+async def _user(
+    uow: UnitOfWork, school: School, role: Role, username: str, name: str, password_hash: str
+) -> User:
+    assert school.id is not None
+    user = User(
+        school_id=school.id,
+        role=role,
+        username=username,
+        email=f"{username}@example.org",
+        display_name=name,
+        password_hash=password_hash,
+        locale="fr",
+        created_at=uow.now,
+    )
+    uow.session.add(user)
+    await uow.session.flush()
+    return user
+
+
+async def _child(
+    uow: UnitOfWork, school: School, parent: User, first: str, last: str, class_name: str
+) -> Child:
+    assert school.id is not None and parent.id is not None
+    child = Child(
+        school_id=school.id,
+        first_name=first,
+        last_name=last,
+        class_name=class_name,
+        created_at=uow.now,
+    )
+    uow.session.add(child)
+    await uow.session.flush()
+    assert child.id is not None
+    uow.session.add(Guardianship(school_id=school.id, parent_id=parent.id, child_id=child.id))
+    return child
+
+
+async def seed_people(uow: UnitOfWork, families: int) -> DemoSchool:
+    settings = uow.settings
+    school = School(
+        slug="demo",
+        name="École Démo",
+        timezone="Europe/Brussels",
+        feature_meals=True,
+        feature_photos=True,
+        feature_meetings=True,
+        feature_online_top_up=True,
+        feature_bank_transfer_top_up=True,
+        feature_internal_transfer=True,
+        feature_pay_invoice_from_wallet=True,
+        bank_iban=DEMO_IBAN,
+        bank_bic="GKCCBEBB",
+        bank_holder="École Démo ASBL",
+        created_at=uow.now,
+    )
+    uow.session.add(school)
+    await uow.session.flush()
+
+    staff = await _user(
+        uow,
+        school,
+        Role.STAFF,
+        "demo.staff",
+        "Secrétariat Démo",
+        hash_password(settings, "demo-staff-pass"),
+    )
+    parent = await _user(
+        uow,
+        school,
+        Role.PARENT,
+        "demo.parent",
+        "Marie Dupont",
+        hash_password(settings, "demo-parent-pass"),
+    )
+    other = await _user(
+        uow,
+        school,
+        Role.PARENT,
+        "demo.other",
+        "Jean Martin",
+        hash_password(settings, "demo-other-pass"),
+    )
+    demo = DemoSchool(school=school, staff=staff, parent=parent, other=other)
+    demo.children = [
+        await _child(uow, school, parent, "Emma", "Dupont", "3A"),
+        await _child(uow, school, parent, "Lucas", "Dupont", "1B"),
+    ]
+    demo.other_children = [await _child(uow, school, other, "Léa", "Martin", "3A")]
+
+    # One hash for every load-test family: hashing thousands of times would take minutes.
+    family_hash = hash_password(settings, "demo-family-pass") if families else ""
+    for n in range(1, families + 1):
+        user = await _user(uow, school, Role.PARENT, f"demo.family{n}", f"Famille {n}", family_hash)
+        demo.family_children.append(
+            await _child(uow, school, user, f"Enfant{n}", f"Famille{n}", "2C")
+        )
+    await uow.session.flush()
+    return demo

@@ -1,0 +1,26 @@
+"""Seed the demo school into an empty database (deterministic: tests and newcomers rely on it)."""
+
+from sqlalchemy import func, select
+
+from models.db import open_database
+from models.family import School
+from services.demo.school import DemoSchool, seed_people
+from services.uow import Transactions, UnitOfWork
+from settings import Settings
+
+
+async def seed_demo(uow: UnitOfWork) -> DemoSchool:
+    """Every domain's part of the demo school, in one transaction."""
+    return await seed_people(uow, uow.settings.demo_families)
+
+
+async def seed_if_empty(settings: Settings) -> bool:
+    database = open_database(settings.database_url)
+    try:
+        async with database.read() as session:
+            if await session.scalar(select(func.count()).select_from(School)):
+                return False
+        await Transactions(database, settings).run(seed_demo)
+        return True
+    finally:
+        await database.dispose()

@@ -1,0 +1,113 @@
+"""Schools, children and guardianship; who may reach which child."""
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from models.accounts import Role
+from models.family import Child, Guardianship, School
+from services.actor import Actor
+from services.errors import DomainError, ErrorCode, NotFound
+from services.uow import UnitOfWork
+
+
+def require_staff(actor: Actor) -> None:
+    if actor.role != Role.STAFF:
+        raise DomainError(ErrorCode.FORBIDDEN)
+
+
+async def get_school(session: AsyncSession, school_id: int) -> School:
+    school = await session.get(School, school_id)
+    if school is None:
+        raise NotFound()
+    return school
+
+
+async def children_of(session: AsyncSession, actor: Actor) -> Sequence[Child]:
+    """The children this user is guardian of, by first name."""
+    rows = await session.scalars(
+        select(Child)
+        .join(Guardianship, col(Guardianship.child_id) == col(Child.id))
+        .where(col(Guardianship.parent_id) == actor.user_id)
+        .order_by(col(Child.first_name), col(Child.id))
+    )
+    return rows.all()
+
+
+async def accessible_child_ids(
+    session: AsyncSession, actor: Actor, child_ids: Sequence[int]
+) -> set[int]:
+    """Which of these children the actor may see: guardians, and staff of the same school."""
+    if not child_ids:
+        return set()
+    if actor.role == Role.STAFF:
+        query = select(col(Child.id)).where(
+            col(Child.id).in_(child_ids), col(Child.school_id) == actor.school_id
+        )
+    else:
+        query = select(col(Guardianship.child_id)).where(
+            col(Guardianship.child_id).in_(child_ids),
+            col(Guardianship.parent_id) == actor.user_id,
+        )
+    return {int(i) for i in (await session.scalars(query)).all() if i is not None}
+
+
+async def child_for(session: AsyncSession, actor: Actor, child_id: int) -> Child:
+    """The child, if the actor may see it; otherwise NOT_FOUND, exactly as for a missing one."""
+    if not await accessible_child_ids(session, actor, [child_id]):
+        raise NotFound("childId")
+    child = await session.get(Child, child_id)
+    if child is None:
+        raise NotFound("childId")
+    return child
+
+
+async def create_child(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    first_name: str,
+    last_name: str,
+    class_name: str | None = None,
+) -> Child:
+    require_staff(actor)
+    first_name, last_name = first_name.strip(), last_name.strip()
+    if not first_name:
+        raise DomainError(ErrorCode.INVALID_INPUT, "firstName")
+    if not last_name:
+        raise DomainError(ErrorCode.INVALID_INPUT, "lastName")
+    child = Child(
+        school_id=actor.school_id,
+        first_name=first_name,
+        last_name=last_name,
+        class_name=(class_name or "").strip() or None,
+        created_at=uow.now,
+    )
+    uow.session.add(child)
+    await uow.session.flush()
+    return child
+
+
+async def link_guardian(uow: UnitOfWork, school_id: int, parent_id: int, child_id: int) -> None:
+    existing = await uow.session.scalar(
+        select(col(Guardianship.id)).where(
+            col(Guardianship.parent_id) == parent_id, col(Guardianship.child_id) == child_id
+        )
+    )
+    if existing is None:
+        uow.session.add(Guardianship(school_id=school_id, parent_id=parent_id, child_id=child_id))
+        await uow.session.flush()
+
+
+async def school_children(
+    session: AsyncSession, school_id: int, child_ids: Sequence[int]
+) -> Sequence[Child]:
+    """These children, only those of this school."""
+    if not child_ids:
+        return []
+    rows = await session.scalars(
+        select(Child).where(col(Child.id).in_(child_ids), col(Child.school_id) == school_id)
+    )
+    return rows.all()

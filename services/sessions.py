@@ -1,0 +1,105 @@
+"""Sessions: opaque bearer tokens with idle and absolute expiry, revocable."""
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import col
+
+from models.accounts import Role, Session, User
+from models.db import Database
+from services.actor import Actor
+from services.tokens import digest, new_token
+from services.uow import UnitOfWork
+from settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Refresh last_seen_at at most this often, so authenticating is not a write on every request.
+TOUCH_EVERY = timedelta(minutes=1)
+
+
+def sessions_channel(user_id: int) -> str:
+    return f"sessions:{user_id}"
+
+
+async def open_session(uow: UnitOfWork, user: User) -> str:
+    raw, token_hash = new_token()
+    assert user.id is not None
+    uow.session.add(
+        Session(
+            user_id=user.id,
+            token_hash=token_hash,
+            created_at=uow.now,
+            last_seen_at=uow.now,
+            expires_at=uow.now + timedelta(days=uow.settings.session_absolute_days),
+        )
+    )
+    await uow.session.flush()
+    return raw
+
+
+def is_alive(row: Session, settings: Settings, now: datetime) -> bool:
+    idle_limit = row.last_seen_at + timedelta(minutes=settings.session_idle_minutes)
+    return row.revoked_at is None and now < row.expires_at and now < idle_limit
+
+
+async def authenticate(database: Database, settings: Settings, raw_token: str) -> Actor | None:
+    """The actor behind a bearer token, or None when it is unknown, revoked or expired."""
+    now = settings.clock()
+    async with database.read() as session:
+        found = (
+            await session.execute(
+                select(Session, User)
+                .join(User, col(User.id) == col(Session.user_id))
+                .where(col(Session.token_hash) == digest(raw_token))
+            )
+        ).first()
+    if found is None:
+        return None
+    row, user = found
+    if not is_alive(row, settings, now):
+        return None
+    if now - row.last_seen_at >= TOUCH_EVERY:
+        await _touch(database, row.id, now)
+    assert user.id is not None
+    return Actor(user.id, user.school_id, Role(user.role), user.locale, row.id)
+
+
+async def _touch(database: Database, session_id: int | None, now: datetime) -> None:
+    try:
+        async with database.write() as session:
+            await session.execute(
+                update(Session).where(col(Session.id) == session_id).values(last_seen_at=now)
+            )
+            await session.commit()
+    except DBAPIError:
+        # Only the idle clock is late: never fail a request for it.
+        log.warning("could not refresh session %s", session_id, exc_info=True)
+
+
+async def session_alive(database: Database, settings: Settings, session_id: int) -> bool:
+    async with database.read() as session:
+        row = await session.get(Session, session_id)
+    return row is not None and is_alive(row, settings, settings.clock())
+
+
+async def revoke(
+    uow: UnitOfWork, user_id: int, *, only: int | None = None, keep: int | None = None
+) -> list[int]:
+    """Revoke one session (`only`) or every session of a user but `keep`; open sockets are told."""
+    query = select(col(Session.id)).where(
+        col(Session.user_id) == user_id, col(Session.revoked_at).is_(None)
+    )
+    if only is not None:
+        query = query.where(col(Session.id) == only)
+    if keep is not None:
+        query = query.where(col(Session.id) != keep)
+    ids = [int(i) for i in (await uow.session.scalars(query)).all() if i is not None]
+    if ids:
+        await uow.session.execute(
+            update(Session).where(col(Session.id).in_(ids)).values(revoked_at=uow.now)
+        )
+        await uow.emit(sessions_channel(user_id), {"revoked": ids})
+    return ids

@@ -1,0 +1,159 @@
+"""Unit of work: one transaction plus the events it causes, published only after it commits."""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import datetime
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from models.db import Database, dialect_insert
+from models.events import ChannelSequence
+from settings import Settings
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# PostgreSQL serialization failure and deadlock: the transaction may simply be run again.
+RETRYABLE_SQLSTATES = {"40001", "40P01"}
+MAX_ATTEMPTS = 6
+
+
+class Publisher(Protocol):
+    async def publish(self, channel: str, payload: dict[str, Any]) -> None: ...
+
+
+class MailQueue(Protocol):
+    """The mail outbox: renders a mail and adds it to the caller's transaction."""
+
+    async def enqueue(
+        self,
+        session: AsyncSession,
+        *,
+        to: str,
+        template: str,
+        locale: str,
+        context: Mapping[str, Any],
+        now: datetime,
+        school_id: int | None = None,
+        attachments: Sequence[Any] = (),
+    ) -> Any: ...
+
+
+class UnitOfWork:
+    """What a service gets: the session, the transaction's one `now`, and where events go."""
+
+    def __init__(
+        self,
+        session: AsyncSession,
+        settings: Settings,
+        now: datetime,
+        outbox: MailQueue | None = None,
+    ) -> None:
+        self.session = session
+        self.settings = settings
+        self.now = now
+        self.outbox = outbox
+        self.events: list[tuple[str, dict[str, Any]]] = []
+        self.mail_enqueued = False
+
+    @property
+    def dialect(self) -> str:
+        return self.session.get_bind().dialect.name
+
+    async def emit(self, channel: str, payload: dict[str, Any]) -> int:
+        """Queue an event for after commit, numbered in commit order for its channel.
+
+        The sequence row is updated inside this transaction, so it is locked until commit:
+        sequence order is commit order, and a rolled-back transaction consumes no number.
+        """
+        insert = dialect_insert(self.dialect)
+        stmt = (
+            insert(ChannelSequence)
+            .values(channel=channel, seq=1)
+            .on_conflict_do_update(
+                index_elements=["channel"], set_={"seq": ChannelSequence.seq + 1}
+            )
+            .returning(ChannelSequence.seq)
+        )
+        sequence = int((await self.session.execute(stmt)).scalar_one())
+        self.events.append((channel, {**payload, "sequence": sequence}))
+        return sequence
+
+
+async def current_sequence(session: AsyncSession, channel: str) -> int:
+    """The last sequence number committed on a channel (0 when none): a snapshot's position."""
+    seq = await session.scalar(
+        select(col(ChannelSequence.seq)).where(col(ChannelSequence.channel) == channel)
+    )
+    return int(seq or 0)
+
+
+def _retryable(error: DBAPIError) -> bool:
+    orig = error.orig
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if state in RETRYABLE_SQLSTATES:
+        return True
+    return isinstance(error, OperationalError) and "database is locked" in str(orig)
+
+
+class Transactions:
+    """Runs service functions in units of work, retrying transient conflicts."""
+
+    def __init__(
+        self,
+        database: Database,
+        settings: Settings,
+        publisher: Publisher | None = None,
+        outbox: MailQueue | None = None,
+        on_mail: Callable[[], None] | None = None,
+    ) -> None:
+        self.database = database
+        self.settings = settings
+        self.publisher = publisher
+        self.outbox = outbox
+        self.on_mail = on_mail
+
+    def now(self) -> datetime:
+        return self.settings.clock()
+
+    async def run(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            async with self.database.write() as session:
+                uow = UnitOfWork(session, self.settings, self.now(), self.outbox)
+                try:
+                    result = await work(uow)
+                    await session.commit()
+                except DBAPIError as error:
+                    await session.rollback()
+                    if attempt == MAX_ATTEMPTS or not _retryable(error):
+                        raise
+                    await asyncio.sleep(0.01 * 2**attempt)
+                    continue
+                except BaseException:
+                    await session.rollback()
+                    raise
+            await self._after_commit(uow)
+            return result
+        raise AssertionError("unreachable")
+
+    async def read(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        async with self.database.read() as session:
+            return await work(session)
+
+    async def _after_commit(self, uow: UnitOfWork) -> None:
+        if uow.mail_enqueued and self.on_mail is not None:
+            self.on_mail()
+        if self.publisher is None:
+            return
+        for channel, payload in uow.events:
+            try:
+                await self.publisher.publish(channel, payload)
+            except Exception:
+                # The change is committed; only its push is lost. Subscribers detect the gap
+                # from the sequence numbers and resynchronise.
+                log.warning("publish on %s failed after commit", channel, exc_info=True)

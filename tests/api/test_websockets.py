@@ -1,0 +1,68 @@
+"""Authenticated websockets on a real uvicorn: connection_init, refusal, and closing on logout."""
+
+from collections.abc import AsyncIterator
+
+import pytest
+import websockets
+from starlette.applications import Starlette
+
+from services.uow import Transactions
+from tests.factories import make_family, make_school
+from tests.support.graphql import GraphQL
+from tests.support.live import GraphQLSocket, live_server
+
+
+@pytest.fixture(scope="module")
+async def server(app: Starlette) -> AsyncIterator[str]:
+    async with live_server(app) as url:
+        yield url
+
+
+async def test_a_valid_session_opens_a_socket(server: str, tx: Transactions) -> None:
+    family = await make_family(tx, await make_school(tx))
+    async with GraphQLSocket.connect(server, family.parent.token) as socket:
+        await socket.send({"type": "ping"})
+        assert (await socket.receive())["type"] == "pong"
+
+
+@pytest.mark.parametrize("token", ["not-a-session", None])
+async def test_a_bad_or_missing_token_is_refused_with_4403(server: str, token: str | None) -> None:
+    async with GraphQLSocket.connect(server, init=False) as socket:
+        payload = {"authorization": f"Bearer {token}"} if token else {}
+        await socket.send({"type": "connection_init", "payload": payload})
+        closed = await socket.wait_closed()
+        assert closed.code == 4403
+
+
+async def test_logout_closes_the_sessions_sockets(
+    server: str, tx: Transactions, gql: GraphQL
+) -> None:
+    family = await make_family(tx, await make_school(tx))
+    other_session = await make_family(tx, await make_school(tx))
+    async with (
+        GraphQLSocket.connect(server, family.parent.token) as socket,
+        GraphQLSocket.connect(server, other_session.parent.token) as bystander,
+    ):
+        assert (await gql.as_(family.parent.token).data("mutation { logout }"))["logout"] is True
+        closed = await socket.wait_closed(timeout=3)
+        assert closed.code == 4403
+        await bystander.send({"type": "ping"})
+        assert (await bystander.receive())["type"] == "pong"
+
+
+async def test_only_the_graphql_transport_ws_protocol_is_spoken(server: str) -> None:
+    url = server.replace("http://", "ws://") + "/graphql"
+    with pytest.raises(
+        (websockets.InvalidStatus, websockets.InvalidHandshake, websockets.ConnectionClosed)
+    ):
+        async with websockets.connect(
+            url, subprotocols=[websockets.Subprotocol("graphql-ws")]
+        ) as ws:
+            await ws.recv()
+
+
+async def test_subscribing_before_connection_init_is_refused(server: str) -> None:
+    async with GraphQLSocket.connect(server, init=False) as socket:
+        await socket.subscribe("subscription { __typename }")
+        closed = await socket.wait_closed()
+        assert closed.code == 4401

@@ -1,0 +1,124 @@
+"""Families, staff and schools in one line, written through the same units of work as the app."""
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from models.accounts import Role, User
+from models.family import Child, Guardianship, School
+from services.passwords import hash_password
+from services.sessions import open_session
+from services.uow import Transactions, UnitOfWork
+
+PASSWORD = "correct horse battery staple"
+_serial = itertools.count(1)
+
+
+@dataclass
+class Person:
+    user: User
+    token: str
+
+    @property
+    def id(self) -> int:
+        assert self.user.id is not None
+        return self.user.id
+
+
+@dataclass
+class Family:
+    parent: Person
+    children: list[Child] = field(default_factory=list)
+
+    @property
+    def child(self) -> Child:
+        return self.children[0]
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}{next(_serial)}"
+
+
+async def make_school(tx: Transactions, **overrides: Any) -> School:
+    async def work(uow: UnitOfWork) -> School:
+        values: dict[str, Any] = {
+            "slug": unique("school-"),
+            "name": unique("École "),
+            "timezone": "Europe/Brussels",
+            "bank_iban": "BE71096123456769",
+            "bank_holder": "École ASBL",
+            "created_at": uow.now,
+        }
+        values.update(overrides)
+        school = School(**values)
+        uow.session.add(school)
+        await uow.session.flush()
+        return school
+
+    return await tx.run(work)
+
+
+async def make_user(
+    tx: Transactions,
+    school: School,
+    role: Role = Role.PARENT,
+    *,
+    username: str | None = None,
+    email: str | None = None,
+    password: str | None = PASSWORD,
+    locale: str = "fr",
+) -> Person:
+    assert school.id is not None
+    school_id = school.id
+    name = username or unique("user")
+
+    async def work(uow: UnitOfWork) -> Person:
+        user = User(
+            school_id=school_id,
+            role=role,
+            username=name,
+            email=email or f"{name}@example.org",
+            display_name=name.title(),
+            password_hash=hash_password(uow.settings, password) if password else None,
+            locale=locale,
+            created_at=uow.now,
+        )
+        uow.session.add(user)
+        await uow.session.flush()
+        return Person(user, await open_session(uow, user))
+
+    return await tx.run(work)
+
+
+async def make_child(
+    tx: Transactions, school: School, *guardians: Person, first_name: str | None = None
+) -> Child:
+    assert school.id is not None
+    school_id = school.id
+
+    async def work(uow: UnitOfWork) -> Child:
+        child = Child(
+            school_id=school_id,
+            first_name=first_name or unique("Kid"),
+            last_name="Test",
+            class_name="1A",
+            created_at=uow.now,
+        )
+        uow.session.add(child)
+        await uow.session.flush()
+        for guardian in guardians:
+            assert child.id is not None
+            uow.session.add(
+                Guardianship(school_id=school_id, parent_id=guardian.id, child_id=child.id)
+            )
+        return child
+
+    return await tx.run(work)
+
+
+async def make_family(tx: Transactions, school: School, children: int = 1, **user: Any) -> Family:
+    parent = await make_user(tx, school, Role.PARENT, **user)
+    family = Family(parent)
+    for _ in range(children):
+        family.children.append(await make_child(tx, school, parent))
+    return family
