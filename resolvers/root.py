@@ -19,6 +19,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from resolvers import accounts, family, node
+from resolvers.live import SubscriptionClosed
 from resolvers.loaders import OperationLoaders
 from schema.errors import UnauthenticatedError
 
@@ -29,7 +30,7 @@ Mutation = merge_types("Mutation", (accounts.Mutation, family.Mutation))
 def _expected(error: GraphQLError) -> bool:
     """Errors a client is meant to read; everything else is masked."""
     original = error.original_error
-    return original is None or isinstance(original, UnauthenticatedError)
+    return original is None or isinstance(original, (UnauthenticatedError, SubscriptionClosed))
 
 
 def _limit_rules(depth: int, aliases: int, production: bool) -> tuple[type[ASTValidationRule], ...]:

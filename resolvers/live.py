@@ -1,0 +1,78 @@
+"""Live subscriptions: a snapshot, then every change in commit order, never a gap unnoticed.
+
+The channel is subscribed before the snapshot is read, and the snapshot carries the channel's
+sequence number as of its read: events at or below it are already in the snapshot and are
+dropped; later ones are yielded in sequence order (a short reorder buffer absorbs publishes
+that overtook each other). A gap that does not fill, or a broker reconnect, yields a fresh
+snapshot instead, so a client never stays stale.
+"""
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from typing import Any, TypeVar
+
+from pubsub.hub import Message, PubSub, Resync, SubscriberOverflow
+
+T = TypeVar("T")
+
+# How long a missing sequence number may be awaited before re-reading a snapshot.
+GAP_TIMEOUT_SECONDS = 1.0
+
+Snapshot = Callable[[], Awaitable[tuple[int, Iterable[T]]]]
+OnEvent = Callable[[dict[str, Any]], Iterable[T]]
+
+
+class SubscriptionClosed(Exception):
+    """Ends a subscription with a reason the client can act on (resubscribe)."""
+
+
+async def follow(
+    pubsub: PubSub, channel: str, snapshot: Snapshot[T], on_event: OnEvent[T]
+) -> AsyncIterator[T]:
+    async with pubsub.subscribe(channel) as subscription:
+        deliveries = aiter(subscription)
+        position, items = await snapshot()
+        for item in items:
+            yield item
+        pending: dict[int, dict[str, Any]] = {}
+        # A pending read survives a gap timeout: cancelling it would end the subscription.
+        reading: asyncio.Future[Any] | None = None
+        try:
+            while True:
+                if reading is None:
+                    reading = asyncio.ensure_future(anext(deliveries))
+                done, _ = await asyncio.wait(
+                    {reading}, timeout=GAP_TIMEOUT_SECONDS if pending else None
+                )
+                if done:
+                    delivery = _result(reading)
+                    reading = None
+                else:
+                    delivery = Resync()
+                if isinstance(delivery, Resync):
+                    pending.clear()
+                    position, items = await snapshot()
+                    for item in items:
+                        yield item
+                    continue
+                assert isinstance(delivery, Message)
+                sequence = int(delivery.payload.get("sequence", 0))
+                if sequence <= position:
+                    continue
+                pending[sequence] = delivery.payload
+                while position + 1 in pending:
+                    position += 1
+                    for item in on_event(pending.pop(position)):
+                        yield item
+        finally:
+            if reading is not None:
+                reading.cancel()
+
+
+def _result(reading: "asyncio.Future[Any]") -> Any:
+    try:
+        return reading.result()
+    except SubscriberOverflow as overflow:
+        raise SubscriptionClosed(
+            f"{overflow}: this subscription fell behind and was closed; subscribe again"
+        ) from None
