@@ -8,7 +8,7 @@ snapshot instead, so a client never stays stale.
 """
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable
 from typing import Any, TypeVar
 
 from pubsub.hub import Message, PubSub, Resync, SubscriberOverflow
@@ -28,7 +28,7 @@ class SubscriptionClosed(Exception):
 
 async def follow(
     pubsub: PubSub, channel: str, snapshot: Snapshot[T], on_event: OnEvent[T]
-) -> AsyncIterator[T]:
+) -> AsyncGenerator[T, None]:
     async with pubsub.subscribe(channel) as subscription:
         deliveries = aiter(subscription)
         position, items = await snapshot()
