@@ -33,9 +33,7 @@ def serve(settings: Settings) -> None:
     import uvicorn
 
     settings.check()
-    print(
-        f"Cartable on {settings.public_url} — GraphiQL at http://{settings.host}:{settings.port}/graphql"
-    )
+    print(f"Cartable on http://{settings.host}:{settings.port} — GraphiQL at /graphql")
     uvicorn.run(
         "server:create_app",
         factory=True,
