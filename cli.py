@@ -32,6 +32,8 @@ def seed_if_empty(settings: Settings) -> None:
 def serve(settings: Settings) -> None:
     import uvicorn
 
+    from server import uvicorn_options
+
     settings.check()
     print(f"Cartable on http://{settings.host}:{settings.port} — GraphiQL at /graphql")
     uvicorn.run(
@@ -39,12 +41,9 @@ def serve(settings: Settings) -> None:
         factory=True,
         host=settings.host,
         port=settings.port,
-        # Off: it costs ~40 KB per socket for small JSON frames (see bench/).
-        ws_per_message_deflate=False,
-        ws_ping_interval=settings.ws_ping_interval_seconds,
-        ws_ping_timeout=settings.ws_ping_interval_seconds,
-        proxy_headers=True,
+        workers=settings.web_concurrency,
         log_level="info",
+        **uvicorn_options(settings),
     )
 
 

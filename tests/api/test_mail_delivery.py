@@ -3,10 +3,10 @@
 import asyncio
 
 import httpx
-from sqlmodel import SQLModel
 
 from mailer.worker import OutboxWorker
 from models.accounts import Role
+from models.db import Database
 from schema.ids import to_global_id
 from server import create_app
 from settings import Settings
@@ -30,13 +30,13 @@ async def wait_for(recorder: Recorder, count: int, worker: OutboxWorker) -> None
     raise AssertionError(f"{len(recorder.received)} mails received, expected {count}")
 
 
-async def test_an_invitation_waits_out_an_smtp_outage(settings: Settings, clock: FakeClock) -> None:
+async def test_an_invitation_waits_out_an_smtp_outage(
+    settings: Settings, clock: FakeClock, db: Database
+) -> None:
     port = free_port()
     app = create_app(settings.model_copy(update={"smtp_url": f"smtp://127.0.0.1:{port}"}))
     async with app.router.lifespan_context(app):
         runtime = app.state.runtime
-        async with runtime.database.engine.begin() as conn:
-            await conn.run_sync(SQLModel.metadata.create_all)
         tx = runtime.transactions
         school = await make_school(tx)
         staff = await make_user(tx, school, Role.STAFF)

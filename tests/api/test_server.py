@@ -6,9 +6,9 @@ from pathlib import Path
 import httpx
 import pytest
 from sqlalchemy import text
-from sqlmodel import SQLModel
 from starlette.applications import Starlette
 
+from models.db import Database
 from server import create_app
 from services.uow import Transactions
 from settings import DEFAULT_SECRET_KEY, ConfigurationError, Settings
@@ -68,13 +68,13 @@ async def test_depth_is_limited(settings: Settings) -> None:
     assert "exceeds maximum operation depth" in body["errors"][0]["message"]
 
 
-async def test_unexpected_errors_are_masked(settings: Settings, tx: Transactions) -> None:
+async def test_unexpected_errors_are_masked(
+    settings: Settings, tx: Transactions, db: Database
+) -> None:
     family = await make_family(tx, await make_school(tx))
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         runtime = app.state.runtime
-        async with runtime.database.engine.begin() as conn:
-            await conn.run_sync(SQLModel.metadata.create_all)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
             async with runtime.database.engine.begin() as conn:
