@@ -2,6 +2,7 @@
 
 import asyncio
 import base64
+import json
 import os
 from collections.abc import AsyncIterator
 
@@ -52,20 +53,19 @@ async def test_a_socket_without_connection_init_is_closed(strict: tuple[str, Tra
 async def test_sockets_per_user_are_capped(strict: tuple[str, Transactions]) -> None:
     url, tx = strict
     family = await make_family(tx, await make_school(tx))
+    init = {
+        "type": "connection_init",
+        "payload": {"authorization": f"Bearer {family.parent.token}"},
+    }
     async with (
         GraphQLSocket.connect(url, family.parent.token),
         GraphQLSocket.connect(url, family.parent.token),
         GraphQLSocket.connect(url, family.parent.token),
+        GraphQLSocket.connect(url, init=False) as fourth,
     ):
-        async with GraphQLSocket.connect(url, init=False) as fourth:
-            await fourth.send(
-                {
-                    "type": "connection_init",
-                    "payload": {"authorization": f"Bearer {family.parent.token}"},
-                }
-            )
-            closed = await fourth.wait_closed()
-            assert closed.code == 4403
+        await fourth.send(init)
+        closed = await fourth.wait_closed()
+        assert closed.code == 4403
     # Closing sockets gives the places back.
     async with GraphQLSocket.connect(url, family.parent.token) as again:
         await again.send({"type": "ping"})
@@ -120,10 +120,11 @@ async def test_a_peer_that_stops_answering_pings_is_dropped(
     )
     head = await reader.readuntil(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 101")
-    init = (
-        '{"type":"connection_init","payload":{"authorization":"Bearer %s"}}' % family.parent.token
-    )
-    writer.write(client_text_frame(init))
+    init = {
+        "type": "connection_init",
+        "payload": {"authorization": f"Bearer {family.parent.token}"},
+    }
+    writer.write(client_text_frame(json.dumps(init)))
     await writer.drain()
     started = asyncio.get_running_loop().time()
     # Read (and never answer) pings until the server hangs up.
