@@ -71,7 +71,9 @@ async def test_calendar_shape_in_three_statements(
     )
     first = date.fromisoformat(month + "-01")
     weekdays = [d for d in (first.replace(day=n) for n in range(1, 29)) if d.weekday() < 5]
-    days = {d: [hot.id, soup.id] if d.weekday() != 2 else [soup.id] for d in weekdays}
+    assert hot.id is not None and soup.id is not None
+    hot_id, soup_id = hot.id, soup.id
+    days = {d: [hot_id, soup_id] if d.weekday() != 2 else [soup_id] for d in weekdays}
     await tx.run(lambda uow: catalogue.set_month(uow, staff, first, days))
 
     statements: list[str] = []
@@ -102,7 +104,9 @@ async def test_calendar_marks_today_and_what_is_still_bookable(
     hot = await tx.run(
         lambda uow: catalogue.create_article(uow, staff, name="Repas chaud", price_cents=420)
     )
-    days = {date(2026, 12, d): [hot.id] for d in (1, 2, 3, 4, 7)}
+    assert hot.id is not None
+    hot_id = hot.id
+    days = {date(2026, 12, d): [hot_id] for d in (1, 2, 3, 4, 7)}
     await tx.run(lambda uow: catalogue.set_month(uow, staff, date(2026, 12, 1), days))
     # Wednesday 2 December, 09:59 in Brussels: Thursday still open, Wednesday closed.
     clock.set(datetime(2026, 12, 2, 8, 59, tzinfo=UTC))
