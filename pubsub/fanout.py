@@ -125,6 +125,9 @@ class FanOut:
     async def _open(self, channel: _Channel) -> None:
         upstream = self._broadcast.subscribe(channel.name)
         subscriber = await upstream.__aenter__()
+        if self._closed:  # disconnected meanwhile: start no pump that nobody would stop
+            await upstream.__aexit__(None, None, None)
+            return
         channel.upstream = upstream
         channel.pump = asyncio.create_task(self._pump(channel, subscriber))
 

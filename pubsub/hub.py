@@ -61,9 +61,11 @@ class PubSub:
         if broadcast is None or fanout is None:
             return
         self._fanout = None
-        await fanout.close(grace=self._options.confirm_timeout)
-        self._broadcast = self._backend = self._loop = None
-        await broadcast.disconnect()
+        try:
+            await fanout.close(grace=self._options.confirm_timeout)
+        finally:
+            self._broadcast = self._backend = self._loop = None
+            await broadcast.disconnect()
 
     async def publish(self, channel: str, payload: Mapping[str, Any]) -> None:
         """Raises PublishError (promptly) when the event cannot reach the backend, and

@@ -111,7 +111,7 @@ class RedisListener:
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            self.abort(f"reading failed: {exc!r}")
+            self.abort(f"reading failed: {type(exc).__name__}: {exc}")
 
     def _handle(self, reply: Any) -> None:
         if not isinstance(reply, list) or len(reply) < 2 or not isinstance(reply[0], bytes):

@@ -82,7 +82,11 @@ class SupervisedBackend(HardenedBackend):
         await self.open_publisher()
         self._first_attempt = asyncio.get_running_loop().create_future()
         self._supervisor = asyncio.create_task(self._supervise())
-        error = await asyncio.shield(self._first_attempt)
+        try:
+            error = await asyncio.shield(self._first_attempt)
+        except BaseException:
+            await self.disconnect()
+            raise
         if error is not None:
             await self.disconnect()
             raise ConnectError(f"cannot reach the broadcast backend: {error}") from error
