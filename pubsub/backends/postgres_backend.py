@@ -36,14 +36,7 @@ class PostgresBackend(SupervisedBackend):
         return pg_channel(channel)
 
     async def open_session(self, deliver: Deliver) -> ListenSession:
-        options = self._options
-        return await PostgresListener.open(
-            self._dsn,
-            f"{options.name}-pubsub-listen",
-            deliver,
-            options.ping_interval,
-            options.confirm_timeout,
-        )
+        return await PostgresListener.open(self._dsn, self._options, deliver)
 
     async def open_publisher(self) -> None:
         options = self._options

@@ -7,6 +7,7 @@ from typing import Any
 import asyncpg
 
 from pubsub.backends.supervised import Deliver
+from pubsub.options import PubSubOptions
 
 
 class PostgresListener:
@@ -25,18 +26,13 @@ class PostgresListener:
         self._keep_alive_task = asyncio.create_task(self._keep_alive())
 
     @classmethod
-    async def open(
-        cls,
-        dsn: str,
-        application_name: str,
-        deliver: Deliver,
-        ping_interval: float,
-        op_timeout: float,
-    ) -> "PostgresListener":
+    async def open(cls, dsn: str, options: PubSubOptions, deliver: Deliver) -> "PostgresListener":
         conn = await asyncpg.connect(
-            dsn, timeout=op_timeout, server_settings={"application_name": application_name}
+            dsn,
+            timeout=options.connect_timeout,
+            server_settings={"application_name": f"{options.name}-pubsub-listen"},
         )
-        return cls(conn, deliver, ping_interval, op_timeout)
+        return cls(conn, deliver, options.ping_interval, options.confirm_timeout)
 
     @property
     def alive(self) -> bool:

@@ -56,6 +56,8 @@ class RedisListener:
         return not self._lost.done()
 
     async def send_listen(self, names: Sequence[str]) -> "asyncio.Future[list[bool]]":
+        if not self.alive:
+            raise ConnectionError("the listening connection is lost")
         loop = asyncio.get_running_loop()
         confirmations = []
         for name in names:

@@ -142,11 +142,14 @@ class SupervisedBackend(HardenedBackend):
             return False
 
     async def _supervise(self) -> None:
+        loop = asyncio.get_running_loop()
         backoff = Backoff(self._options.backoff_initial, self._options.backoff_max)
         while True:
             session: ListenSession | None = None
             try:
-                async with asyncio.timeout(self._options.connect_timeout):
+                # A backstop: each backend bounds its own connect and handshake.
+                options = self._options
+                async with asyncio.timeout(options.connect_timeout + options.confirm_timeout):
                     session = await self.open_session(self._deliver)
                 await self._resume(session)
             except Exception as exc:
@@ -154,9 +157,13 @@ class SupervisedBackend(HardenedBackend):
                 log.warning("broadcast listener cannot connect (%r); retrying", exc)
             else:
                 self._report_first_attempt(None)
-                backoff.reset()
+                connected_at = loop.time()
                 reason = await session.wait_lost()
                 log.warning("broadcast listener lost its connection (%s); reconnecting", reason)
+                # Start again from short delays only after a connection that held: one that
+                # drops as soon as it is made keeps backing off.
+                if loop.time() - connected_at > self._options.backoff_max:
+                    backoff.reset()
             finally:
                 self._resumed = False
                 self._session = None

@@ -1,12 +1,13 @@
 """Over a slow or partitioned network (a proxy in between), on Redis and PostgreSQL."""
 
-import asyncio
+import time
 from collections.abc import AsyncIterator
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 from pubsub.deliveries import Resync
+from pubsub.errors import PublishError
 from pubsub.hub import PubSub
 from tests.pubsub.conftest import NETWORKED, url_for
 from tests.pubsub.helpers import fast_options, next_delivery, next_payload, unique, wait_until
@@ -65,12 +66,17 @@ async def test_partition_noticed_by_keep_alive(backend: str, direct: PubSub) -> 
         async with hub.subscribe(channel) as subscription:
             proxy.freeze()
             await wait_until(lambda: not hub.healthy, within=3)
-            await asyncio.sleep(0.3)
+            started = time.monotonic()
+            with pytest.raises(PublishError):  # bounded by publish_timeout, not a hang
+                await hub.publish(channel, {"during": "partition"})
+            assert time.monotonic() - started < 1.6
             proxy.thaw()
             await wait_until(lambda: hub.healthy, within=5)
             assert await next_delivery(subscription, within=5) == Resync()
             await direct.publish(channel, {"after": "partition"})
             assert await next_payload(subscription) == {"after": "partition"}
+            await hub.publish(channel, {"through": "the healed link"})
+            assert await next_payload(subscription) == {"through": "the healed link"}
     finally:
         await hub.disconnect()
         await proxy.close()
