@@ -55,7 +55,9 @@ async def bare_postgres() -> AsyncIterator[Broadcast]:
 
 @pytest.mark.redis
 async def test_redis_py_8_delivers_nothing(bare_redis: Broadcast) -> None:
-    """pubsub/: test_delivery.py::test_delivered_once_subscribed[redis]."""
+    """Its listener checks `PubSub.subscribed` before redis-py 8 has recorded the channel:
+    listen() ends at once and the listener waits forever.
+    pubsub/: test_delivery.py::test_delivered_once_subscribed[redis]."""
     channel = unique()
     async with bare_redis.subscribe(channel) as subscriber:
         await asyncio.sleep(0.1)
@@ -65,7 +67,8 @@ async def test_redis_py_8_delivers_nothing(bare_redis: Broadcast) -> None:
 
 @pytest.mark.redis
 async def test_redis_concurrent_publishes_fail(bare_redis: Broadcast) -> None:
-    """pubsub/: test_delivery.py::test_concurrent_publishes[redis]."""
+    """redis-py 8's asyncio pool holds 100 connections and raises beyond, instead of
+    waiting. pubsub/: test_delivery.py::test_concurrent_publishes[redis]."""
     channel = unique()
     results = await asyncio.gather(
         *(bare_redis.publish(channel, str(n)) for n in range(200)), return_exceptions=True
