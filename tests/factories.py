@@ -202,3 +202,9 @@ async def set_class(tx: Transactions, child: Child, class_name: str | None) -> N
 
     await tx.run(work)
     child.class_name = class_name
+
+
+def pk(row: Any) -> int:
+    """A flushed row's primary key (typed `int | None` on the model)."""
+    assert row.id is not None
+    return int(row.id)

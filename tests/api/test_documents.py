@@ -25,7 +25,7 @@ from tests.api.documents_helpers import (
     upload,
 )
 from tests.api.test_accounts import gid
-from tests.factories import make_child, make_document, make_family, make_school, make_user
+from tests.factories import make_child, make_document, make_family, make_school, make_user, pk
 from tests.support.clock import FakeClock
 from tests.support.files import HTML, ooxml_bytes, pdf_bytes, plain_zip_bytes, png_bytes
 from tests.support.graphql import GraphQL, error_codes
@@ -260,8 +260,8 @@ async def links_for(http: httpx.AsyncClient, tx: Transactions, settings: Setting
     """A family with one document, and its download link."""
     school = await make_school(tx)
     family = await make_family(tx, school)
-    document = await make_document(tx, school, Audience.child(family.child.id))
-    url = download_url(settings, document.id, family.parent.id, settings.clock())
+    document = await make_document(tx, school, Audience(child_id=family.child.id))
+    url = download_url(settings, pk(document), family.parent.id, settings.clock())
     return family, document, url
 
 
@@ -367,7 +367,7 @@ async def test_download_urls_expire_ten_minutes_after_they_are_given(
 ) -> None:
     school = await make_school(tx)
     family = await make_family(tx, school)
-    await make_document(tx, school, Audience.child(family.child.id))
+    await make_document(tx, school, Audience(child_id=family.child.id))
     [listed] = nodes(
         await documents_of(gql.as_(family.parent.token), gid("Child", family.child.id))
     )
