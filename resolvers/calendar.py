@@ -4,8 +4,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.calendar import SchoolEvent
+from resolvers.child_batches import ChildKey, per_child
 from resolvers.common import actor_of, catches_user_errors, run
 from resolvers.loaders import loader
 from schema.calendar import Event, EventPayload
@@ -31,22 +33,15 @@ def event_type(row: SchoolEvent) -> Event:
     )
 
 
-# Keys: (actor, child id, limit). One statement per (actor, limit) group in a batch.
-UpcomingKey = tuple[Actor, int, int]
-
-
-async def _load_upcoming(runtime: Runtime, keys: Sequence[UpcomingKey]) -> list[list[SchoolEvent]]:
+async def _load_upcoming(runtime: Runtime, keys: Sequence[ChildKey]) -> list[list[SchoolEvent]]:
     now = runtime.settings.clock()
-    found: dict[UpcomingKey, list[SchoolEvent]] = {}
-    for actor, limit in {(actor, limit) for actor, _, limit in keys}:
-        child_ids = sorted({c for a, c, n in keys if (a, n) == (actor, limit)})
-        async with runtime.database.read() as session:
-            per_child = await calendar.upcoming_events(
-                session, actor, child_ids, now=now, limit=limit
-            )
-        for child_id, events in per_child.items():
-            found[(actor, child_id, limit)] = events
-    return [found.get(key, []) for key in keys]
+
+    async def fetch(
+        session: AsyncSession, actor: Actor, child_ids: list[int], limit: int
+    ) -> dict[int, list[SchoolEvent]]:
+        return await calendar.upcoming_events(session, actor, child_ids, now=now, limit=limit)
+
+    return await per_child(runtime, keys, fetch)
 
 
 class CalendarResolvers:

@@ -1,11 +1,14 @@
 """Documents: a child's pages, node lookup, and marking a document read."""
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 import strawberry
 
 from models import documents as m_documents
+from resolvers.child_batches import ChildKey, per_child
 from resolvers.common import actor_of, catches_user_errors, read, require_id, run
+from resolvers.loaders import loader
 from schema.context import Info
 from schema.documents import Document, DocumentConnection, DocumentEdge, DocumentPayload
 from schema.errors import InvalidArgumentError
@@ -16,6 +19,7 @@ from services.actor import Actor
 from services.document_access import MAX_PAGE, DocumentCursor, DocumentView
 from services.document_links import download_url
 from services.errors import DomainError
+from services.runtime import Runtime
 from settings import Settings
 
 
@@ -50,8 +54,24 @@ def _parse_cursor(after: str) -> DocumentCursor:
         raise InvalidArgumentError("after") from None
 
 
+async def _load_unread(
+    runtime: Runtime, keys: Sequence[ChildKey]
+) -> list[list[m_documents.Document]]:
+    return await per_child(runtime, keys, document_access.latest_unread_documents)
+
+
 class DocumentResolvers:
     """Implements schema.documents.DocumentsApi."""
+
+    async def latest_unread(self, info: Info, child_id: int, limit: int) -> list[Document]:
+        """Batched across children (one statement per operation): for dashboards."""
+        actor = actor_of(info)
+        if not 0 <= limit <= MAX_PAGE:
+            raise InvalidArgumentError("limit")
+        rows = await loader(info, _load_unread).load((actor, child_id, limit))
+        settings = info.context.runtime.settings
+        now = settings.clock()
+        return [document_type(DocumentView(row, False), actor, settings, now) for row in rows]
 
     async def child_documents(
         self, info: Info, child_id: int, *, unread_only: bool, first: int, after: str | None

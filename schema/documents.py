@@ -49,6 +49,8 @@ class DocumentsApi(Protocol):
         self, info: Info, child_id: int, *, unread_only: bool, first: int, after: str | None
     ) -> DocumentConnection: ...
 
+    async def latest_unread(self, info: Info, child_id: int, limit: int) -> list[Document]: ...
+
 
 @strawberry.type
 class ChildDocuments:
@@ -70,4 +72,12 @@ class ChildDocuments:
             unread_only=bool(unread_only),
             first=20 if first is None else first,
             after=after,
+        )
+
+    @strawberry.field(
+        description="The newest documents the signed-in user has not read (at most 100)."
+    )
+    async def unread_documents(self, info: Info, limit: int | None = 5) -> list[Document]:
+        return await info.context.api.documents.latest_unread(
+            info, self.db_id, 5 if limit is None else limit
         )

@@ -1,12 +1,20 @@
-"""School events through the API: staff create them, families see their child's next ones."""
+"""School events through the API, and the per-child batches (events, unread documents)."""
 
 from datetime import timedelta
 
 from models.accounts import Role
+from services.documents import Audience
 from services.runtime import Runtime
 from services.uow import Transactions
 from tests.api.test_accounts import gid
-from tests.factories import make_event, make_family, make_school, make_user, set_class
+from tests.factories import (
+    make_document,
+    make_event,
+    make_family,
+    make_school,
+    make_user,
+    set_class,
+)
 from tests.support.clock import FakeClock
 from tests.support.graphql import GraphQL, error_codes
 from tests.support.statements import count_statements
@@ -21,7 +29,11 @@ UPCOMING = """
 query($id: ID!, $limit: Int) { viewer { child(id: $id) {
   upcomingEvents(limit: $limit) { title kind startsAt endsAt className }
 } } }"""
-ALL_CHILDREN = "{ viewer { children { firstName upcomingEvents(limit: 3) { title startsAt } } } }"
+ALL_CHILDREN = """{ viewer { children {
+  firstName
+  upcomingEvents(limit: 3) { title startsAt }
+  unreadDocuments(limit: 2) { title read downloadUrl }
+} } }"""
 
 
 async def test_staff_create_events_that_the_class_sees(
@@ -92,7 +104,7 @@ async def test_parents_cannot_create_events_and_bad_input_is_explained(
     )
 
 
-async def test_upcoming_events_of_all_children_cost_the_same_statements_for_one_or_five(
+async def test_events_and_unread_documents_of_all_children_cost_the_same_for_one_or_five(
     gql: GraphQL, tx: Transactions, runtime: Runtime, clock: FakeClock
 ) -> None:
     school = await make_school(tx)
@@ -101,6 +113,10 @@ async def test_upcoming_events_of_all_children_cost_the_same_statements_for_one_
     for n in range(6):
         await make_event(tx, school, clock() + timedelta(days=n + 1))
     await make_event(tx, school, clock() + timedelta(hours=5), class_name="1A", title="class")
+    for n in range(3):
+        await make_document(tx, school, Audience.whole_school(), title=f"school {n}")
+    for child in five.children:
+        await make_document(tx, school, Audience(child_id=child.id), title=child.first_name)
 
     async def statements_for(token: str) -> tuple[int, list]:
         with count_statements(runtime.database.engine) as statements:
@@ -115,5 +131,11 @@ async def test_upcoming_events_of_all_children_cost_the_same_statements_for_one_
     assert len(children_five) == 5
     assert all(len(c["upcomingEvents"]) == 3 for c in children_one + children_five)
     assert all(c["upcomingEvents"][0]["title"] == "class" for c in children_five)
+    # Newest first: each child's own document (published last), then the latest school one.
+    assert [d["title"] for d in children_one[0]["unreadDocuments"]] == ["school 2", "school 1"]
+    for child in children_five:
+        unread = child["unreadDocuments"]
+        assert [d["title"] for d in unread] == [child["firstName"], "school 2"]
+        assert all(d["read"] is False and "sig=" in d["downloadUrl"] for d in unread)
     assert count_one == count_five
     assert count_five <= 6
