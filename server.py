@@ -19,6 +19,7 @@ from pubsub.hub import PubSub
 from resolvers.root import build_schema
 from resolvers.view import CartableGraphQL
 from routes import documents, health
+from services.documents import STORAGE_KEY
 from services.runtime import Runtime
 from services.uow import Transactions
 from settings import ConfigurationError, Settings
@@ -46,7 +47,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     worker = OutboxWorker.from_settings(database, sender_from_settings(settings), settings)
     transactions = Transactions(database, settings, pubsub, outbox, on_mail=worker.wake)
     runtime = Runtime(settings, database, transactions, pubsub, extras={"mail_worker": worker})
-    runtime.extras[documents.STORAGE_KEY] = LocalStorage(settings.documents_dir)
+    runtime.extras[STORAGE_KEY] = LocalStorage(settings.documents_dir)
     schema = build_schema(
         production=settings.production,
         max_depth=settings.max_query_depth,

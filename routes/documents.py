@@ -27,12 +27,10 @@ from resolvers.view import bearer_token, preferred_locale
 from schema.ids import db_id_of, to_global_id
 from services import document_access, document_links, sessions
 from services.actor import Actor
-from services.documents import Audience, NewDocument, upload_document
+from services.documents import Audience, NewDocument, storage_of, upload_document
 from services.errors import DomainError, ErrorCode
 from services.runtime import Runtime
-from storage.protocol import DocumentStorage
 
-STORAGE_KEY = "document_storage"
 # Room for the form's other fields and multipart framing around the file itself.
 FORM_OVERHEAD_BYTES = 64 * 1024
 STATUS = {
@@ -48,11 +46,6 @@ INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/gif", "imag
 
 class BodyTooLarge(Exception):
     pass
-
-
-def storage_of(runtime: Runtime) -> DocumentStorage:
-    storage: DocumentStorage = runtime.extras[STORAGE_KEY]
-    return storage
 
 
 def _error(locale: str, error: DomainError, status: int | None = None) -> JSONResponse:

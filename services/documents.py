@@ -23,11 +23,19 @@ from services.document_files import CheckedFile, check_file
 from services.errors import DomainError, ErrorCode, NotFound
 from services.family import require_staff
 from services.notify import send_mail
+from services.runtime import Runtime
 from services.uow import Transactions, UnitOfWork
 from storage.protocol import DocumentStorage
 
 log = logging.getLogger(__name__)
 MAX_TITLE = 200
+# Where create_app puts the app's storage (Runtime.extras).
+STORAGE_KEY = "document_storage"
+
+
+def storage_of(runtime: Runtime) -> DocumentStorage:
+    storage: DocumentStorage = runtime.extras[STORAGE_KEY]
+    return storage
 
 
 @dataclass(frozen=True)

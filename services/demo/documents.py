@@ -31,6 +31,11 @@ def demo_pdf(school: str, title: str, lines: list[str]) -> bytes:
     return bytes(pdf.output())
 
 
+def of(name: str) -> str:
+    """French elision: "d'Emma", "de Lucas"."""
+    return f"d'{name}" if name[:1].lower() in "aeiouyhéèêàâîïôû" else f"de {name}"
+
+
 async def seed_documents(uow: UnitOfWork, demo: DemoSchool) -> list[Document]:
     school = demo.school
     assert school.id is not None
@@ -66,7 +71,7 @@ async def seed_documents(uow: UnitOfWork, demo: DemoSchool) -> list[Document]:
         assert child.id is not None
         published.append(
             await publish(
-                f"Bulletin de {child.first_name}",
+                f"Bulletin {of(child.first_name)}",
                 today - timedelta(days=3),
                 Audience.child(child.id),
                 [f"Bulletin du premier trimestre de {child.first_name} {child.last_name}."],

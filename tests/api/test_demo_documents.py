@@ -4,6 +4,7 @@ import httpx
 import pytest
 
 from models.db import Database
+from services.demo.documents import of
 from services.demo.seed import seed_if_empty
 from settings import Settings
 from tests.api.documents_helpers import documents_of, download, nodes
@@ -39,7 +40,7 @@ async def test_each_demo_child_has_one_unread_pdf(
         assert {c["firstName"] for c in children} == names
         for child in children:
             unread = nodes(await documents_of(parent, child["id"], unread=True))
-            assert [d["title"] for d in unread] == [f"Bulletin de {child['firstName']}"]
+            assert [d["title"] for d in unread] == [f"Bulletin {of(child['firstName'])}"]
             every = nodes(await documents_of(parent, child["id"]))
             assert len(every) >= 2
             opened = await download(http, unread[0]["downloadUrl"])
@@ -58,3 +59,7 @@ async def test_demo_events_lie_ahead_and_class_trips_reach_their_class(
     assert "Excursion au zoo" in emma  # class 3A
     assert "Excursion au zoo" not in lucas  # class 1B
     assert {"Journée sportive", "Congé pédagogique"} <= set(lucas)
+
+
+def test_titles_elide_before_a_vowel() -> None:
+    assert [of("Emma"), of("Lucas"), of("Léa")] == ["d'Emma", "de Lucas", "de Léa"]
