@@ -192,11 +192,15 @@ async def download(request: Request) -> Response:
     # A HEAD (link preview, prefetch) is not the parent opening the document.
     opening = request.method == "GET"
     try:
-        document = await runtime.transactions.run(
-            lambda uow: document_access.open_download(uow, storage, claim, mark=opening)
+        view = await runtime.transactions.read(
+            lambda session: document_access.document_for_link(session, storage, claim)
         )
     except DomainError as error:
         return _error(locale, error, 404)
+    if opening and not view.read:
+        # Reading needs no write lock; only a first opening writes its marker.
+        await runtime.transactions.run(lambda uow: document_access.mark_opened(uow, claim))
+    document = view.document
     disposition = "inline" if document.content_type in INLINE_TYPES else "attachment"
     headers: dict[str, Any] = {
         "content-disposition": content_disposition(disposition, document.file_name),

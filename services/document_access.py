@@ -205,18 +205,21 @@ async def mark_read(uow: UnitOfWork, actor: Actor, document_id: int) -> Document
     return DocumentView(view.document, True)
 
 
-async def open_download(
-    uow: UnitOfWork, storage: DocumentStorage, claim: LinkClaim, *, mark: bool = True
-) -> Document:
+async def document_for_link(
+    session: AsyncSession, storage: DocumentStorage, claim: LinkClaim
+) -> DocumentView:
     """What a verified download link serves, checked again now (the user may have lost
-    access since the link was made); marks it read for that user when `mark`."""
-    user = await uow.session.get(User, claim.user_id)
+    access since the link was made), with whether that user has already read it."""
+    user = await session.get(User, claim.user_id)
     if user is None or user.id is None:
         raise NotFound("documentId")
     actor = Actor(user.id, user.school_id, Role(user.role), user.locale)
-    document = (await document_for(uow.session, actor, claim.document_id)).document
-    if not await storage.exists(document.storage_key):
+    view = await document_for(session, actor, claim.document_id)
+    if not await storage.exists(view.document.storage_key):
         raise NotFound("documentId")
-    if mark:
-        await _mark(uow, claim.document_id, user.id)
-    return document
+    return view
+
+
+async def mark_opened(uow: UnitOfWork, claim: LinkClaim) -> None:
+    """The user opened the document through their link (one short write, idempotent)."""
+    await _mark(uow, claim.document_id, claim.user_id)

@@ -1,5 +1,6 @@
 """Documents over real HTTP: upload, list, download, read markers; refusals store nothing."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -375,3 +376,32 @@ async def test_download_urls_expire_ten_minutes_after_they_are_given(
     assert (await download(http, listed["downloadUrl"], "HEAD")).status_code == 200
     clock.advance(timedelta(seconds=1))
     assert (await download(http, listed["downloadUrl"], "HEAD")).status_code == 403
+
+
+async def test_concurrent_uploads_and_downloads_each_get_their_own_file(
+    http: httpx.AsyncClient, gql: GraphQL, tx: Transactions, settings: Settings, runtime: Runtime
+) -> None:
+    school = await make_school(tx)
+    staff = await make_user(tx, school, Role.STAFF)
+    family = await make_family(tx, school)
+    before = stored_files(settings.documents_dir)
+    contents = [pdf_bytes(f"lettre {n}") for n in range(20)]
+    responses = await asyncio.gather(
+        *(
+            upload(http, staff.token, data, f"lettre-{n}.pdf", title=f"Lettre {n}")
+            for n, data in enumerate(contents)
+        )
+    )
+    assert [r.status_code for r in responses] == [201] * 20
+    assert len(stored_files(settings.documents_dir) - before) == 20
+    listed = nodes(
+        await documents_of(gql.as_(family.parent.token), gid("Child", family.child.id), first=50)
+    )
+    assert len(listed) == 20
+    opened = await asyncio.gather(*(download(http, d["downloadUrl"]) for d in listed))
+    by_title = {d["title"]: o.content for d, o in zip(listed, opened, strict=True)}
+    assert by_title == {f"Lettre {n}": data for n, data in enumerate(contents)}
+    unread = await documents_of(
+        gql.as_(family.parent.token), gid("Child", family.child.id), unread=True
+    )
+    assert unread["edges"] == []
