@@ -18,19 +18,23 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from resolvers import accounts, family, node
+from resolvers import accounts, calendar, documents, family, node
 from resolvers.live import SubscriptionClosed
 from resolvers.loaders import OperationLoaders
-from schema.errors import UnauthenticatedError
+from schema.errors import InvalidArgumentError, UnauthenticatedError
 
 Query = merge_types("Query", (node.Query, family.Query))
-Mutation = merge_types("Mutation", (accounts.Mutation, family.Mutation))
+Mutation = merge_types(
+    "Mutation", (accounts.Mutation, family.Mutation, documents.Mutation, calendar.Mutation)
+)
 
 
 def _expected(error: GraphQLError) -> bool:
     """Errors a client is meant to read; everything else is masked."""
     original = error.original_error
-    return original is None or isinstance(original, (UnauthenticatedError, SubscriptionClosed))
+    return original is None or isinstance(
+        original, (UnauthenticatedError, SubscriptionClosed, InvalidArgumentError)
+    )
 
 
 def _limit_rules(depth: int, aliases: int, production: bool) -> tuple[type[ASTValidationRule], ...]:

@@ -9,6 +9,8 @@ from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
 if TYPE_CHECKING:
+    from schema.calendar import CalendarApi
+    from schema.documents import DocumentsApi
     from schema.family import FamilyApi
     from services.actor import Actor
     from services.runtime import Runtime
@@ -19,6 +21,12 @@ class Api(Protocol):
 
     @property
     def family(self) -> "FamilyApi": ...
+
+    @property
+    def documents(self) -> "DocumentsApi": ...
+
+    @property
+    def calendar(self) -> "CalendarApi": ...
 
 
 @dataclass

@@ -5,7 +5,9 @@ from typing import Protocol
 import strawberry
 
 from schema.accounts import User
+from schema.calendar import ChildCalendar
 from schema.context import Info
+from schema.documents import ChildDocuments
 from schema.errors import UserError
 from schema.node import Node
 
@@ -38,7 +40,7 @@ class School(Node):
 
 
 @strawberry.type
-class Child(Node):
+class Child(ChildDocuments, ChildCalendar, Node):
     db_id: strawberry.Private[int]
     school_id: strawberry.Private[int]
     first_name: str

@@ -57,4 +57,9 @@ SERVED_SO_FAR = {
     "Node",
     "ErrorCode",
     "Role",
+    "Document",
+    "DocumentConnection",
+    "DocumentEdge",
+    "DocumentPayload",
+    "PageInfo",
 }
