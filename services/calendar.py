@@ -2,18 +2,16 @@
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from models.accounts import Role
 from models.calendar import EventKind, SchoolEvent
-from models.family import Child, Guardianship
+from models.family import Child
 from services.actor import Actor
 from services.errors import DomainError, ErrorCode, NotFound
-from services.family import require_staff
+from services.family import require_staff, visible_children
 from services.uow import UnitOfWork
 
 MAX_TITLE = 200
@@ -96,7 +94,7 @@ async def upcoming_events(
         .join(SchoolEvent, col(SchoolEvent.school_id) == col(Child.school_id))
         .where(
             col(Child.id).in_(child_ids),
-            col(Child.id).in_(_visible_children(actor)),
+            col(Child.id).in_(visible_children(actor)),
             or_(
                 col(SchoolEvent.class_name).is_(None),
                 col(SchoolEvent.class_name) == col(Child.class_name),
@@ -114,10 +112,3 @@ async def upcoming_events(
     for child_id, event in rows.all():
         result[int(child_id)].append(event)
     return result
-
-
-def _visible_children(actor: Actor) -> Select[Any]:
-    """The ids of the children this actor may see: guardians', or their school's for staff."""
-    if actor.role == Role.STAFF:
-        return select(col(Child.id)).where(col(Child.school_id) == actor.school_id)
-    return select(col(Guardianship.child_id)).where(col(Guardianship.parent_id) == actor.user_id)
