@@ -15,10 +15,12 @@ from mailer.outbox import Outbox
 from mailer.senders import sender_from_settings
 from mailer.worker import OutboxWorker
 from models.db import open_database
+from payments.registry import RETURN_PATH, WEBHOOK_PATH, build_payments
 from pubsub.hub import PubSub
 from resolvers.root import build_schema
 from resolvers.view import CartableGraphQL
 from routes import health
+from routes import payments as payment_routes
 from services.runtime import Runtime
 from services.uow import Transactions
 from settings import ConfigurationError, Settings
@@ -44,7 +46,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
     outbox = Outbox.from_settings(settings)
     worker = OutboxWorker.from_settings(database, sender_from_settings(settings), settings)
     transactions = Transactions(database, settings, pubsub, outbox, on_mail=worker.wake)
-    runtime = Runtime(settings, database, transactions, pubsub, extras={"mail_worker": worker})
+    payments = build_payments(settings, database)
+    runtime = Runtime(
+        settings,
+        database,
+        transactions,
+        pubsub,
+        extras={"mail_worker": worker, "payments": payments},
+    )
     schema = build_schema(
         production=settings.production,
         max_depth=settings.max_query_depth,
@@ -61,6 +70,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             yield
         finally:
             await worker.stop()
+            await payments.aclose()
             await pubsub.disconnect()
             await database.dispose()
 
@@ -69,6 +79,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         WebSocketRoute("/graphql", graphql),
         Route("/healthz", health.healthz),
         Route("/readyz", health.readyz),
+        Route(WEBHOOK_PATH, payment_routes.webhook, methods=["POST"]),
+        Route(RETURN_PATH, payment_routes.payment_return),
+        *payments.routes,
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.runtime = runtime

@@ -4,7 +4,7 @@ from collections.abc import Awaitable, Callable
 
 import strawberry
 
-from resolvers import family
+from resolvers import family, wallets
 from resolvers.common import actor_of
 from schema.context import Info
 from schema.ids import parse_global_id
@@ -17,6 +17,11 @@ RESOLVERS: dict[str, NodeResolver] = {
     "Child": family.child_node,
     "School": family.school_node,
     "User": family.user_node,
+    "Wallet": wallets.wallet_node,
+    "Operation": wallets.operation_node,
+    "Sale": wallets.sale_node,
+    "Device": wallets.device_node,
+    "TopUp": wallets.top_up_node,
 }
 
 

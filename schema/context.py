@@ -9,8 +9,10 @@ from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
 if TYPE_CHECKING:
+    from schema.child_money import WalletsApi
     from schema.family import FamilyApi
     from services.actor import Actor
+    from services.devices import DeviceActor
     from services.runtime import Runtime
 
 
@@ -19,6 +21,9 @@ class Api(Protocol):
 
     @property
     def family(self) -> "FamilyApi": ...
+
+    @property
+    def wallets(self) -> "WalletsApi": ...
 
 
 @dataclass
@@ -34,6 +39,8 @@ class Context:
     connection_params: dict[str, Any] | None = None
     # Per-operation state (DataLoaders...) lives in resolvers; sockets share this object.
     extra: dict[str, Any] = field(default_factory=dict)
+    # A point-of-sale device (`Authorization: Device <key>`), instead of a user.
+    device: "DeviceActor | None" = None
 
 
 Info = StrawberryInfo[Context, None]

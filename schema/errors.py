@@ -44,3 +44,12 @@ class UnauthenticatedError(Exception):
     def __init__(self) -> None:
         super().__init__("Authentication required")
         self.extensions = {"code": "UNAUTHENTICATED"}
+
+
+class NotFoundError(Exception):
+    """A subscription on something the viewer cannot reach: a GraphQL error with code NOT_FOUND,
+    exactly as for something that does not exist."""
+
+    def __init__(self) -> None:
+        super().__init__("Not found")
+        self.extensions = {"code": "NOT_FOUND"}

@@ -5,6 +5,7 @@ from typing import Protocol
 import strawberry
 
 from schema.accounts import User
+from schema.child_money import ChildWallets
 from schema.context import Info
 from schema.errors import UserError
 from schema.node import Node
@@ -38,7 +39,7 @@ class School(Node):
 
 
 @strawberry.type
-class Child(Node):
+class Child(ChildWallets, Node):
     db_id: strawberry.Private[int]
     school_id: strawberry.Private[int]
     first_name: str
