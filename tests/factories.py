@@ -6,6 +6,7 @@ from typing import Any
 
 from models.accounts import Role, User
 from models.family import Child, Guardianship, School
+from services.actor import Actor
 from services.passwords import hash_password
 from services.sessions import open_session
 from services.uow import Transactions, UnitOfWork
@@ -153,3 +154,8 @@ async def fund(tx: Transactions, wallet_id: int, cents: int) -> WalletView:
         )
     )
     return posted.wallets[0]
+
+
+def actor(person: Person) -> Actor:
+    """The service-level identity of a person made by these factories."""
+    return Actor(person.id, person.user.school_id, Role(person.user.role), person.user.locale)
