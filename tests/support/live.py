@@ -14,9 +14,11 @@ from tests.support.backends import free_port
 
 
 @asynccontextmanager
-async def live_server(app: Starlette) -> AsyncIterator[str]:
-    """Serve an app whose lifespan already runs; yields its base URL (http://127.0.0.1:port)."""
-    port = free_port()
+async def live_server(app: Starlette, port: int | None = None) -> AsyncIterator[str]:
+    """Serve an app whose lifespan already runs; yields its base URL (http://127.0.0.1:port).
+
+    Give `port` when the app must know its own address beforehand (PUBLIC_URL)."""
+    port = port or free_port()
     config = uvicorn.Config(
         app,
         host="127.0.0.1",

@@ -118,7 +118,7 @@ async def test_a_key_must_be_given_and_short(tx: Transactions) -> None:
 async def test_the_helper_runs_the_work_once_per_key(tx: Transactions) -> None:
     calls: Counter[str] = Counter()
 
-    def once(key: str, value: int):  # type: ignore[no-untyped-def]
+    def once(key: str, value: int):
         async def work() -> int:
             calls[key] += 1
             return value * 10

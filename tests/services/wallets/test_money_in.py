@@ -5,6 +5,7 @@ from collections import Counter
 from datetime import date
 
 from models.accounts import Role
+from models.family import Child
 from models.ledger import OperationType, PaymentMethod
 from models.topups import TopUp
 from payments.provider import PaymentEvent, PaymentStatus
@@ -20,7 +21,7 @@ from tests.factories import actor, make_family, make_school, make_user, wallets_
 VALUE_DATE = date(2026, 10, 30)
 
 
-async def record(tx: Transactions, staff, communication: str, cents: int, reference: str):  # type: ignore[no-untyped-def]
+async def record(tx: Transactions, staff, communication: str, cents: int, reference: str):
     try:
         return await tx.run(
             lambda uow: bank_transfers.record_bank_transfer(
@@ -95,7 +96,7 @@ async def test_racing_imports_of_one_bank_line_credit_once(tx: Transactions) -> 
     assert (await wallets_of(tx, family.child))[0].balance_cents == 1500
 
 
-async def started(tx: Transactions, runtime: Runtime, cents: int = 2000) -> tuple[TopUp, object]:
+async def started(tx: Transactions, runtime: Runtime, cents: int = 2000) -> tuple[TopUp, Child]:
     family = await make_family(tx, await make_school(tx))
     meals, _ = await wallets_of(tx, family.child)
     payments: Payments = runtime.extras["payments"]
@@ -126,8 +127,12 @@ def event(top_up: TopUp, status: PaymentStatus, cents: int | None = None) -> Pay
     )
 
 
-async def settle(tx: Transactions, top_up: TopUp, status: PaymentStatus, cents: int | None = None) -> str:
-    outcome = await tx.run(lambda uow: topups.settle_payment(uow, "sandbox", event(top_up, status, cents)))
+async def settle(
+    tx: Transactions, top_up: TopUp, status: PaymentStatus, cents: int | None = None
+) -> str:
+    outcome = await tx.run(
+        lambda uow: topups.settle_payment(uow, "sandbox", event(top_up, status, cents))
+    )
     return outcome.value
 
 

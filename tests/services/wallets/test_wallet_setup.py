@@ -5,15 +5,16 @@ import asyncio
 from stdnum.be import ogm_vcs
 
 from models.accounts import Role
+from models.family import Child
 from services import family, wallet_settings, wallets
 from services.communication import WALLET, communication_for, parse_communication
 from services.errors import DomainError
-from services.uow import Transactions
+from services.uow import Transactions, UnitOfWork
 from services.wallet_setup import create_wallets
 from tests.factories import actor, make_family, make_school, make_user, wallets_of
 
 
-async def code_of(tx: Transactions, work) -> str:  # type: ignore[no-untyped-def]
+async def code_of(tx: Transactions, work) -> str:
     try:
         await tx.run(work)
     except DomainError as error:
@@ -63,7 +64,7 @@ async def test_settings_are_for_staff_and_must_make_sense(tx: Transactions) -> N
     parent = actor(await make_user(tx, school))
     change = wallet_settings.SettingsChange
 
-    def update(who, **values):  # type: ignore[no-untyped-def]
+    def update(who, **values):
         return lambda uow: wallet_settings.update_money_settings(uow, who, change(**values))
 
     assert await code_of(tx, update(parent, top_up_min_cents=100)) == "FORBIDDEN"
@@ -76,11 +77,21 @@ async def test_settings_are_for_staff_and_must_make_sense(tx: Transactions) -> N
 
 
 async def test_racing_wallet_creation_never_doubles_a_wallet(tx: Transactions) -> None:
-    family_ = await make_family(tx, await make_school(tx))
-    child = family_.child
-    assert child.id is not None
+    school = await make_school(tx)
+    assert school.id is not None
+    school_id = school.id
+
+    async def bare_child(uow: UnitOfWork) -> Child:
+        child = Child(school_id=school_id, first_name="Noé", last_name="Test", created_at=uow.now)
+        uow.session.add(child)
+        await uow.session.flush()
+        return child
+
+    child = await tx.run(bare_child)
+    assert child.id is not None and await wallets_of(tx, child) == []
+    child_id = child.id
     await asyncio.gather(
-        *[tx.run(lambda uow: create_wallets(uow, child.school_id, [child.id])) for _ in range(10)]
+        *[tx.run(lambda uow: create_wallets(uow, school_id, [child_id])) for _ in range(10)]
     )
     assert [w.slot for w in await wallets_of(tx, child)] == [1, 2]
 
@@ -97,7 +108,9 @@ async def test_structured_communications_are_valid_unique_and_name_their_wallet(
         assert ogm_vcs.is_valid(text)
         assert parse_communication(text) == (WALLET, wallet.id)
         assert parse_communication(text.strip("+").replace("/", "")) == (WALLET, wallet.id)
-    assert [w.structured_communication for f in families for w in await wallets_of(tx, f.child)] == texts
+    assert [
+        w.structured_communication for f in families for w in await wallets_of(tx, f.child)
+    ] == texts
 
 
 def test_check_digits_are_97_when_the_base_divides_by_97() -> None:
@@ -129,7 +142,7 @@ async def test_the_bank_account_is_checked_with_schwifty(tx: Transactions) -> No
     school = await make_school(tx)
     staff = actor(await make_user(tx, school, Role.STAFF))
 
-    def set_account(iban: str, bic: str | None = None):  # type: ignore[no-untyped-def]
+    def set_account(iban: str, bic: str | None = None):
         return lambda uow: wallet_settings.set_bank_account(
             uow, staff, iban=iban, bic=bic, holder="École ASBL"
         )
