@@ -12,6 +12,7 @@ from services import topups
 from services.runtime import Runtime
 
 log = logging.getLogger(__name__)
+MAX_WEBHOOK_BYTES = 64 * 1024
 
 RETURN_PAGE = """<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><title>Cartable — paiement</title></head>
@@ -30,6 +31,8 @@ async def webhook(request: Request) -> Response:
     if provider is None:
         return JSONResponse({"error": "unknown provider"}, status_code=404)
     body = await request.body()
+    if len(body) > MAX_WEBHOOK_BYTES:
+        return JSONResponse({"error": "too large"}, status_code=413)
     try:
         event = provider.verify_webhook(request.headers, body)
     except InvalidWebhook as error:

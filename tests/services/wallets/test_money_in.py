@@ -4,6 +4,8 @@ import asyncio
 from collections import Counter
 from datetime import date
 
+import pytest
+
 from models.accounts import Role
 from models.family import Child
 from models.ledger import OperationType, PaymentMethod
@@ -168,3 +170,21 @@ async def test_an_unknown_payment_is_ignored(tx: Transactions, runtime: Runtime)
     top_up, _ = await started(tx, runtime)
     top_up.provider_payment_id = "sbx_nobody"
     assert await settle(tx, top_up, PaymentStatus.PAID) == "unknown_payment"
+
+
+async def test_no_provider_means_no_online_top_up(tx: Transactions) -> None:
+    family = await make_family(tx, await make_school(tx))
+    meals, _ = await wallets_of(tx, family.child)
+    without = Payments(public_url="http://cartable.test")
+    with pytest.raises(DomainError) as refused:
+        await tx.run(
+            lambda uow: topups.start_online_top_up(
+                uow,
+                actor(family.parent),
+                without,
+                wallet_id=meals.id,
+                amount_cents=1000,
+                idempotency_key="k",
+            )
+        )
+    assert refused.value.code.value == "FEATURE_DISABLED"
