@@ -1,6 +1,7 @@
 """Reading wallets, operations and sales; node lookups; the live `walletChanged` subscription."""
 
-from collections.abc import AsyncGenerator, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
+from typing import TypeVar
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,13 +15,11 @@ from schema.context import Info
 from schema.errors import NotFoundError
 from schema.ids import db_id_of
 from schema.pagination import PageInfo
-from schema.sales import Device, Sale, SaleConnection, SaleEdge, SaleFilter
+from schema.sales import Device, SaleConnection, SaleEdge, SaleFilter
 from schema.wallets import (
-    Operation,
     OperationConnection,
     OperationEdge,
     OperationFilter,
-    TopUp,
     Wallet,
     WalletEvent,
     WalletSettings,
@@ -29,11 +28,15 @@ from schema.wallets import (
     Period as SchemaPeriod,
 )
 from services import devices, family, topups, wallet_history, wallets
+from services.actor import Actor
 from services.errors import DomainError
 from services.periods import Period
 from services.runtime import Runtime
 from services.wallet_setup import money_settings
 from services.wallet_views import WalletView, wallet_channel
+
+V = TypeVar("V")
+N = TypeVar("N")
 
 
 async def _wallets_by_child(runtime: Runtime, child_ids: Sequence[int]) -> list[list[WalletView]]:
@@ -148,53 +151,27 @@ class WalletsResolvers:
         )
 
 
-async def wallet_node(info: Info, wallet_id: int) -> Wallet | None:
-    actor = actor_of(info)
-    try:
-        return mapping.wallet_type(
-            await read(info, lambda s: wallets.wallet_for(s, actor, wallet_id))
-        )
-    except DomainError:
-        return None
+def _node(
+    lookup: Callable[[AsyncSession, Actor, int], Awaitable[V]], to_type: Callable[[V], N]
+) -> Callable[[Info, int], Awaitable[N | None]]:
+    """A node resolver: the service's access-checked lookup; NOT_FOUND answers null."""
+
+    async def resolve(info: Info, db_id: int) -> N | None:
+        actor = actor_of(info)
+        try:
+            found = await read(info, lambda s: lookup(s, actor, db_id))
+        except DomainError:
+            return None
+        return to_type(found)
+
+    return resolve
 
 
-async def operation_node(info: Info, operation_id: int) -> Operation | None:
-    actor = actor_of(info)
-    try:
-        view = await read(info, lambda s: wallet_history.operation_for(s, actor, operation_id))
-    except DomainError:
-        return None
-    return mapping.operation_type(view)
-
-
-async def sale_node(info: Info, sale_id: int) -> Sale | None:
-    actor = actor_of(info)
-    try:
-        return mapping.sale_type(
-            await read(info, lambda s: wallet_history.sale_for(s, actor, sale_id))
-        )
-    except DomainError:
-        return None
-
-
-async def device_node(info: Info, device_id: int) -> Device | None:
-    actor = actor_of(info)
-    try:
-        return mapping.device_type(
-            await read(info, lambda s: devices.device_for(s, actor, device_id))
-        )
-    except DomainError:
-        return None
-
-
-async def top_up_node(info: Info, top_up_id: int) -> TopUp | None:
-    actor = actor_of(info)
-    try:
-        return mapping.top_up_type(
-            await read(info, lambda s: topups.top_up_for(s, actor, top_up_id))
-        )
-    except DomainError:
-        return None
+wallet_node = _node(wallets.wallet_for, mapping.wallet_type)
+operation_node = _node(wallet_history.operation_for, mapping.operation_type)
+sale_node = _node(wallet_history.sale_for, mapping.sale_type)
+device_node = _node(devices.device_for, mapping.device_type)
+top_up_node = _node(topups.top_up_for, mapping.top_up_type)
 
 
 @strawberry.type

@@ -175,7 +175,7 @@ async def post(
             child_id=wallets[leg.wallet_id].child_id,
             operation_type=leg.type,
             method=method,
-            label=leg.label,
+            label=leg.label[:300],
             balance_after_cents=wallets[leg.wallet_id].balance_cents,
             at=uow.now,
         )

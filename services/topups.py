@@ -114,7 +114,7 @@ async def start_online_top_up(
                 amount_cents=amount_cents,
                 currency=CURRENCY,
                 reference=f"topup:{row.id}",
-                description=f"{school.name} — {wallet.name} de {child.first_name}",
+                description=f"{school.name} — {wallet.name} · {child.first_name} {child.last_name}",
                 return_url=payments.return_url,
                 webhook_url=payments.webhook_url(provider.name),
             )

@@ -1,6 +1,7 @@
 """Which payment provider runs: the sandbox in development, never silently in production."""
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -8,7 +9,7 @@ from models.db import open_database
 from payments.registry import build_payments
 from settings import ConfigurationError, Settings
 
-PRODUCTION = {"cartable_env": "production", "secret_key": "p" * 40}
+PRODUCTION: dict[str, Any] = {"cartable_env": "production", "secret_key": "p" * 40}
 
 
 def test_development_pays_with_the_sandbox(tmp_path: Path) -> None:
