@@ -65,6 +65,34 @@ def _id_or_nothing(global_id: strawberry.ID | None, type_name: str) -> int | Non
     return db_id_of(global_id, type_name) or 0
 
 
+async def _page(
+    info: Info,
+    journal: Callable[..., Awaitable[wallet_history.Page[V]]],
+    school_id: int,
+    child_id: int,
+    wanted: wallet_history.HistoryFilter,
+    first: int,
+    after: str | None,
+) -> wallet_history.Page[V]:
+    now = info.context.runtime.settings.clock()
+    return await read(
+        info,
+        lambda s: journal(
+            s,
+            school_id=school_id,
+            child_id=child_id,
+            now=now,
+            filter=wanted,
+            first=first,
+            after=after,
+        ),
+    )
+
+
+def _page_info(page: wallet_history.Page[V]) -> PageInfo:
+    return PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor)
+
+
 class WalletsResolvers:
     """Implements schema.child_money.WalletsApi (children are already access-checked)."""
 
@@ -96,22 +124,12 @@ class WalletsResolvers:
             type=None if given.type is None else OperationType(given.type.value),
             method=None if given.method is None else PaymentMethod(given.method.value),
         )
-        now = info.context.runtime.settings.clock()
-        page = await read(
-            info,
-            lambda s: wallet_history.operations(
-                s,
-                school_id=school_id,
-                child_id=child_id,
-                now=now,
-                filter=wanted,
-                first=first,
-                after=after,
-            ),
+        page = await _page(
+            info, wallet_history.operations, school_id, child_id, wanted, first, after
         )
         return OperationConnection(
             edges=[OperationEdge(node=mapping.operation_type(v), cursor=c) for v, c in page.edges],
-            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
+            page_info=_page_info(page),
         )
 
     async def sales(
@@ -132,22 +150,10 @@ class WalletsResolvers:
             device_id=_id_or_nothing(given.device_id, "Device"),
             search=given.search,
         )
-        now = info.context.runtime.settings.clock()
-        page = await read(
-            info,
-            lambda s: wallet_history.sales(
-                s,
-                school_id=school_id,
-                child_id=child_id,
-                now=now,
-                filter=wanted,
-                first=first,
-                after=after,
-            ),
-        )
+        page = await _page(info, wallet_history.sales, school_id, child_id, wanted, first, after)
         return SaleConnection(
             edges=[SaleEdge(node=mapping.sale_type(v), cursor=c) for v, c in page.edges],
-            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
+            page_info=_page_info(page),
         )
 
 
