@@ -79,12 +79,38 @@ def sweep_documents(settings: Settings) -> None:
     print(f"removed {len(asyncio.run(sweep()))} unrecorded document files")
 
 
+def verify_ledger(settings: Settings) -> None:
+    from sqlalchemy import inspect
+
+    from models.db import open_database
+    from services.ledger_check import verify_ledger as verify
+
+    async def check() -> bool:
+        database = open_database(settings.database_url)
+        try:
+            async with database.engine.connect() as connection:
+                tables = await connection.run_sync(lambda c: inspect(c).get_table_names())
+            if "ledger_postings" not in tables:
+                print("no ledger in this database yet (run `make migrate`): nothing to verify")
+                return True
+            async with database.read() as session:
+                report = await verify(session)
+            print(report)
+            return report.ok
+        finally:
+            await database.dispose()
+
+    if not asyncio.run(check()):
+        sys.exit(1)
+
+
 COMMANDS = {
     "migrate": migrate,
     "seed-if-empty": seed_if_empty,
     "serve": serve,
     "export-schema": export_schema,
     "sweep-documents": sweep_documents,
+    "verify-ledger": verify_ledger,
 }
 
 

@@ -15,10 +15,12 @@ from mailer.outbox import Outbox
 from mailer.senders import sender_from_settings
 from mailer.worker import OutboxWorker
 from models.db import open_database
+from payments.registry import RETURN_PATH, WEBHOOK_PATH, build_payments
 from pubsub.hub import PubSub
 from resolvers.root import build_schema
 from resolvers.view import CartableGraphQL
 from routes import documents, health
+from routes import payments as payment_routes
 from services.documents import STORAGE_KEY
 from services.runtime import Runtime
 from services.uow import Transactions
@@ -46,7 +48,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
     outbox = Outbox.from_settings(settings)
     worker = OutboxWorker.from_settings(database, sender_from_settings(settings), settings)
     transactions = Transactions(database, settings, pubsub, outbox, on_mail=worker.wake)
-    runtime = Runtime(settings, database, transactions, pubsub, extras={"mail_worker": worker})
+    payments = build_payments(settings, database)
+    runtime = Runtime(
+        settings,
+        database,
+        transactions,
+        pubsub,
+        extras={"mail_worker": worker, "payments": payments},
+    )
     runtime.extras[STORAGE_KEY] = LocalStorage(settings.documents_dir)
     schema = build_schema(
         production=settings.production,
@@ -64,6 +73,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             yield
         finally:
             await worker.stop()
+            await payments.aclose()
             await pubsub.disconnect()
             await database.dispose()
 
@@ -74,6 +84,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/readyz", health.readyz),
         Route("/documents", documents.upload, methods=["POST"]),
         Route("/documents/{document_id}/download", documents.download, methods=["GET"]),
+        Route(WEBHOOK_PATH, payment_routes.webhook, methods=["POST"]),
+        Route(RETURN_PATH, payment_routes.payment_return),
+        *payments.routes,
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.runtime = runtime

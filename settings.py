@@ -73,6 +73,12 @@ class Settings(BaseSettings):
     documents_max_bytes: int = 20 * 1024 * 1024
     document_link_minutes: int = 10
 
+    # Money: the online payment provider. Unset: the built-in sandbox in development, none in
+    # production (the sandbox accepts payments nobody made). `none` turns online top-ups off.
+    payment_provider: Literal["sandbox", "none"] | None = None
+    sandbox_webhook_attempts: int = 8
+    sandbox_webhook_retry_seconds: float = 2.0
+
     # Controllable clock for tests; never read from the environment.
     clock: Callable[[], datetime] = Field(default=utcnow, exclude=True)
 
@@ -84,12 +90,22 @@ class Settings(BaseSettings):
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
+    @property
+    def active_payment_provider(self) -> str:
+        if self.payment_provider is not None:
+            return self.payment_provider
+        return "none" if self.production else "sandbox"
+
     def check(self) -> None:
         """Refuse configurations that cannot work or are unsafe."""
         if self.production and self.secret_key == DEFAULT_SECRET_KEY:
             raise ConfigurationError("SECRET_KEY must be set in production")
         if self.production and len(self.secret_key) < 32:
             raise ConfigurationError("SECRET_KEY must be at least 32 characters in production")
+        if self.production and self.payment_provider == "sandbox":
+            raise ConfigurationError(
+                "PAYMENT_PROVIDER=sandbox credits payments nobody made: not in production"
+            )
         if self.web_concurrency > 1 and self.broadcast_url.startswith("memory"):
             raise ConfigurationError(
                 "BROADCAST_URL=memory:// cannot share events between several workers: "

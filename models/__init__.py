@@ -1,5 +1,31 @@
 """Importing this package registers every table on SQLModel.metadata."""
 
-from models import accounts, calendar, documents, events, family, mail, meals
+from models import (
+    accounts,
+    calendar,
+    documents,
+    events,
+    family,
+    ledger,
+    mail,
+    meals,
+    sales,
+    sandbox_payments,
+    topups,
+    wallets,
+)
 
-__all__ = ["accounts", "calendar", "documents", "events", "family", "mail", "meals"]
+__all__ = [
+    "accounts",
+    "calendar",
+    "documents",
+    "events",
+    "family",
+    "ledger",
+    "mail",
+    "meals",
+    "sales",
+    "sandbox_payments",
+    "topups",
+    "wallets",
+]

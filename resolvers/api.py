@@ -3,9 +3,11 @@
 from resolvers.calendar import CalendarResolvers
 from resolvers.documents import DocumentResolvers
 from resolvers.family import FamilyResolvers
+from resolvers.wallets import WalletsResolvers
 
 
 class ResolverApi:
     family = FamilyResolvers()
     documents = DocumentResolvers()
     calendar = CalendarResolvers()
+    wallets = WalletsResolvers()

@@ -4,7 +4,7 @@ from collections.abc import Awaitable, Callable
 
 import strawberry
 
-from resolvers import documents, family
+from resolvers import documents, family, wallets
 from resolvers.common import actor_of
 from schema.context import Info
 from schema.ids import parse_global_id
@@ -18,6 +18,11 @@ RESOLVERS: dict[str, NodeResolver] = {
     "School": family.school_node,
     "User": family.user_node,
     "Document": documents.document_node,
+    "Wallet": wallets.wallet_node,
+    "Operation": wallets.operation_node,
+    "Sale": wallets.sale_node,
+    "Device": wallets.device_node,
+    "TopUp": wallets.top_up_node,
 }
 
 

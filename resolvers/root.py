@@ -18,22 +18,41 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from resolvers import accounts, calendar, documents, family, node
+from resolvers import (
+    accounts,
+    calendar,
+    documents,
+    family,
+    node,
+    sales,
+    wallet_mutations,
+    wallets,
+)
 from resolvers.live import SubscriptionClosed
 from resolvers.loaders import OperationLoaders
-from schema.errors import InvalidArgumentError, UnauthenticatedError
+from schema.errors import InvalidArgumentError, NotFoundError, UnauthenticatedError
 
-Query = merge_types("Query", (node.Query, family.Query))
+Query = merge_types("Query", (node.Query, family.Query, wallets.Query))
 Mutation = merge_types(
-    "Mutation", (accounts.Mutation, family.Mutation, documents.Mutation, calendar.Mutation)
+    "Mutation",
+    (
+        accounts.Mutation,
+        family.Mutation,
+        documents.Mutation,
+        calendar.Mutation,
+        wallet_mutations.Mutation,
+        sales.Mutation,
+    ),
 )
+Subscription = merge_types("Subscription", (wallets.Subscription,))
 
 
 def _expected(error: GraphQLError) -> bool:
     """Errors a client is meant to read; everything else is masked."""
     original = error.original_error
     return original is None or isinstance(
-        original, (UnauthenticatedError, SubscriptionClosed, InvalidArgumentError)
+        original,
+        (UnauthenticatedError, SubscriptionClosed, InvalidArgumentError, NotFoundError),
     )
 
 
@@ -68,6 +87,7 @@ def build_schema(
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=production),
     )

@@ -14,18 +14,23 @@ from strawberry.types.unset import UNSET, UnsetType
 from resolvers.api import ResolverApi
 from resolvers.sockets import SocketGuard, SocketRegistry
 from schema.context import Context
-from services import sessions
+from services import devices, sessions
 from services.runtime import Runtime
 
 LOCALES = ("fr", "en")
 GUARD_KEY = "cartable.socket_guard"
 
 
-def bearer_token(value: object) -> str | None:
+def credential(value: object, scheme: str) -> str | None:
+    """The credential of `Authorization: <scheme> <credential>` (Bearer: users, Device: tills)."""
     if not isinstance(value, str):
         return None
-    scheme, _, token = value.strip().partition(" ")
-    return token.strip() or None if scheme.lower() == "bearer" else None
+    given, _, secret = value.strip().partition(" ")
+    return secret.strip() or None if given.lower() == scheme else None
+
+
+def bearer_token(value: object) -> str | None:
+    return credential(value, "bearer")
 
 
 def preferred_locale(accept_language: str | None) -> str:
@@ -60,6 +65,10 @@ class CartableGraphQL(GraphQL[Context, None]):
         actor = None
         if token is not None:
             actor = await sessions.authenticate(self.runtime.database, self.runtime.settings, token)
+        key = credential(request.headers.get("authorization"), "device")
+        device = (
+            None if key is None else await devices.authenticate_device(self.runtime.database, key)
+        )
         locale = actor.locale if actor else preferred_locale(request.headers.get("accept-language"))
         return Context(
             runtime=self.runtime,
@@ -69,6 +78,7 @@ class CartableGraphQL(GraphQL[Context, None]):
             actor=actor,
             token=token,
             locale=locale,
+            device=device,
         )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:

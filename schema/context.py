@@ -10,9 +10,11 @@ from strawberry.types import Info as StrawberryInfo
 
 if TYPE_CHECKING:
     from schema.calendar import CalendarApi
+    from schema.child_money import WalletsApi
     from schema.documents import DocumentsApi
     from schema.family import FamilyApi
     from services.actor import Actor
+    from services.devices import DeviceActor
     from services.runtime import Runtime
 
 
@@ -28,6 +30,9 @@ class Api(Protocol):
     @property
     def calendar(self) -> "CalendarApi": ...
 
+    @property
+    def wallets(self) -> "WalletsApi": ...
+
 
 @dataclass
 class Context:
@@ -42,6 +47,8 @@ class Context:
     connection_params: dict[str, Any] | None = None
     # Per-operation state (DataLoaders...) lives in resolvers; sockets share this object.
     extra: dict[str, Any] = field(default_factory=dict)
+    # A point-of-sale device (`Authorization: Device <key>`), instead of a user.
+    device: "DeviceActor | None" = None
 
 
 Info = StrawberryInfo[Context, None]

@@ -55,3 +55,12 @@ class InvalidArgumentError(Exception):
     def __init__(self, argument: str) -> None:
         super().__init__(f"Invalid value for argument {argument!r}")
         self.extensions = {"code": "INVALID_INPUT", "argument": argument}
+
+
+class NotFoundError(Exception):
+    """A subscription on something the viewer cannot reach: a GraphQL error with code NOT_FOUND,
+    exactly as for something that does not exist."""
+
+    def __init__(self) -> None:
+        super().__init__("Not found")
+        self.extensions = {"code": "NOT_FOUND"}

@@ -6,6 +6,7 @@ import strawberry
 
 from schema.accounts import User
 from schema.calendar import ChildCalendar
+from schema.child_money import ChildWallets
 from schema.context import Info
 from schema.documents import ChildDocuments
 from schema.errors import UserError
@@ -40,7 +41,7 @@ class School(Node):
 
 
 @strawberry.type
-class Child(ChildDocuments, ChildCalendar, Node):
+class Child(ChildWallets, ChildDocuments, ChildCalendar, Node):
     db_id: strawberry.Private[int]
     school_id: strawberry.Private[int]
     first_name: str

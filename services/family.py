@@ -12,6 +12,7 @@ from models.family import Child, Guardianship, School
 from services.actor import Actor
 from services.errors import DomainError, ErrorCode, NotFound
 from services.uow import UnitOfWork
+from services.wallet_setup import create_wallets
 
 
 def require_staff(actor: Actor) -> None:
@@ -92,6 +93,8 @@ async def create_child(
     )
     uow.session.add(child)
     await uow.session.flush()
+    assert child.id is not None
+    await create_wallets(uow, actor.school_id, [child.id])
     return child
 
 

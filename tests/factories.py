@@ -9,10 +9,13 @@ from models.accounts import Role, User
 from models.calendar import SchoolEvent
 from models.documents import Document
 from models.family import Child, Guardianship, School
+from services.actor import Actor
 from services.documents import Audience, NewDocument, publish_document
 from services.passwords import hash_password
 from services.sessions import open_session
 from services.uow import Transactions, UnitOfWork
+from services.wallet_setup import create_wallets
+from services.wallet_views import WalletView
 from storage.local import LocalStorage
 from tests.support.files import pdf_bytes
 
@@ -112,11 +115,12 @@ async def make_child(
         )
         uow.session.add(child)
         await uow.session.flush()
+        assert child.id is not None
         for guardian in guardians:
-            assert child.id is not None
             uow.session.add(
                 Guardianship(school_id=school_id, parent_id=guardian.id, child_id=child.id)
             )
+        await create_wallets(uow, school_id, [child.id])
         return child
 
     return await tx.run(work)
@@ -208,3 +212,36 @@ def pk(row: Any) -> int:
     """A flushed row's primary key (typed `int | None` on the model)."""
     assert row.id is not None
     return int(row.id)
+
+
+async def wallets_of(tx: Transactions, child: Child) -> list[WalletView]:
+    """The child's wallets, first one first."""
+    from services.wallets import child_wallets
+
+    assert child.id is not None
+    child_id = child.id
+    return await tx.read(lambda session: child_wallets(session, child_id))
+
+
+async def fund(tx: Transactions, wallet_id: int, cents: int) -> WalletView:
+    """Credit a wallet as a received bank transfer would; returns the wallet after it."""
+    from models.ledger import OperationType, PaymentMethod, SchoolAccount
+    from services import ledger
+
+    posted = await tx.run(
+        lambda uow: ledger.credit_wallet(
+            uow,
+            wallet_id=wallet_id,
+            amount_cents=cents,
+            source=SchoolAccount.BANK_CLEARING,
+            type=OperationType.TOP_UP,
+            label="Virement bancaire",
+            method=PaymentMethod.BANK_TRANSFER,
+        )
+    )
+    return posted.wallets[0]
+
+
+def actor(person: Person) -> Actor:
+    """The service-level identity of a person made by these factories."""
+    return Actor(person.id, person.user.school_id, Role(person.user.role), person.user.locale)

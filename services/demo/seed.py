@@ -6,6 +6,7 @@ from models.db import open_database
 from models.family import School
 from services.demo.documents import seed_documents, seed_events
 from services.demo.school import DemoSchool, seed_people
+from services.demo.wallets import seed_wallets
 from services.uow import Transactions, UnitOfWork
 from settings import Settings
 
@@ -13,6 +14,7 @@ from settings import Settings
 async def seed_demo(uow: UnitOfWork) -> DemoSchool:
     """Every domain's part of the demo school, in one transaction."""
     demo = await seed_people(uow, uow.settings.demo_families)
+    await seed_wallets(uow, demo)
     await seed_documents(uow, demo)
     await seed_events(uow, demo)
     return demo

@@ -11,14 +11,18 @@ import websockets
 from starlette.applications import Starlette
 
 from server import uvicorn_options
+from settings import Settings
 from tests.support.backends import free_port
 
 
 @asynccontextmanager
-async def live_server(app: Starlette) -> AsyncIterator[str]:
-    """Serve an app whose lifespan already runs; yields its base URL (http://127.0.0.1:port)."""
-    port = free_port()
-    options = uvicorn_options(app.state.runtime.settings)
+async def live_server(app: Starlette, port: int | None = None) -> AsyncIterator[str]:
+    """Serve an app whose lifespan already runs; yields its base URL (http://127.0.0.1:port).
+
+    Give `port` when the app must know its own address beforehand (PUBLIC_URL)."""
+    port = port or free_port()
+    runtime = getattr(app.state, "runtime", None)  # a helper app (a proxy) has none
+    options = uvicorn_options(runtime.settings if runtime else Settings())
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, lifespan="off", log_level="warning", **options
     )

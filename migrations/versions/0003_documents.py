@@ -1,6 +1,6 @@
 """documents and school events: files, their recipients and read markers; the school calendar
 
-Revision ID: 0006
+Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-28 15:44:57.904082
 """
@@ -11,7 +11,7 @@ import sqlmodel  # noqa: F401
 from alembic import op
 
 
-revision: str = '0006'
+revision: str = '0003'
 down_revision: str | None = '0002'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -1,0 +1,9 @@
+"""After every money test: the books still balance (the check `make verify-ledger` runs)."""
+
+from services.ledger_check import verify_ledger
+from services.uow import Transactions
+
+
+async def assert_ledger_balanced(tx: Transactions) -> None:
+    report = await tx.read(verify_ledger)
+    assert report.ok, str(report)
