@@ -95,6 +95,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Cela existe déjà.",
         "en": "This already exists.",
     },
+    "ONE_TEACHER_PER_CHILD": {
+        "fr": "Pour cette réunion, l'école prévoit un seul enseignant par enfant.",
+        "en": "For this meeting, the school allows one teacher per child.",
+    },
 }
 
 

@@ -18,19 +18,22 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from resolvers import accounts, family, node
+from resolvers import accounts, family, meetings, node
 from resolvers.live import SubscriptionClosed
 from resolvers.loaders import OperationLoaders
-from schema.errors import UnauthenticatedError
+from schema.errors import RefusedError, UnauthenticatedError
 
-Query = merge_types("Query", (node.Query, family.Query))
-Mutation = merge_types("Mutation", (accounts.Mutation, family.Mutation))
+Query = merge_types("Query", (node.Query, family.Query, meetings.Query))
+Mutation = merge_types("Mutation", (accounts.Mutation, family.Mutation, meetings.Mutation))
+Subscription = merge_types("Subscription", (meetings.Subscription,))
 
 
 def _expected(error: GraphQLError) -> bool:
     """Errors a client is meant to read; everything else is masked."""
     original = error.original_error
-    return original is None or isinstance(original, (UnauthenticatedError, SubscriptionClosed))
+    return original is None or isinstance(
+        original, (UnauthenticatedError, SubscriptionClosed, RefusedError)
+    )
 
 
 def _limit_rules(depth: int, aliases: int, production: bool) -> tuple[type[ASTValidationRule], ...]:
@@ -64,6 +67,7 @@ def build_schema(
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=production),
     )

@@ -10,6 +10,7 @@ from strawberry.types import Info as StrawberryInfo
 
 if TYPE_CHECKING:
     from schema.family import FamilyApi
+    from schema.meetings import MeetingsApi
     from services.actor import Actor
     from services.runtime import Runtime
 
@@ -19,6 +20,9 @@ class Api(Protocol):
 
     @property
     def family(self) -> "FamilyApi": ...
+
+    @property
+    def meetings(self) -> "MeetingsApi": ...
 
 
 @dataclass

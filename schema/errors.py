@@ -29,6 +29,7 @@ class ErrorCode(Enum):
     TEACHER_ALREADY_BOOKED = "TEACHER_ALREADY_BOOKED"
     ALLERGEN_CONFLICT = "ALLERGEN_CONFLICT"
     ALREADY_EXISTS = "ALREADY_EXISTS"
+    ONE_TEACHER_PER_CHILD = "ONE_TEACHER_PER_CHILD"
 
 
 @strawberry.type
@@ -44,3 +45,12 @@ class UnauthenticatedError(Exception):
     def __init__(self) -> None:
         super().__init__("Authentication required")
         self.extensions = {"code": "UNAUTHENTICATED"}
+
+
+class RefusedError(Exception):
+    """A field or subscription refused with a stable code (e.g. NOT_FOUND, as for another
+    family's object): a GraphQL error whose `extensions.code` the client reads."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.extensions = {"code": code}

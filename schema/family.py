@@ -7,6 +7,7 @@ import strawberry
 from schema.accounts import User
 from schema.context import Info
 from schema.errors import UserError
+from schema.meetings import ChildMeetings
 from schema.node import Node
 
 
@@ -38,7 +39,7 @@ class School(Node):
 
 
 @strawberry.type
-class Child(Node):
+class Child(ChildMeetings, Node):
     db_id: strawberry.Private[int]
     school_id: strawberry.Private[int]
     first_name: str

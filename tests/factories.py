@@ -2,13 +2,21 @@
 
 import itertools
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import time, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from models.accounts import Role, User
 from models.family import Child, Guardianship, School
+from services.actor import Actor
+from services.meetings.slots import teacher_view
 from services.passwords import hash_password
 from services.sessions import open_session
 from services.uow import Transactions, UnitOfWork
+
+if TYPE_CHECKING:
+    from models.meetings import Meeting
+    from services.meetings.slots import SlotView, TeacherView
 
 PASSWORD = "correct horse battery staple"
 _serial = itertools.count(1)
@@ -122,3 +130,81 @@ async def make_family(tx: Transactions, school: School, children: int = 1, **use
     for _ in range(children):
         family.children.append(await make_child(tx, school, parent))
     return family
+
+
+@dataclass
+class MeetingSetup:
+    meeting: "Meeting"
+    teachers: list["TeacherView"]
+    slots: dict[int, list["SlotView"]]  # per teacher id, in time order
+
+    @property
+    def id(self) -> int:
+        assert self.meeting.id is not None
+        return self.meeting.id
+
+    def slot(self, teacher: int, index: int) -> "SlotView":
+        return self.slots[self.teachers[teacher].id][index]
+
+
+async def make_meeting(
+    tx: Transactions,
+    school: School,
+    *,
+    teachers: int = 2,
+    days_ahead: int = 14,
+    start: str = "17:00",
+    end: str = "18:00",
+    slot_minutes: int = 10,
+    opens_in: timedelta = timedelta(hours=-1),
+    closes_in: timedelta = timedelta(days=13),
+    several_teachers: bool = True,
+    class_names: tuple[str, ...] = (),
+    teacher_user_ids: tuple[int, ...] = (),
+) -> MeetingSetup:
+    """A meeting `days_ahead` days from the clock's today (school time), booking open by
+    default, with `teachers` named teachers (then one per TEACHER user id) on its hours."""
+    from models.meetings import Meeting
+    from services.meetings import setup
+
+    assert school.id is not None
+    staff = Actor(user_id=0, school_id=school.id, role=Role.STAFF, locale="fr")
+    now = tx.now()
+    day = now.astimezone(ZoneInfo(school.timezone)).date() + timedelta(days=days_ahead)
+
+    async def work(uow: UnitOfWork) -> MeetingSetup:
+        meeting: Meeting = await setup.create_meeting(
+            uow,
+            staff,
+            title=unique("Réunion "),
+            day=day,
+            start=time.fromisoformat(start),
+            end=time.fromisoformat(end),
+            booking_opens_at=now + opens_in,
+            booking_closes_at=now + closes_in,
+            slot_minutes=slot_minutes,
+            several_teachers=several_teachers,
+            class_names=class_names,
+        )
+        assert meeting.id is not None
+        made = MeetingSetup(meeting, [], {})
+        extras: list[dict[str, Any]] = [
+            *({"display_name": unique("Teacher ")} for _ in range(teachers)),
+            *({"user_id": user_id} for user_id in teacher_user_ids),
+        ]
+        for extra in extras:
+            row, views = await setup.add_teacher(uow, staff, meeting.id, **extra)
+            assert row.id is not None
+            made.teachers.append(teacher_view(row))
+            made.slots[row.id] = views
+        return made
+
+    return await tx.run(work)
+
+
+def actor_for(person: Person) -> Actor:
+    """The actor a request of this person would carry (for calling services directly)."""
+    user = person.user
+    return Actor(
+        user_id=person.id, school_id=user.school_id, role=Role(user.role), locale=user.locale
+    )
