@@ -2,7 +2,7 @@
 
 import itertools
 from dataclasses import dataclass, field
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -157,20 +157,23 @@ async def make_meeting(
     end: str = "18:00",
     slot_minutes: int = 10,
     opens_in: timedelta = timedelta(hours=-1),
-    closes_in: timedelta = timedelta(days=13),
+    closes_in: timedelta | None = None,
     several_teachers: bool = True,
     class_names: tuple[str, ...] = (),
     teacher_user_ids: tuple[int, ...] = (),
 ) -> MeetingSetup:
-    """A meeting `days_ahead` days from the clock's today (school time), booking open by
-    default, with `teachers` named teachers (then one per TEACHER user id) on its hours."""
+    """A meeting `days_ahead` days from the clock's today (school time), booking open from an
+    hour ago until it starts by default, with `teachers` named teachers (then one per TEACHER
+    user id) on its hours."""
     from models.meetings import Meeting
     from services.meetings import setup
 
     assert school.id is not None
     staff = Actor(user_id=0, school_id=school.id, role=Role.STAFF, locale="fr")
     now = tx.now()
-    day = now.astimezone(ZoneInfo(school.timezone)).date() + timedelta(days=days_ahead)
+    zone = ZoneInfo(school.timezone)
+    day = now.astimezone(zone).date() + timedelta(days=days_ahead)
+    starts_at = datetime.combine(day, time.fromisoformat(start), tzinfo=zone)
 
     async def work(uow: UnitOfWork) -> MeetingSetup:
         meeting: Meeting = await setup.create_meeting(
@@ -181,7 +184,7 @@ async def make_meeting(
             start=time.fromisoformat(start),
             end=time.fromisoformat(end),
             booking_opens_at=now + opens_in,
-            booking_closes_at=now + closes_in,
+            booking_closes_at=starts_at if closes_in is None else now + closes_in,
             slot_minutes=slot_minutes,
             several_teachers=several_teachers,
             class_names=class_names,
@@ -208,3 +211,47 @@ def actor_for(person: Person) -> Actor:
     return Actor(
         user_id=person.id, school_id=user.school_id, role=Role(user.role), locale=user.locale
     )
+
+
+def gid(type_name: str, db_id: int | None) -> str:
+    """The global ID the API gives this row."""
+    from schema.ids import to_global_id
+
+    assert db_id is not None
+    return to_global_id(type_name, db_id)
+
+
+async def make_families(tx: Transactions, school: School, count: int) -> list[Family]:
+    """`count` one-child families with open sessions, in one transaction (for races)."""
+    assert school.id is not None
+    school_id = school.id
+
+    async def work(uow: UnitOfWork) -> list[Family]:
+        password_hash = hash_password(uow.settings, PASSWORD)
+        families = []
+        for _ in range(count):
+            name = unique("parent")
+            user = User(
+                school_id=school_id,
+                role=Role.PARENT,
+                username=name,
+                email=f"{name}@example.org",
+                display_name=name.title(),
+                password_hash=password_hash,
+                created_at=uow.now,
+            )
+            child = Child(
+                school_id=school_id,
+                first_name=unique("Kid"),
+                last_name="Test",
+                class_name="1A",
+                created_at=uow.now,
+            )
+            uow.session.add_all([user, child])
+            await uow.session.flush()
+            assert user.id is not None and child.id is not None
+            uow.session.add(Guardianship(school_id=school_id, parent_id=user.id, child_id=child.id))
+            families.append(Family(Person(user, await open_session(uow, user)), [child]))
+        return families
+
+    return await tx.run(work)

@@ -7,7 +7,7 @@ store UTC.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -44,12 +44,13 @@ def _invalid(field: str) -> DomainError:
 
 
 def _aware(moment: datetime, zone: ZoneInfo) -> datetime:
-    """A moment given without offset is read in the school's time zone."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
+    """A moment given without offset is read in the school's time zone; kept in UTC."""
+    return (moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)).astimezone(UTC)
 
 
 def _on_day(day: date, at: time, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day, at.replace(tzinfo=None), tzinfo=zone)
+    """A wall-clock time on the meeting's day at the school, in UTC."""
+    return datetime.combine(day, at.replace(tzinfo=None), tzinfo=zone).astimezone(UTC)
 
 
 def _class_names(names: Sequence[str]) -> list[str]:
