@@ -49,7 +49,10 @@ async def test_two_watchers_see_the_snapshot_then_every_change_in_order(
     ):
         sockets = [watcher, other_watcher]
         ops = [await s.subscribe(WATCH, {"m": gid("Meeting", meeting.id)}) for s in sockets]
-        snapshots = [(await s.next_data(op))["meetingSlotsChanged"] for s, op in zip(sockets, ops)]
+        snapshots = [
+            (await s.next_data(op))["meetingSlotsChanged"]
+            for s, op in zip(sockets, ops, strict=True)
+        ]
         for snapshot in snapshots:
             assert snapshot["snapshot"] is True
             assert len(snapshot["slots"]) == 12 and all(a for _, a in states(snapshot))
@@ -74,7 +77,7 @@ async def test_two_watchers_see_the_snapshot_then_every_change_in_order(
         cancelled = await parent.data(CANCEL, {"a": appointment})
         assert cancelled["cancelAppointment"]["errors"] == []
 
-        for socket, op in zip(sockets, ops):
+        for socket, op in zip(sockets, ops, strict=True):
             events = [(await socket.next_data(op))["meetingSlotsChanged"] for _ in range(3)]
             assert [e["snapshot"] for e in events] == [False, False, False]
             assert [e["sequence"] for e in events] == [position + 1, position + 2, position + 3]

@@ -112,7 +112,7 @@ async def test_concurrent_moves_into_one_free_slot_one_wins(
             "c": gid("Child", family.child.id),
             "s": gid("Slot", meeting.slot(0, index).id),
         }
-        status, body = await post(server, family.parent.token, BOOK, variables)
+        _, body = await post(server, family.parent.token, BOOK, variables)
         appointments.append(body["data"]["bookAppointment"]["appointment"]["id"])
     target = meeting.slot(0, MOVERS)
 
@@ -120,7 +120,9 @@ async def test_concurrent_moves_into_one_free_slot_one_wins(
         variables = {"a": appointment, "s": gid("Slot", target.id)}
         return await post(server, family.parent.token, MOVE, variables)
 
-    results = await asyncio.gather(*(move(f, a) for f, a in zip(families, appointments)))
+    results = await asyncio.gather(
+        *(move(f, a) for f, a in zip(families, appointments, strict=True))
+    )
     assert Counter(status for status, _ in results) == {200: MOVERS}
     outcomes = [outcome(body) for _, body in results]
     assert Counter(outcomes) == {"ok": 1, "SLOT_TAKEN": MOVERS - 1}
