@@ -57,4 +57,10 @@ SERVED_SO_FAR = {
     "Node",
     "ErrorCode",
     "Role",
+    "Teacher",
+    "Meeting",
+    "Slot",
+    "Appointment",
+    "AppointmentPayload",
+    "SlotEvent",
 }

@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 
 from models.db import open_database
 from models.family import School
+from services.demo.meetings import seed_meetings
 from services.demo.school import DemoSchool, seed_people
 from services.uow import Transactions, UnitOfWork
 from settings import Settings
@@ -11,7 +12,9 @@ from settings import Settings
 
 async def seed_demo(uow: UnitOfWork) -> DemoSchool:
     """Every domain's part of the demo school, in one transaction."""
-    return await seed_people(uow, uow.settings.demo_families)
+    demo = await seed_people(uow, uow.settings.demo_families)
+    await seed_meetings(uow, demo)
+    return demo
 
 
 async def seed_if_empty(settings: Settings) -> bool:

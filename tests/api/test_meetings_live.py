@@ -1,5 +1,6 @@
 """meetingSlotsChanged on a real uvicorn with real websocket clients."""
 
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -86,6 +87,16 @@ async def test_two_watchers_see_the_snapshot_then_every_change_in_order(
             assert sorted(states(events[1])) == sorted([(first, True), (second, False)])
             assert states(events[2]) == [(second, True)]
             assert events[0]["slots"][0]["teacher"]["displayName"] == teacher.display_name
+
+        # A change reaches every watcher within a second of being asked for.
+        started = time.perf_counter()
+        await parent.data(BOOK, {"c": gid("Child", family.child.id), "s": second})
+        for socket, op in zip(sockets, ops, strict=True):
+            event = (await socket.next_data(op, timeout=1.0))["meetingSlotsChanged"]
+            assert states(event) == [(second, False)]
+        elapsed = time.perf_counter() - started
+        assert elapsed < 1.0
+        print(f"\nbooking to both watchers: {elapsed * 1000:.0f} ms")
 
 
 async def test_another_schools_meeting_is_not_found_and_sends_nothing(

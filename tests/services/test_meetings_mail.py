@@ -15,6 +15,11 @@ from tests.factories import actor_for, make_child, make_meeting, make_school, ma
 from tests.support.mail import mails_to, text_of
 
 
+def subjects(mails: list[EmailMessage], separator: str) -> list[str]:
+    # A long subject may be folded right after "Subject:", which parses with a leading space.
+    return [str(m["Subject"]).strip().split(separator)[0] for m in mails]
+
+
 def calendar_of(mail: EmailMessage) -> tuple[str, Calendar]:
     [attachment] = list(mail.iter_attachments())
     assert attachment.get_filename() == "appointment.ics"
@@ -51,7 +56,7 @@ async def test_book_move_cancel_mail_one_calendar_event_in_school_time(
     await tx.run(lambda u: booking.cancel(u, me, booked.id))
 
     mails = await mails_to(runtime, parent.user.email)
-    assert [m["Subject"].split(" :")[0] for m in mails] == [
+    assert subjects(mails, " :") == [
         "Rendez-vous confirmé",
         "Rendez-vous déplacé",
         "Rendez-vous annulé",
@@ -98,11 +103,11 @@ async def test_mail_in_the_parents_language_and_to_both_guardians(
 
     to_booker = await mails_to(runtime, booker.user.email)
     to_other = await mails_to(runtime, other.user.email)
-    assert [m["Subject"].split(":")[0] for m in to_booker] == [
+    assert subjects(to_booker, ":") == [
         "Appointment confirmed",
         "Appointment cancelled",
     ]
-    assert [m["Subject"].split(" :")[0] for m in to_other] == ["Rendez-vous annulé"]
+    assert subjects(to_other, " :") == ["Rendez-vous annulé"]
     assert "from 18:10 to 18:20" in text_of(to_booker[0])
     _, calendar = calendar_of(to_booker[0])
     event = event_of(calendar)
