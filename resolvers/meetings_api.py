@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.meetings import Meeting as MeetingRow
 from resolvers.common import actor_of, read
@@ -59,7 +60,7 @@ class MeetingsResolvers:
         actor = actor_of(info)
         now = info.context.runtime.settings.clock()
 
-        async def load(session):  # type: ignore[no-untyped-def]
+        async def load(session: AsyncSession) -> Sequence[MeetingRow]:
             child = await family.child_for(session, actor, child_id)
             return await access.meetings_of_child(session, child, now)
 

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
 from models.accounts import Role, User
@@ -180,12 +181,6 @@ async def add_teacher(
     times = slot_times(starts_at, ends_at, timedelta(minutes=meeting.slot_minutes), pauses)
     if not times:
         raise _invalid("endTime")
-    if user is not None and await uow.session.scalar(
-        select(col(MeetingTeacher.id)).where(
-            col(MeetingTeacher.meeting_id) == meeting.id, col(MeetingTeacher.user_id) == user.id
-        )
-    ):
-        raise DomainError(ErrorCode.ALREADY_EXISTS, "teacherUserId")
     teacher = MeetingTeacher(
         school_id=actor.school_id,
         meeting_id=meeting.id,
@@ -195,8 +190,13 @@ async def add_teacher(
         starts_at=starts_at,
         ends_at=ends_at,
     )
-    uow.session.add(teacher)
-    await uow.session.flush()
+    try:
+        async with uow.session.begin_nested():
+            uow.session.add(teacher)
+            await uow.session.flush()
+    except IntegrityError:
+        # The unique (meeting, user) constraint: this TEACHER user already takes part.
+        raise DomainError(ErrorCode.ALREADY_EXISTS, "teacherUserId") from None
     assert teacher.id is not None
     slots = [
         Slot(
