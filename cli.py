@@ -1,4 +1,4 @@
-"""Command line: `python -m cli migrate | seed-if-empty | serve | export-schema | verify-ledger`."""
+"""Command line: `python -m cli migrate | seed-if-empty | serve | export-schema | verify-ledger | sweep-documents`."""
 
 import argparse
 import asyncio
@@ -32,6 +32,8 @@ def seed_if_empty(settings: Settings) -> None:
 def serve(settings: Settings) -> None:
     import uvicorn
 
+    from server import uvicorn_options
+
     settings.check()
     print(f"Cartable on http://{settings.host}:{settings.port} — GraphiQL at /graphql")
     uvicorn.run(
@@ -39,12 +41,9 @@ def serve(settings: Settings) -> None:
         factory=True,
         host=settings.host,
         port=settings.port,
-        # Off: it costs ~40 KB per socket for small JSON frames (see bench/).
-        ws_per_message_deflate=False,
-        ws_ping_interval=settings.ws_ping_interval_seconds,
-        ws_ping_timeout=settings.ws_ping_interval_seconds,
-        proxy_headers=True,
+        workers=settings.web_concurrency,
         log_level="info",
+        **uvicorn_options(settings),
     )
 
 
@@ -57,11 +56,35 @@ def export_schema(settings: Settings) -> None:
     print("schema.graphql written")
 
 
+def sweep_documents(settings: Settings) -> None:
+    """Remove stored files that no document names (older than an hour)."""
+    from datetime import timedelta
+
+    from models.db import open_database
+    from services.documents import sweep_unrecorded_files
+    from storage.local import LocalStorage
+
+    async def sweep() -> list[str]:
+        database = open_database(settings.database_url)
+        try:
+            async with database.read() as session:
+                return await sweep_unrecorded_files(
+                    session,
+                    LocalStorage(settings.documents_dir),
+                    older_than=settings.clock() - timedelta(hours=1),
+                )
+        finally:
+            await database.dispose()
+
+    print(f"removed {len(asyncio.run(sweep()))} unrecorded document files")
+
+
 COMMANDS = {
     "migrate": migrate,
     "seed-if-empty": seed_if_empty,
     "serve": serve,
     "export-schema": export_schema,
+    "sweep-documents": sweep_documents,
 }
 
 

@@ -18,10 +18,12 @@ from models.db import open_database
 from pubsub.hub import PubSub
 from resolvers.root import build_schema
 from resolvers.view import CartableGraphQL
-from routes import health
+from routes import documents, health
+from services.documents import STORAGE_KEY
 from services.runtime import Runtime
 from services.uow import Transactions
 from settings import ConfigurationError, Settings
+from storage.local import LocalStorage
 
 
 def _check_process_model(settings: Settings) -> None:
@@ -45,6 +47,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     worker = OutboxWorker.from_settings(database, sender_from_settings(settings), settings)
     transactions = Transactions(database, settings, pubsub, outbox, on_mail=worker.wake)
     runtime = Runtime(settings, database, transactions, pubsub, extras={"mail_worker": worker})
+    runtime.extras[STORAGE_KEY] = LocalStorage(settings.documents_dir)
     schema = build_schema(
         production=settings.production,
         max_depth=settings.max_query_depth,
@@ -69,10 +72,25 @@ def create_app(settings: Settings | None = None) -> Starlette:
         WebSocketRoute("/graphql", graphql),
         Route("/healthz", health.healthz),
         Route("/readyz", health.readyz),
+        Route("/documents", documents.upload, methods=["POST"]),
+        Route("/documents/{document_id}/download", documents.download, methods=["GET"]),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.runtime = runtime
     return app
+
+
+def uvicorn_options(settings: Settings) -> dict[str, Any]:
+    """How uvicorn serves the app, the same for `make run`, the tests and the benchmarks."""
+    return {
+        # permessage-deflate costs ~40 KB of memory per socket for frames of a few hundred
+        # bytes of JSON: off (see bench/).
+        "ws_per_message_deflate": False,
+        # Heartbeat: a peer that stops answering pings is dropped, freeing its subscriptions.
+        "ws_ping_interval": settings.ws_ping_interval_seconds,
+        "ws_ping_timeout": settings.ws_ping_interval_seconds,
+        "proxy_headers": True,
+    }
 
 
 def __getattr__(name: str) -> Any:

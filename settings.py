@@ -69,6 +69,10 @@ class Settings(BaseSettings):
     mail_max_attempts: int = 12
     mail_poll_seconds: float = 30.0
 
+    # Documents (stored under DOCUMENTS_DIR): largest accepted file, lifetime of download links.
+    documents_max_bytes: int = 20 * 1024 * 1024
+    document_link_minutes: int = 10
+
     # Controllable clock for tests; never read from the environment.
     clock: Callable[[], datetime] = Field(default=utcnow, exclude=True)
 

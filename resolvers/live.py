@@ -11,7 +11,9 @@ import asyncio
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable
 from typing import Any, TypeVar
 
-from pubsub.hub import Message, PubSub, Resync, SubscriberOverflow
+from pubsub.deliveries import Message, Resync
+from pubsub.errors import SubscriptionClosed as BroadcastClosed
+from pubsub.hub import PubSub
 
 T = TypeVar("T")
 
@@ -72,7 +74,6 @@ async def follow(
 def _result(reading: "asyncio.Future[Any]") -> Any:
     try:
         return reading.result()
-    except SubscriberOverflow as overflow:
-        raise SubscriptionClosed(
-            f"{overflow}: this subscription fell behind and was closed; subscribe again"
-        ) from None
+    except BroadcastClosed as closed:
+        # Fell behind (SubscriberOverflow) or the server is shutting down: the client resubscribes.
+        raise SubscriptionClosed(f"{closed}; subscribe again for a fresh snapshot") from None

@@ -4,7 +4,7 @@ from collections.abc import Awaitable, Callable
 
 import strawberry
 
-from resolvers import family, meetings_api
+from resolvers import documents, family, meetings_api
 from resolvers.common import actor_of
 from schema.context import Info
 from schema.ids import parse_global_id
@@ -17,6 +17,7 @@ RESOLVERS: dict[str, NodeResolver] = {
     "Child": family.child_node,
     "School": family.school_node,
     "User": family.user_node,
+    "Document": documents.document_node,
     "Meeting": meetings_api.meeting_node,
     "Slot": meetings_api.slot_node,
     "Teacher": meetings_api.teacher_node,

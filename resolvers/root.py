@@ -18,13 +18,16 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from resolvers import accounts, family, meetings, node
+from resolvers import accounts, calendar, documents, family, meetings, node
 from resolvers.live import SubscriptionClosed
 from resolvers.loaders import OperationLoaders
-from schema.errors import RefusedError, UnauthenticatedError
+from schema.errors import InvalidArgumentError, RefusedError, UnauthenticatedError
 
 Query = merge_types("Query", (node.Query, family.Query, meetings.Query))
-Mutation = merge_types("Mutation", (accounts.Mutation, family.Mutation, meetings.Mutation))
+Mutation = merge_types(
+    "Mutation",
+    (accounts.Mutation, family.Mutation, documents.Mutation, calendar.Mutation, meetings.Mutation),
+)
 Subscription = merge_types("Subscription", (meetings.Subscription,))
 
 
@@ -32,7 +35,7 @@ def _expected(error: GraphQLError) -> bool:
     """Errors a client is meant to read; everything else is masked."""
     original = error.original_error
     return original is None or isinstance(
-        original, (UnauthenticatedError, SubscriptionClosed, RefusedError)
+        original, (UnauthenticatedError, SubscriptionClosed, InvalidArgumentError, RefusedError)
     )
 
 

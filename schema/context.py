@@ -9,6 +9,8 @@ from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
 if TYPE_CHECKING:
+    from schema.calendar import CalendarApi
+    from schema.documents import DocumentsApi
     from schema.family import FamilyApi
     from schema.meetings import MeetingsApi
     from services.actor import Actor
@@ -20,6 +22,12 @@ class Api(Protocol):
 
     @property
     def family(self) -> "FamilyApi": ...
+
+    @property
+    def documents(self) -> "DocumentsApi": ...
+
+    @property
+    def calendar(self) -> "CalendarApi": ...
 
     @property
     def meetings(self) -> "MeetingsApi": ...

@@ -29,6 +29,8 @@ class ErrorCode(Enum):
     TEACHER_ALREADY_BOOKED = "TEACHER_ALREADY_BOOKED"
     ALLERGEN_CONFLICT = "ALLERGEN_CONFLICT"
     ALREADY_EXISTS = "ALREADY_EXISTS"
+    FILE_TOO_LARGE = "FILE_TOO_LARGE"
+    UNSUPPORTED_FILE_TYPE = "UNSUPPORTED_FILE_TYPE"
     ONE_TEACHER_PER_CHILD = "ONE_TEACHER_PER_CHILD"
 
 
@@ -45,6 +47,15 @@ class UnauthenticatedError(Exception):
     def __init__(self) -> None:
         super().__init__("Authentication required")
         self.extensions = {"code": "UNAUTHENTICATED"}
+
+
+class InvalidArgumentError(Exception):
+    """A query argument that cannot be used (a foreign cursor, a page too large): a GraphQL
+    error with code INVALID_INPUT, like UNAUTHENTICATED (queries have no `errors` field)."""
+
+    def __init__(self, argument: str) -> None:
+        super().__init__(f"Invalid value for argument {argument!r}")
+        self.extensions = {"code": "INVALID_INPUT", "argument": argument}
 
 
 class RefusedError(Exception):

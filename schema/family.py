@@ -5,7 +5,9 @@ from typing import Protocol
 import strawberry
 
 from schema.accounts import User
+from schema.calendar import ChildCalendar
 from schema.context import Info
+from schema.documents import ChildDocuments
 from schema.errors import UserError
 from schema.meetings import ChildMeetings
 from schema.node import Node
@@ -39,7 +41,7 @@ class School(Node):
 
 
 @strawberry.type
-class Child(ChildMeetings, Node):
+class Child(ChildDocuments, ChildCalendar, ChildMeetings, Node):
     db_id: strawberry.Private[int]
     school_id: strawberry.Private[int]
     first_name: str

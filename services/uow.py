@@ -117,11 +117,21 @@ class Transactions:
         self.publisher = publisher
         self.outbox = outbox
         self.on_mail = on_mail
+        # SQLite admits one writer at a time; waiting here rather than in SQLite's busy handler
+        # (which polls with growing sleeps) keeps queued writers fast. The database still
+        # decides: BEGIN IMMEDIATE holds the write lock, so several processes remain correct.
+        self._sqlite_writer = asyncio.Lock() if database.dialect == "sqlite" else None
 
     def now(self) -> datetime:
         return self.settings.clock()
 
     async def run(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+        if self._sqlite_writer is None:
+            return await self._run(work)
+        async with self._sqlite_writer:
+            return await self._run(work)
+
+    async def _run(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             async with self.database.write() as session:
                 uow = UnitOfWork(session, self.settings, self.now(), self.outbox)

@@ -74,13 +74,10 @@ def settings(database_url: str, module_tmp: Path, clock: FakeClock) -> Settings:
 
 
 @pytest.fixture(scope="module")
-async def app(settings: Settings) -> AsyncIterator[Starlette]:
-    """The real application on the module's database, lifespan running."""
+async def app(settings: Settings, db: Database) -> AsyncIterator[Starlette]:
+    """The real application on the module's database (tables created by `db`), lifespan running."""
     application = create_app(settings)
     async with application.router.lifespan_context(application):
-        runtime = application.state.runtime
-        async with runtime.database.engine.begin() as conn:
-            await conn.run_sync(SQLModel.metadata.create_all)
         yield application
 
 

@@ -2,17 +2,22 @@
 
 import itertools
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from models.accounts import Role, User
+from models.calendar import SchoolEvent
+from models.documents import Document
 from models.family import Child, Guardianship, School
 from services.actor import Actor
+from services.documents import Audience, NewDocument, publish_document
 from services.meetings.slots import teacher_view
 from services.passwords import hash_password
 from services.sessions import open_session
 from services.uow import Transactions, UnitOfWork
+from storage.local import LocalStorage
+from tests.support.files import pdf_bytes
 
 if TYPE_CHECKING:
     from models.meetings import Meeting
@@ -130,6 +135,86 @@ async def make_family(tx: Transactions, school: School, children: int = 1, **use
     for _ in range(children):
         family.children.append(await make_child(tx, school, parent))
     return family
+
+
+async def make_document(
+    tx: Transactions,
+    school: School,
+    audience: Audience,
+    *,
+    title: str | None = None,
+    day: date | None = None,
+    data: bytes | None = None,
+    file_name: str = "document.pdf",
+    notify: bool = False,
+) -> Document:
+    """A published document, through the same service as generated documents."""
+    assert school.id is not None
+    school_id = school.id
+    new = NewDocument(
+        title=title or unique("Document "), date=day or date(2026, 11, 2), audience=audience
+    )
+    storage = LocalStorage(tx.settings.documents_dir)
+
+    async def work(uow: UnitOfWork) -> Document:
+        return await publish_document(
+            uow,
+            storage,
+            school_id,
+            new,
+            data=data or pdf_bytes(new.title),
+            file_name=file_name,
+            notify=notify,
+        )
+
+    return await tx.run(work)
+
+
+async def make_event(
+    tx: Transactions,
+    school: School,
+    starts_at: datetime,
+    *,
+    ends_at: datetime | None = None,
+    class_name: str | None = None,
+    title: str | None = None,
+    kind: str = "activity",
+) -> SchoolEvent:
+    assert school.id is not None
+    school_id = school.id
+
+    async def work(uow: UnitOfWork) -> SchoolEvent:
+        event = SchoolEvent(
+            school_id=school_id,
+            class_name=class_name,
+            title=title or unique("Event "),
+            kind=kind,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            created_at=uow.now,
+        )
+        uow.session.add(event)
+        await uow.session.flush()
+        return event
+
+    return await tx.run(work)
+
+
+async def set_class(tx: Transactions, child: Child, class_name: str | None) -> None:
+    async def work(uow: UnitOfWork) -> None:
+        row = await uow.session.get(Child, child.id)
+        assert row is not None
+        row.class_name = class_name
+        uow.session.add(row)
+
+    await tx.run(work)
+    child.class_name = class_name
+
+
+def pk(row: Any) -> int:
+    """A flushed row's primary key (typed `int | None` on the model)."""
+    assert row.id is not None
+    return int(row.id)
 
 
 @dataclass

@@ -19,11 +19,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import Executable
 from sqlmodel import col
 
-from models.family import Child, Guardianship, School
+from models.family import Child, School
 from models.meetings import Appointment, AppointmentStatus, Meeting, Slot
 from services.actor import Actor
 from services.errors import DomainError, ErrorCode, NotFound
-from services.family import child_for
+from services.family import child_for, visible_children
 from services.meetings.access import meeting_open_to_child
 from services.meetings.appointments import AppointmentView, appointment_view
 from services.meetings.notify import mail_appointment
@@ -49,10 +49,9 @@ def _require_parent(actor: Actor) -> None:
 
 async def _lock_family(uow: UnitOfWork, actor: Actor) -> list[int]:
     """Lock the actor's children (id order): one family's bookings run one after the other."""
-    guarded = select(col(Guardianship.child_id)).where(col(Guardianship.parent_id) == actor.user_id)
     rows = await uow.session.scalars(
         select(col(Child.id))
-        .where(col(Child.id).in_(guarded))
+        .where(col(Child.id).in_(visible_children(actor)))
         .order_by(col(Child.id))
         .with_for_update(key_share=True)
     )

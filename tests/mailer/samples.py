@@ -1,6 +1,6 @@
 """A valid context for every shipped template: a new template without one fails the tests."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 EXPIRES_AT = datetime(2026, 11, 16, 8, 0, tzinfo=UTC)  # 09:00 in Brussels
@@ -17,6 +17,13 @@ SAMPLE_CONTEXTS: dict[str, dict[str, Any]] = {
         "username": "anne.dupont",
         "token": "tok-456",
         "expires_at": EXPIRES_AT,
+    },
+    "document_published": {
+        "school_name": "École Démo",
+        "display_name": "Anne Dupont",
+        "children": ["Emma", "Lucas"],
+        "title": "Bulletin du premier trimestre",
+        "date": date(2026, 12, 18),
     },
     "appointment": {
         "action": "moved",

@@ -10,6 +10,7 @@ import uvicorn
 import websockets
 from starlette.applications import Starlette
 
+from server import uvicorn_options
 from tests.support.backends import free_port
 
 
@@ -17,13 +18,9 @@ from tests.support.backends import free_port
 async def live_server(app: Starlette) -> AsyncIterator[str]:
     """Serve an app whose lifespan already runs; yields its base URL (http://127.0.0.1:port)."""
     port = free_port()
+    options = uvicorn_options(app.state.runtime.settings)
     config = uvicorn.Config(
-        app,
-        host="127.0.0.1",
-        port=port,
-        lifespan="off",
-        log_level="warning",
-        ws_per_message_deflate=False,
+        app, host="127.0.0.1", port=port, lifespan="off", log_level="warning", **options
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())

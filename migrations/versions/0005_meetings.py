@@ -1,7 +1,7 @@
 """meetings: meetings, their classes and teachers, slots, appointments
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0005
+Revises: 0006
 Create Date: 2026-11-28 15:46:04.841830
 """
 from collections.abc import Sequence
@@ -11,8 +11,8 @@ import sqlmodel  # noqa: F401
 from alembic import op
 
 
-revision: str = '0002'
-down_revision: str | None = '0001'
+revision: str = '0005'
+down_revision: str | None = '0006'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,89 @@
+"""One subscriber's bounded inbox: filled without ever waiting, closed when it overflows."""
+
+import asyncio
+from collections import deque
+from collections.abc import AsyncIterator
+
+from pubsub.deliveries import Delivery
+from pubsub.errors import SubscriberOverflow, SubscriptionClosed
+
+
+class Subscription:
+    """Async iterator of `Message` / `Resync` deliveries on one channel.
+
+    Iteration stops when the `subscribe()` block exits; it raises `SubscriberOverflow` when
+    the subscriber fell `queue_size` deliveries behind, and `SubscriptionClosed` when the hub
+    was disconnected. One task iterates a subscription at a time.
+    """
+
+    __slots__ = ("_channel", "_ended", "_error", "_inbox", "_limit", "_waiter")
+
+    def __init__(self, channel: str, limit: int) -> None:
+        self._channel = channel
+        self._limit = limit
+        self._inbox: deque[Delivery] = deque()
+        self._waiter: asyncio.Future[None] | None = None
+        self._error: SubscriptionClosed | None = None
+        self._ended = False
+
+    @property
+    def channel(self) -> str:
+        return self._channel
+
+    @property
+    def pending(self) -> int:
+        """Deliveries received and not yet read (never more than the queue size)."""
+        return len(self._inbox)
+
+    def __aiter__(self) -> AsyncIterator[Delivery]:
+        return self
+
+    async def __anext__(self) -> Delivery:
+        while True:
+            if self._error is not None:
+                raise self._error
+            if self._inbox:
+                return self._inbox.popleft()
+            if self._ended:
+                raise StopAsyncIteration
+            if self._waiter is not None:
+                raise RuntimeError("another task is already iterating this subscription")
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+
+    def offer(self, delivery: Delivery) -> bool:
+        """Queue a delivery without waiting; False when the subscription is (now) closed."""
+        if self._error is not None or self._ended:
+            return False
+        if len(self._inbox) >= self._limit:
+            self.fail(
+                SubscriberOverflow(
+                    f"subscriber of channel {self._channel!r} fell {self._limit} events "
+                    "behind and was closed: resubscribe and re-read a snapshot"
+                )
+            )
+            return False
+        self._inbox.append(delivery)
+        self._wake()
+        return True
+
+    def fail(self, error: SubscriptionClosed) -> None:
+        """Close with an error; the queue is dropped at once so memory does not grow."""
+        if self._error is None and not self._ended:
+            self._error = error
+            self._inbox.clear()
+            self._wake()
+
+    def end(self) -> None:
+        """The subscribe() block exited: iteration stops."""
+        self._ended = True
+        self._inbox.clear()
+        self._wake()
+
+    def _wake(self) -> None:
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)

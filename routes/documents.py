@@ -1,0 +1,216 @@
+"""Document upload (staff) and download (signed links) over plain HTTP.
+
+Upload: `POST /documents`, multipart/form-data with `file`, `title`, `date` (YYYY-MM-DD),
+`audience` (`child` with `childId`, `class` with `className`, or `school`). It needs the staff
+session in `Authorization: Bearer ...`, a header no cross-site form can send (and the
+preflight a script would need is never granted), so the upload has no CSRF hole. Errors are
+JSON `{"errors": [{code, message, field}]}` with 400, 401, 403, 404, 413 or 415.
+
+Download: `GET /documents/{id}/download?user=..&expires=..&sig=..`, the document's
+`downloadUrl`. A forged, altered or expired link gets 403; a document the user can no longer
+reach gets 404; either way nothing is marked read.
+"""
+
+import unicodedata
+from collections.abc import AsyncGenerator
+from datetime import date
+from typing import Any
+from urllib.parse import quote
+
+from starlette.datastructures import FormData, UploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+
+from resolvers.messages import message
+from resolvers.view import bearer_token, preferred_locale
+from schema.ids import db_id_of, to_global_id
+from services import document_access, document_links, sessions
+from services.actor import Actor
+from services.documents import Audience, NewDocument, storage_of, upload_document
+from services.errors import DomainError, ErrorCode
+from services.runtime import Runtime
+
+# Room for the form's other fields and multipart framing around the file itself.
+FORM_OVERHEAD_BYTES = 64 * 1024
+STATUS = {
+    ErrorCode.UNAUTHENTICATED: 401,
+    ErrorCode.FORBIDDEN: 403,
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.FILE_TOO_LARGE: 413,
+    ErrorCode.UNSUPPORTED_FILE_TYPE: 415,
+}
+# Shown in the browser; everything else is saved to disk.
+INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"}
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+def _error(locale: str, error: DomainError, status: int | None = None) -> JSONResponse:
+    body = {
+        "code": error.code.value,
+        "message": message(error.code.value, locale, error.params),
+        "field": error.field,
+    }
+    return JSONResponse({"errors": [body]}, status_code=status or STATUS.get(error.code, 400))
+
+
+async def _limited(stream: AsyncGenerator[bytes, None], limit: int) -> AsyncGenerator[bytes, None]:
+    """The request body, cut off (and refused) as soon as it passes `limit` bytes."""
+    total = 0
+    async for chunk in stream:
+        total += len(chunk)
+        if total > limit:
+            raise BodyTooLarge()
+        yield chunk
+
+
+async def _read_form(request: Request, limit: int) -> FormData:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge()
+    parser = MultiPartParser(
+        request.headers, _limited(request.stream(), limit), max_files=1, max_fields=10
+    )
+    return await parser.parse()
+
+
+def _audience(form: FormData) -> Audience:
+    audience = str(form.get("audience") or "")
+    if audience == "child":
+        child_id = db_id_of(str(form.get("childId") or ""), "Child")
+        if child_id is None:
+            raise DomainError(ErrorCode.NOT_FOUND, "childId")
+        return Audience.child(child_id)
+    if audience == "class":
+        return Audience.school_class(str(form.get("className") or ""))
+    if audience == "school":
+        return Audience.whole_school()
+    raise DomainError(ErrorCode.INVALID_INPUT, "audience")
+
+
+def _new_document(form: FormData) -> NewDocument:
+    try:
+        day = date.fromisoformat(str(form.get("date") or ""))
+    except ValueError:
+        raise DomainError(ErrorCode.INVALID_INPUT, "date") from None
+    return NewDocument(title=str(form.get("title") or ""), date=day, audience=_audience(form))
+
+
+async def _staff(request: Request, runtime: Runtime) -> Actor:
+    token = bearer_token(request.headers.get("authorization"))
+    actor = None
+    if token is not None:
+        actor = await sessions.authenticate(runtime.database, runtime.settings, token)
+    if actor is None:
+        raise DomainError(ErrorCode.UNAUTHENTICATED)
+    if not actor.is_staff:
+        raise DomainError(ErrorCode.FORBIDDEN)
+    return actor
+
+
+async def upload(request: Request) -> Response:
+    runtime: Runtime = request.app.state.runtime
+    locale = preferred_locale(request.headers.get("accept-language"))
+    try:
+        actor = await _staff(request, runtime)
+    except DomainError as error:
+        return _error(locale, error)
+    locale = actor.locale
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        return _error(locale, DomainError(ErrorCode.INVALID_INPUT, "file"), 415)
+    limit = runtime.settings.documents_max_bytes + FORM_OVERHEAD_BYTES
+    max_mb = round(runtime.settings.documents_max_bytes / (1024 * 1024), 1)
+    try:
+        form = await _read_form(request, limit)
+    except BodyTooLarge:
+        return _error(locale, DomainError(ErrorCode.FILE_TOO_LARGE, "file", max_mb=max_mb))
+    except MultiPartException:
+        return _error(locale, DomainError(ErrorCode.INVALID_INPUT, "file"))
+    try:
+        file = form.get("file")
+        if not isinstance(file, UploadFile):
+            raise DomainError(ErrorCode.INVALID_INPUT, "file")
+        new = _new_document(form)
+        document = await upload_document(
+            runtime.transactions,
+            storage_of(runtime),
+            actor,
+            new,
+            data=await file.read(),
+            file_name=file.filename or "",
+            declared_type=file.content_type,
+        )
+    except DomainError as error:
+        return _error(locale, error)
+    finally:
+        await form.close()
+    assert document.id is not None
+    return JSONResponse(
+        {
+            "document": {
+                "id": to_global_id("Document", document.id),
+                "title": document.title,
+                "date": document.date.isoformat(),
+                "kind": document.kind,
+                "fileName": document.file_name,
+                "contentType": document.content_type,
+                "sizeBytes": document.size_bytes,
+            }
+        },
+        status_code=201,
+    )
+
+
+def content_disposition(disposition: str, file_name: str) -> str:
+    """RFC 6266: an ASCII `filename` for old clients and the exact name as `filename*`
+    (RFC 8187 percent-encoding), so no quote, semicolon or line break gets through."""
+    ascii_name = unicodedata.normalize("NFKD", file_name).encode("ascii", "ignore").decode()
+    fallback = "".join(c if c.isalnum() or c in "._- ()" else "_" for c in ascii_name).strip()
+    return (
+        f'{disposition}; filename="{fallback or "document"}"; '
+        f"filename*=UTF-8''{quote(file_name, safe='')}"
+    )
+
+
+async def download(request: Request) -> Response:
+    runtime: Runtime = request.app.state.runtime
+    locale = preferred_locale(request.headers.get("accept-language"))
+    params = request.query_params
+    claim = document_links.verify(
+        runtime.settings,
+        request.path_params["document_id"],
+        params.get("user", ""),
+        params.get("expires", ""),
+        params.get("sig", ""),
+    )
+    if claim is None:
+        return _error(locale, DomainError(ErrorCode.FORBIDDEN), 403)
+    storage = storage_of(runtime)
+    # A HEAD (link preview, prefetch) is not the parent opening the document.
+    opening = request.method == "GET"
+    try:
+        view = await runtime.transactions.read(
+            lambda session: document_access.document_for_link(session, storage, claim)
+        )
+    except DomainError as error:
+        return _error(locale, error, 404)
+    if opening and not view.read:
+        # Reading needs no write lock; only a first opening writes its marker.
+        await runtime.transactions.run(lambda uow: document_access.mark_opened(uow, claim))
+    document = view.document
+    disposition = "inline" if document.content_type in INLINE_TYPES else "attachment"
+    headers: dict[str, Any] = {
+        "content-disposition": content_disposition(disposition, document.file_name),
+        "content-length": str(document.size_bytes),
+        "x-content-type-options": "nosniff",
+        "cache-control": "private, no-store",
+        "referrer-policy": "no-referrer",
+    }
+    if not opening:
+        return Response(media_type=document.content_type, headers=headers)
+    return StreamingResponse(
+        storage.stream(document.storage_key), media_type=document.content_type, headers=headers
+    )

@@ -1,0 +1,114 @@
+"""School events (activities, trips, meetings, holidays) for the whole school or one class."""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from models.calendar import EventKind, SchoolEvent
+from models.family import Child
+from services.actor import Actor
+from services.errors import DomainError, ErrorCode, NotFound
+from services.family import require_staff, visible_children
+from services.uow import UnitOfWork
+
+MAX_TITLE = 200
+KINDS = {kind.value for kind in EventKind}
+
+
+async def create_event(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    title: str,
+    kind: str,
+    starts_at: datetime,
+    ends_at: datetime | None = None,
+    class_name: str | None = None,
+) -> SchoolEvent:
+    """Staff add an event; `class_name` None means the whole school."""
+    require_staff(actor)
+    title = title.strip()
+    if not title or len(title) > MAX_TITLE:
+        raise DomainError(ErrorCode.INVALID_INPUT, "title")
+    kind = kind.strip().lower()
+    if kind not in KINDS:
+        raise DomainError(ErrorCode.INVALID_INPUT, "kind")
+    if starts_at.tzinfo is None:
+        raise DomainError(ErrorCode.INVALID_INPUT, "startsAt")
+    if ends_at is not None and (ends_at.tzinfo is None or ends_at < starts_at):
+        raise DomainError(ErrorCode.INVALID_INPUT, "endsAt")
+    if class_name is not None:
+        class_name = class_name.strip()
+        if not class_name:
+            raise DomainError(ErrorCode.INVALID_INPUT, "className")
+        # A class nobody is in is most likely a typo.
+        known = await uow.session.scalar(
+            select(col(Child.id))
+            .where(col(Child.school_id) == actor.school_id, col(Child.class_name) == class_name)
+            .limit(1)
+        )
+        if known is None:
+            raise NotFound("className")
+    event = SchoolEvent(
+        school_id=actor.school_id,
+        class_name=class_name,
+        title=title,
+        kind=kind,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        created_by=actor.user_id,
+        created_at=uow.now,
+    )
+    uow.session.add(event)
+    await uow.session.flush()
+    return event
+
+
+async def upcoming_events(
+    session: AsyncSession,
+    actor: Actor,
+    child_ids: Sequence[int],
+    *,
+    now: datetime,
+    limit: int = 5,
+) -> dict[int, list[SchoolEvent]]:
+    """For each of these children: the next events of their school and their class (those
+    not yet over at `now`), soonest first, at most `limit` each. One statement for any
+    number of children (for DataLoaders); children the actor may not see get an empty list."""
+    result: dict[int, list[SchoolEvent]] = {child_id: [] for child_id in child_ids}
+    if not child_ids or limit <= 0:
+        return result
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=col(Child.id),
+            order_by=(col(SchoolEvent.starts_at), col(SchoolEvent.id)),
+        )
+        .label("rank")
+    )
+    ranked = (
+        select(col(Child.id).label("child_id"), col(SchoolEvent.id).label("event_id"), rank)
+        .join(SchoolEvent, col(SchoolEvent.school_id) == col(Child.school_id))
+        .where(
+            col(Child.id).in_(child_ids),
+            col(Child.id).in_(visible_children(actor)),
+            or_(
+                col(SchoolEvent.class_name).is_(None),
+                col(SchoolEvent.class_name) == col(Child.class_name),
+            ),
+            or_(col(SchoolEvent.starts_at) >= now, col(SchoolEvent.ends_at) >= now),
+        )
+        .subquery()
+    )
+    rows = await session.execute(
+        select(ranked.c.child_id, SchoolEvent)
+        .join(SchoolEvent, col(SchoolEvent.id) == ranked.c.event_id)
+        .where(ranked.c.rank <= limit)
+        .order_by(ranked.c.child_id, ranked.c.rank)
+    )
+    for child_id, event in rows.all():
+        result[int(child_id)].append(event)
+    return result
