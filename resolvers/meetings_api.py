@@ -6,6 +6,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.meetings import Meeting as MeetingRow
+from resolvers.child_batches import ChildKey, per_child
 from resolvers.common import actor_of, read
 from resolvers.loaders import loader
 from resolvers.meetings_mapping import (
@@ -18,11 +19,15 @@ from resolvers.meetings_mapping import (
 from schema.context import Info
 from schema.ids import db_id_of
 from schema.meetings import Appointment, Meeting, ScheduleEntry, Slot, Teacher
-from services import family
+from services.actor import Actor
 from services.errors import DomainError
 from services.meetings import access, appointments, lookup, schedule, slots
+from services.meetings.appointments import AppointmentView
 from services.meetings.slots import SlotView, TeacherView
 from services.runtime import Runtime
+
+# Child.meetings and Child.appointments list at most this many (one batch for every child).
+PER_CHILD = 100
 
 
 async def _teachers_by_meeting(
@@ -45,6 +50,32 @@ async def _meetings_by_id(runtime: Runtime, meeting_ids: Sequence[int]) -> list[
     return [found[meeting_id] for meeting_id in meeting_ids]
 
 
+async def _child_meetings(runtime: Runtime, keys: Sequence[ChildKey]) -> list[list[MeetingRow]]:
+    now = runtime.settings.clock()
+
+    async def fetch(
+        session: AsyncSession, actor: Actor, child_ids: list[int], limit: int
+    ) -> dict[int, list[MeetingRow]]:
+        return await access.upcoming_meetings(session, actor, child_ids, now=now, limit=limit)
+
+    return await per_child(runtime, keys, fetch)
+
+
+async def _child_appointments(
+    runtime: Runtime, keys: Sequence[ChildKey]
+) -> list[list[AppointmentView]]:
+    now = runtime.settings.clock()
+
+    async def fetch(
+        session: AsyncSession, actor: Actor, child_ids: list[int], limit: int
+    ) -> dict[int, list[AppointmentView]]:
+        return await appointments.appointments_of_children(
+            session, actor, child_ids, now=now, limit=limit
+        )
+
+    return await per_child(runtime, keys, fetch)
+
+
 def _teacher_filter(teacher_id: strawberry.ID | None) -> int | None:
     """A teacher ID as a filter; a malformed one matches no teacher (-1)."""
     if teacher_id is None:
@@ -57,20 +88,14 @@ class MeetingsResolvers:
     """Implements schema.meetings.MeetingsApi."""
 
     async def child_meetings(self, info: Info, child_id: int) -> list[Meeting]:
-        actor = actor_of(info)
-        now = info.context.runtime.settings.clock()
-
-        async def load(session: AsyncSession) -> Sequence[MeetingRow]:
-            child = await family.child_for(session, actor, child_id)
-            return await access.meetings_of_child(session, child, now)
-
-        return [meeting_type(row) for row in await read(info, load)]
+        rows = await loader(info, _child_meetings).load((actor_of(info), child_id, PER_CHILD))
+        return [meeting_type(row) for row in rows]
 
     async def child_appointments(self, info: Info, child_id: int) -> list[Appointment]:
-        actor = actor_of(info)
-        now = info.context.runtime.settings.clock()
-        views = await read(info, lambda s: appointments.child_appointments(s, actor, child_id, now))
-        return [appointment_type(view) for view in views]
+        key = (actor_of(info), child_id, PER_CHILD)
+        return [
+            appointment_type(view) for view in await loader(info, _child_appointments).load(key)
+        ]
 
     async def meeting(self, info: Info, meeting_id: int) -> Meeting:
         return meeting_type(await loader(info, _meetings_by_id).load(meeting_id))

@@ -7,7 +7,7 @@ A meeting someone may not see answers NOT_FOUND, exactly like one that does not 
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, exists, false, or_, select
+from sqlalchemy import ColumnElement, SQLColumnExpression, exists, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -16,21 +16,28 @@ from models.family import Child, School
 from models.meetings import Meeting, MeetingClass, MeetingTeacher
 from services.actor import Actor
 from services.errors import NotFound
-from services.family import children_of
+from services.family import visible_children
 
 
-def open_to_class(class_name: str | None) -> ColumnElement[bool]:
-    """Meetings for the whole school (no class listed) or for this class."""
-    listed = select(col(MeetingClass.id)).where(col(MeetingClass.meeting_id) == col(Meeting.id))
-    whole_school = ~exists(listed)
-    if not class_name:
-        return whole_school
-    return or_(whole_school, exists(listed.where(col(MeetingClass.class_name) == class_name)))
+def open_to_class(class_name: str | SQLColumnExpression[str | None] | None) -> ColumnElement[bool]:
+    """Meetings for the whole school (no class listed) or for this class (a value or a column,
+    e.g. `Child.class_name` in a correlated query)."""
+    # Correlated to whichever enclosing query holds `meetings` (and `children`), however deep.
+    listed = (
+        select(col(MeetingClass.id))
+        .where(col(MeetingClass.meeting_id) == col(Meeting.id))
+        .correlate_except(MeetingClass)
+    )
+    return or_(~exists(listed), exists(listed.where(col(MeetingClass.class_name) == class_name)))
 
 
-def _open_to_children(children: Sequence[Child]) -> ColumnElement[bool]:
-    classes = {child.class_name for child in children}
-    return or_(false(), *(open_to_class(name) for name in classes))
+def open_to_family(actor: Actor) -> ColumnElement[bool]:
+    """Meetings open to at least one of the children this actor may see."""
+    return exists(
+        select(col(Child.id)).where(
+            col(Child.id).in_(visible_children(actor)), open_to_class(col(Child.class_name))
+        )
+    )
 
 
 async def _meetings_enabled(session: AsyncSession, school_id: int) -> bool:
@@ -48,10 +55,9 @@ async def _visibility(session: AsyncSession, actor: Actor) -> ColumnElement[bool
             col(MeetingTeacher.user_id) == actor.user_id,
         )
         return exists(teaches)
-    children = await children_of(session, actor)
-    if not children or not await _meetings_enabled(session, actor.school_id):
+    if not await _meetings_enabled(session, actor.school_id):
         return false()
-    return (col(Meeting.school_id) == actor.school_id) & _open_to_children(children)
+    return (col(Meeting.school_id) == actor.school_id) & open_to_family(actor)
 
 
 async def meeting_for(session: AsyncSession, actor: Actor, meeting_id: int) -> Meeting:
@@ -85,13 +91,47 @@ async def visible_meetings(
     return (await session.scalars(query.order_by(col(Meeting.starts_at), col(Meeting.id)))).all()
 
 
-async def meetings_of_child(
-    session: AsyncSession, child: Child, now: datetime
-) -> Sequence[Meeting]:
-    """Meetings open to this child's parents that have not ended yet, soonest first."""
-    if not await _meetings_enabled(session, child.school_id):
-        return []
-    return await meetings_between(session, child.school_id, now, None, child=child)
+async def upcoming_meetings(
+    session: AsyncSession,
+    actor: Actor,
+    child_ids: Sequence[int],
+    *,
+    now: datetime,
+    limit: int = 5,
+) -> dict[int, list[Meeting]]:
+    """For each of these children: the meetings open to them not over at `now`, soonest
+    first, at most `limit` each; children the actor may not see, or of a school without
+    meetings, get an empty list. One statement for any number of children (DataLoaders)."""
+    result: dict[int, list[Meeting]] = {child_id: [] for child_id in child_ids}
+    if not child_ids or limit <= 0:
+        return result
+    rank = (
+        func.row_number()
+        .over(partition_by=col(Child.id), order_by=(col(Meeting.starts_at), col(Meeting.id)))
+        .label("rank")
+    )
+    ranked = (
+        select(col(Child.id).label("child_id"), col(Meeting.id).label("meeting_id"), rank)
+        .join(Meeting, col(Meeting.school_id) == col(Child.school_id))
+        .join(School, col(School.id) == col(Child.school_id))
+        .where(
+            col(Child.id).in_(child_ids),
+            col(Child.id).in_(visible_children(actor)),
+            col(School.feature_meetings),
+            col(Meeting.ends_at) > now,
+            open_to_class(col(Child.class_name)),
+        )
+        .subquery()
+    )
+    rows = await session.execute(
+        select(ranked.c.child_id, Meeting)
+        .join(Meeting, col(Meeting.id) == ranked.c.meeting_id)
+        .where(ranked.c.rank <= limit)
+        .order_by(ranked.c.child_id, ranked.c.rank)
+    )
+    for child_id, meeting in rows.all():
+        result[int(child_id)].append(meeting)
+    return result
 
 
 async def meetings_between(

@@ -12,7 +12,7 @@ from sqlmodel import col
 from models.family import Child
 from models.meetings import Appointment, AppointmentStatus, Slot
 from services.actor import Actor
-from services.family import child_for
+from services.family import visible_children
 from services.meetings.slots import SlotView, slot_views
 
 
@@ -73,14 +73,18 @@ def upcoming_first(views: Sequence[AppointmentView], now: datetime) -> list[Appo
     return upcoming + past[::-1]
 
 
-async def child_appointments(
-    session: AsyncSession, actor: Actor, child_id: int, now: datetime
-) -> list[AppointmentView]:
-    """This child's active appointments, upcoming first (NOT_FOUND for another family's)."""
-    await child_for(session, actor, child_id)
+async def appointments_of_children(
+    session: AsyncSession, actor: Actor, child_ids: Sequence[int], *, now: datetime, limit: int
+) -> dict[int, list[AppointmentView]]:
+    """Each child's active appointments, upcoming first, at most `limit`; children the actor
+    may not see get an empty list. The same statements for any number of children."""
     views = await appointment_views(
         session,
-        col(Appointment.child_id) == child_id,
+        col(Appointment.child_id).in_(child_ids),
+        col(Appointment.child_id).in_(visible_children(actor)),
         col(Appointment.status) == AppointmentStatus.ACTIVE,
     )
-    return upcoming_first(views, now)
+    result: dict[int, list[AppointmentView]] = {child_id: [] for child_id in child_ids}
+    for view in views:
+        result[view.child.id or 0].append(view)
+    return {child: upcoming_first(found, now)[:limit] for child, found in result.items()}

@@ -2,10 +2,12 @@
 
 from datetime import timedelta
 
+from services.runtime import Runtime
 from services.uow import Transactions
 from tests.factories import gid, make_family, make_meeting, make_school
 from tests.support.clock import FakeClock
 from tests.support.graphql import GraphQL, error_codes
+from tests.support.statements import count_statements
 
 CHILD_MEETINGS = """
 query($child: ID!, $teacher: ID) { viewer { child(id: $child) {
@@ -202,3 +204,43 @@ async def test_booking_needs_a_session(gql: GraphQL, tx: Transactions) -> None:
         BOOK, {"child": gid("Child", family.child.id), "slot": gid("Slot", meeting.slot(0, 0).id)}
     )
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+ALL_CHILDREN = """{ viewer { children {
+  meetings { id teachers { id } slots { id available } }
+  appointments { id slot { id } meeting { id title } }
+} } }"""
+
+
+async def test_several_children_cost_the_statements_of_one(
+    gql: GraphQL, tx: Transactions, runtime: Runtime
+) -> None:
+    school = await make_school(tx)
+    meetings = [await make_meeting(tx, school, days_ahead=d) for d in (3, 4)]
+    one, four = await make_family(tx, school), await make_family(tx, school, children=4)
+    for index, (family, child) in enumerate((f, c) for f in (one, four) for c in f.children):
+        parent = gql.as_(family.parent.token)
+        for meeting in meetings:
+            slot = gid("Slot", meeting.slot(0, index).id)
+            booked = await parent.data(BOOK, {"child": gid("Child", child.id), "slot": slot})
+            assert booked["bookAppointment"]["errors"] == []
+
+    async def statements_for(token: str) -> tuple[int, list[dict]]:
+        with count_statements(runtime.database.engine) as statements:
+            data = await gql.as_(token).data(ALL_CHILDREN)
+        # The mail worker (sending the booking mails) shares the engine: not ours to count.
+        ours = [sql for sql in statements if "mail_outbox" not in sql]
+        return len(ours), data["viewer"]["children"]
+
+    await statements_for(one.parent.token)  # warm-up: a first use may refresh the session
+    await statements_for(four.parent.token)
+    count_one, children_one = await statements_for(one.parent.token)
+    count_four, children_four = await statements_for(four.parent.token)
+    assert len(children_four) == 4
+    for seen in children_one + children_four:
+        assert [m["id"] for m in seen["meetings"]] == [gid("Meeting", m.id) for m in meetings]
+        assert all(len(m["slots"]) == 12 for m in seen["meetings"])
+        assert [a["meeting"]["id"] for a in seen["appointments"]] == [
+            gid("Meeting", m.id) for m in meetings
+        ]
+    assert count_one == count_four, (count_one, count_four)
