@@ -76,6 +76,11 @@ async def _child_appointments(
     return await per_child(runtime, keys, fetch)
 
 
+async def _classes_by_meeting(runtime: Runtime, meeting_ids: Sequence[int]) -> list[list[str]]:
+    found = await runtime.transactions.read(lambda s: lookup.classes_of(s, meeting_ids))
+    return [found[meeting_id] for meeting_id in meeting_ids]
+
+
 def _teacher_filter(teacher_id: strawberry.ID | None) -> int | None:
     """A teacher ID as a filter; a malformed one matches no teacher (-1)."""
     if teacher_id is None:
@@ -99,6 +104,9 @@ class MeetingsResolvers:
 
     async def meeting(self, info: Info, meeting_id: int) -> Meeting:
         return meeting_type(await loader(info, _meetings_by_id).load(meeting_id))
+
+    async def class_names(self, info: Info, meeting_id: int) -> list[str]:
+        return await loader(info, _classes_by_meeting).load(meeting_id)
 
     async def teachers(self, info: Info, meeting_id: int) -> list[Teacher]:
         views = await loader(info, _teachers_by_meeting).load(meeting_id)

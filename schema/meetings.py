@@ -58,6 +58,10 @@ class Meeting(Node):
         description="Whether a child may have appointments with several teachers."
     )
 
+    @strawberry.field(description="The classes it is for; empty: the whole school.")
+    async def class_names(self, info: Info) -> list[str]:
+        return await info.context.api.meetings.class_names(info, self.db_id)
+
     @strawberry.field
     async def teachers(self, info: Info) -> list[Teacher]:
         return await info.context.api.meetings.teachers(info, self.db_id)
@@ -153,6 +157,7 @@ class MeetingsApi(Protocol):
     async def child_meetings(self, info: Info, child_id: int) -> list[Meeting]: ...
     async def child_appointments(self, info: Info, child_id: int) -> list[Appointment]: ...
     async def meeting(self, info: Info, meeting_id: int) -> Meeting: ...
+    async def class_names(self, info: Info, meeting_id: int) -> list[str]: ...
     async def teachers(self, info: Info, meeting_id: int) -> list[Teacher]: ...
     async def slots(
         self, info: Info, meeting_id: int, teacher_id: strawberry.ID | None

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from models.meetings import Appointment, Meeting, MeetingTeacher, Slot
+from models.meetings import Appointment, Meeting, MeetingClass, MeetingTeacher, Slot
 from services.actor import Actor
 from services.errors import NotFound
 from services.family import child_for
@@ -77,3 +77,16 @@ async def meetings_by_id(session: AsyncSession, meeting_ids: Sequence[int]) -> d
     """Meetings the caller already reached through an authorised object (an appointment)."""
     rows = await session.scalars(select(Meeting).where(col(Meeting.id).in_(meeting_ids)))
     return {row.id: row for row in rows.all() if row.id is not None}
+
+
+async def classes_of(session: AsyncSession, meeting_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Each meeting's classes, sorted (empty: the whole school)."""
+    rows = await session.execute(
+        select(col(MeetingClass.meeting_id), col(MeetingClass.class_name))
+        .where(col(MeetingClass.meeting_id).in_(meeting_ids))
+        .order_by(col(MeetingClass.class_name))
+    )
+    found: dict[int, list[str]] = {meeting_id: [] for meeting_id in meeting_ids}
+    for meeting_id, class_name in rows.all():
+        found[meeting_id].append(class_name)
+    return found

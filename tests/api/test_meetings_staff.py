@@ -11,7 +11,8 @@ mutation($title: String!, $date: Date!, $start: Time!, $end: Time!, $opens: Date
   createMeeting(title: $title, date: $date, startTime: $start, endTime: $end,
                 bookingOpensAt: $opens, bookingClosesAt: $closes, slotMinutes: $minutes,
                 classNames: $classes) {
-    meeting { id title startsAt endsAt bookingOpensAt bookingClosesAt slotMinutes severalTeachers }
+    meeting { id title startsAt endsAt bookingOpensAt bookingClosesAt slotMinutes severalTeachers
+              classNames }
     errors { code field }
   }
 }"""
@@ -61,6 +62,9 @@ async def test_staff_set_up_a_meeting_whose_slots_follow_hours_and_breaks(
     )
     assert meeting["bookingClosesAt"] == "2026-12-02T11:00:00+00:00"
     assert (meeting["slotMinutes"], meeting["severalTeachers"]) == (10, True)
+    assert meeting["classNames"] == []
+    for_classes = await staff.data(CREATE, {**MEETING, "classes": ["2B", " 1A", "2B"]})
+    assert for_classes["createMeeting"]["meeting"]["classNames"] == ["1A", "2B"]
 
     added = (
         await staff.data(
