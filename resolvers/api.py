@@ -3,6 +3,7 @@
 from resolvers.calendar import CalendarResolvers
 from resolvers.documents import DocumentResolvers
 from resolvers.family import FamilyResolvers
+from resolvers.meetings_api import MeetingsResolvers
 from resolvers.wallets import WalletsResolvers
 
 
@@ -11,3 +12,4 @@ class ResolverApi:
     documents = DocumentResolvers()
     calendar = CalendarResolvers()
     wallets = WalletsResolvers()
+    meetings = MeetingsResolvers()

@@ -9,7 +9,7 @@ from starlette.requests import HTTPConnection
 
 from resolvers.messages import message
 from schema.context import Info
-from schema.errors import ErrorCode, UnauthenticatedError, UserError
+from schema.errors import ErrorCode, RefusedError, UnauthenticatedError, UserError
 from schema.ids import db_id_of
 from services.actor import Actor
 from services.errors import DomainError, NotFound
@@ -32,6 +32,13 @@ def user_error(info: Info, error: DomainError) -> UserError:
         code=ErrorCode[error.code.value],
         message=message(error.code.value, info.context.locale, error.params),
         field=error.field,
+    )
+
+
+def refused(info: Info, error: DomainError) -> RefusedError:
+    """A domain error where no payload can carry it (a subscription): a GraphQL error."""
+    return RefusedError(
+        error.code.value, message(error.code.value, info.context.locale, error.params)
     )
 
 

@@ -103,6 +103,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Ce type de fichier n'est pas accepté : PDF, images (JPEG, PNG, GIF, WebP, HEIC) ou documents bureautiques seulement, avec l'extension qui correspond à leur contenu.",
         "en": "This type of file is not accepted: PDF, images (JPEG, PNG, GIF, WebP, HEIC) or office documents only, with the extension that matches their content.",
     },
+    "ONE_TEACHER_PER_CHILD": {
+        "fr": "Pour cette réunion, l'école prévoit un seul enseignant par enfant.",
+        "en": "For this meeting, the school allows one teacher per child.",
+    },
 }
 
 

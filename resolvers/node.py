@@ -4,7 +4,7 @@ from collections.abc import Awaitable, Callable
 
 import strawberry
 
-from resolvers import documents, family, wallets
+from resolvers import documents, family, meetings_api, wallets
 from resolvers.common import actor_of
 from schema.context import Info
 from schema.ids import parse_global_id
@@ -23,6 +23,10 @@ RESOLVERS: dict[str, NodeResolver] = {
     "Sale": wallets.sale_node,
     "Device": wallets.device_node,
     "TopUp": wallets.top_up_node,
+    "Meeting": meetings_api.meeting_node,
+    "Slot": meetings_api.slot_node,
+    "Teacher": meetings_api.teacher_node,
+    "Appointment": meetings_api.appointment_node,
 }
 
 

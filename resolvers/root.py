@@ -23,6 +23,7 @@ from resolvers import (
     calendar,
     documents,
     family,
+    meetings,
     node,
     sales,
     wallet_mutations,
@@ -30,9 +31,14 @@ from resolvers import (
 )
 from resolvers.live import SubscriptionClosed
 from resolvers.loaders import OperationLoaders
-from schema.errors import InvalidArgumentError, NotFoundError, UnauthenticatedError
+from schema.errors import (
+    InvalidArgumentError,
+    NotFoundError,
+    RefusedError,
+    UnauthenticatedError,
+)
 
-Query = merge_types("Query", (node.Query, family.Query, wallets.Query))
+Query = merge_types("Query", (node.Query, family.Query, wallets.Query, meetings.Query))
 Mutation = merge_types(
     "Mutation",
     (
@@ -42,9 +48,10 @@ Mutation = merge_types(
         calendar.Mutation,
         wallet_mutations.Mutation,
         sales.Mutation,
+        meetings.Mutation,
     ),
 )
-Subscription = merge_types("Subscription", (wallets.Subscription,))
+Subscription = merge_types("Subscription", (wallets.Subscription, meetings.Subscription))
 
 
 def _expected(error: GraphQLError) -> bool:
@@ -52,7 +59,13 @@ def _expected(error: GraphQLError) -> bool:
     original = error.original_error
     return original is None or isinstance(
         original,
-        (UnauthenticatedError, SubscriptionClosed, InvalidArgumentError, NotFoundError),
+        (
+            UnauthenticatedError,
+            SubscriptionClosed,
+            InvalidArgumentError,
+            NotFoundError,
+            RefusedError,
+        ),
     )
 
 

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from schema.child_money import WalletsApi
     from schema.documents import DocumentsApi
     from schema.family import FamilyApi
+    from schema.meetings import MeetingsApi
     from services.actor import Actor
     from services.devices import DeviceActor
     from services.runtime import Runtime
@@ -32,6 +33,9 @@ class Api(Protocol):
 
     @property
     def wallets(self) -> "WalletsApi": ...
+
+    @property
+    def meetings(self) -> "MeetingsApi": ...
 
 
 @dataclass

@@ -31,6 +31,7 @@ class ErrorCode(Enum):
     ALREADY_EXISTS = "ALREADY_EXISTS"
     FILE_TOO_LARGE = "FILE_TOO_LARGE"
     UNSUPPORTED_FILE_TYPE = "UNSUPPORTED_FILE_TYPE"
+    ONE_TEACHER_PER_CHILD = "ONE_TEACHER_PER_CHILD"
 
 
 @strawberry.type
@@ -64,3 +65,12 @@ class NotFoundError(Exception):
     def __init__(self) -> None:
         super().__init__("Not found")
         self.extensions = {"code": "NOT_FOUND"}
+
+
+class RefusedError(Exception):
+    """A field or subscription refused with a stable code (e.g. NOT_FOUND, as for another
+    family's object): a GraphQL error whose `extensions.code` the client reads."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.extensions = {"code": code}

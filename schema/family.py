@@ -10,6 +10,7 @@ from schema.child_money import ChildWallets
 from schema.context import Info
 from schema.documents import ChildDocuments
 from schema.errors import UserError
+from schema.meetings import ChildMeetings
 from schema.node import Node
 
 
@@ -41,7 +42,7 @@ class School(Node):
 
 
 @strawberry.type
-class Child(ChildWallets, ChildDocuments, ChildCalendar, Node):
+class Child(ChildWallets, ChildDocuments, ChildCalendar, ChildMeetings, Node):
     db_id: strawberry.Private[int]
     school_id: strawberry.Private[int]
     first_name: str

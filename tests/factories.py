@@ -2,8 +2,9 @@
 
 import itertools
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from models.accounts import Role, User
 from models.calendar import SchoolEvent
@@ -11,6 +12,7 @@ from models.documents import Document
 from models.family import Child, Guardianship, School
 from services.actor import Actor
 from services.documents import Audience, NewDocument, publish_document
+from services.meetings.slots import teacher_view
 from services.passwords import hash_password
 from services.sessions import open_session
 from services.uow import Transactions, UnitOfWork
@@ -18,6 +20,10 @@ from services.wallet_setup import create_wallets
 from services.wallet_views import WalletView
 from storage.local import LocalStorage
 from tests.support.files import pdf_bytes
+
+if TYPE_CHECKING:
+    from models.meetings import Meeting
+    from services.meetings.slots import SlotView, TeacherView
 
 PASSWORD = "correct horse battery staple"
 _serial = itertools.count(1)
@@ -242,6 +248,126 @@ async def fund(tx: Transactions, wallet_id: int, cents: int) -> WalletView:
     return posted.wallets[0]
 
 
-def actor(person: Person) -> Actor:
-    """The service-level identity of a person made by these factories."""
-    return Actor(person.id, person.user.school_id, Role(person.user.role), person.user.locale)
+@dataclass
+class MeetingSetup:
+    meeting: "Meeting"
+    teachers: list["TeacherView"]
+    slots: dict[int, list["SlotView"]]  # per teacher id, in time order
+
+    @property
+    def id(self) -> int:
+        assert self.meeting.id is not None
+        return self.meeting.id
+
+    def slot(self, teacher: int, index: int) -> "SlotView":
+        return self.slots[self.teachers[teacher].id][index]
+
+
+async def make_meeting(
+    tx: Transactions,
+    school: School,
+    *,
+    teachers: int = 2,
+    days_ahead: int = 14,
+    start: str = "17:00",
+    end: str = "18:00",
+    slot_minutes: int = 10,
+    opens_in: timedelta = timedelta(hours=-1),
+    closes_in: timedelta | None = None,
+    several_teachers: bool = True,
+    class_names: tuple[str, ...] = (),
+    teacher_user_ids: tuple[int, ...] = (),
+) -> MeetingSetup:
+    """A meeting `days_ahead` days from the clock's today (school time), booking open from an
+    hour ago until it starts by default, with `teachers` named teachers (then one per TEACHER
+    user id) on its hours."""
+    from models.meetings import Meeting
+    from services.meetings import setup
+
+    assert school.id is not None
+    staff = Actor(user_id=0, school_id=school.id, role=Role.STAFF, locale="fr")
+    now = tx.now()
+    zone = ZoneInfo(school.timezone)
+    day = now.astimezone(zone).date() + timedelta(days=days_ahead)
+    starts_at = datetime.combine(day, time.fromisoformat(start), tzinfo=zone)
+
+    async def work(uow: UnitOfWork) -> MeetingSetup:
+        meeting: Meeting = await setup.create_meeting(
+            uow,
+            staff,
+            title=unique("Réunion "),
+            day=day,
+            start=time.fromisoformat(start),
+            end=time.fromisoformat(end),
+            booking_opens_at=now + opens_in,
+            booking_closes_at=starts_at if closes_in is None else now + closes_in,
+            slot_minutes=slot_minutes,
+            several_teachers=several_teachers,
+            class_names=class_names,
+        )
+        assert meeting.id is not None
+        made = MeetingSetup(meeting, [], {})
+        extras: list[dict[str, Any]] = [
+            *({"display_name": unique("Teacher ")} for _ in range(teachers)),
+            *({"user_id": user_id} for user_id in teacher_user_ids),
+        ]
+        for extra in extras:
+            row, views = await setup.add_teacher(uow, staff, meeting.id, **extra)
+            assert row.id is not None
+            made.teachers.append(teacher_view(row))
+            made.slots[row.id] = views
+        return made
+
+    return await tx.run(work)
+
+
+def actor_for(person: Person) -> Actor:
+    """The actor a request of this person would carry (for calling services directly)."""
+    user = person.user
+    return Actor(
+        user_id=person.id, school_id=user.school_id, role=Role(user.role), locale=user.locale
+    )
+
+
+def gid(type_name: str, db_id: int | None) -> str:
+    """The global ID the API gives this row."""
+    from schema.ids import to_global_id
+
+    assert db_id is not None
+    return to_global_id(type_name, db_id)
+
+
+async def make_families(tx: Transactions, school: School, count: int) -> list[Family]:
+    """`count` one-child families with open sessions, in one transaction (for races)."""
+    assert school.id is not None
+    school_id = school.id
+
+    async def work(uow: UnitOfWork) -> list[Family]:
+        password_hash = hash_password(uow.settings, PASSWORD)
+        families = []
+        for _ in range(count):
+            name = unique("parent")
+            user = User(
+                school_id=school_id,
+                role=Role.PARENT,
+                username=name,
+                email=f"{name}@example.org",
+                display_name=name.title(),
+                password_hash=password_hash,
+                created_at=uow.now,
+            )
+            child = Child(
+                school_id=school_id,
+                first_name=unique("Kid"),
+                last_name="Test",
+                class_name="1A",
+                created_at=uow.now,
+            )
+            uow.session.add_all([user, child])
+            await uow.session.flush()
+            assert user.id is not None and child.id is not None
+            uow.session.add(Guardianship(school_id=school_id, parent_id=user.id, child_id=child.id))
+            families.append(Family(Person(user, await open_session(uow, user)), [child]))
+        return families
+
+    return await tx.run(work)

@@ -80,4 +80,10 @@ SERVED_SO_FAR = {
     "TopUpPayload",
     "TransferPayload",
     "WalletEvent",
+    "Teacher",
+    "Meeting",
+    "Slot",
+    "Appointment",
+    "AppointmentPayload",
+    "SlotEvent",
 }

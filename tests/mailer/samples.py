@@ -25,4 +25,16 @@ SAMPLE_CONTEXTS: dict[str, dict[str, Any]] = {
         "title": "Bulletin du premier trimestre",
         "date": date(2026, 12, 18),
     },
+    "appointment": {
+        "action": "moved",
+        "school_name": "École Démo",
+        "display_name": "Anne Dupont",
+        "child_name": "Emma Dupont",
+        "teacher_name": "Mme Lambert",
+        "subject": "Français",
+        "meeting_title": "Réunion de parents",
+        "starts_at": datetime(2026, 12, 3, 16, 0, tzinfo=UTC),
+        "ends_at": datetime(2026, 12, 3, 16, 10, tzinfo=UTC),
+        "previous_starts_at": datetime(2026, 12, 3, 17, 30, tzinfo=UTC),
+    },
 }

@@ -11,7 +11,7 @@ from services import ledger, sales
 from services.devices import DeviceActor, create_device
 from services.uow import Transactions, UnitOfWork
 from tests.api.wallets.queries import OPERATIONS, SALES, gid
-from tests.factories import Family, actor, fund, make_family, make_school, make_user, wallets_of
+from tests.factories import Family, actor_for, fund, make_family, make_school, make_user, wallets_of
 from tests.support.clock import FakeClock
 from tests.support.graphql import GraphQL
 
@@ -157,7 +157,7 @@ async def test_the_sales_journal_uses_the_same_periods(
     family = await make_family(tx, school)
     meals, _ = await wallets_of(tx, family.child)
     await fund_at(tx, clock, meals.id, 1000, NOW - timedelta(days=3))
-    staff = actor(await make_user(tx, school, Role.STAFF))
+    staff = actor_for(await make_user(tx, school, Role.STAFF))
     view, _ = await tx.run(lambda uow: create_device(uow, staff, name="Caisse", kind="canteen"))
     till = DeviceActor(view.id, view.school_id, view.name, DeviceKind.CANTEEN)
     assert family.child.id is not None

@@ -8,7 +8,15 @@ from services.errors import DomainError
 from services.idempotency import idempotent
 from services.uow import Transactions, UnitOfWork
 from services.wallet_views import Posted
-from tests.factories import actor, fund, make_child, make_family, make_school, make_user, wallets_of
+from tests.factories import (
+    actor_for,
+    fund,
+    make_child,
+    make_family,
+    make_school,
+    make_user,
+    wallets_of,
+)
 
 
 async def transfer(
@@ -18,7 +26,7 @@ async def transfer(
         return await tx.run(
             lambda uow: wallets.transfer(
                 uow,
-                actor(who),
+                actor_for(who),
                 from_wallet_id=source,
                 to_wallet_id=target,
                 amount_cents=cents,

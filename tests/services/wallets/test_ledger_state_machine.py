@@ -36,7 +36,7 @@ from services.devices import DeviceActor, create_device
 from services.errors import DomainError
 from services.runtime import Runtime
 from services.uow import Transactions
-from tests.factories import actor, make_family, make_school, make_user, wallets_of
+from tests.factories import actor_for, make_family, make_school, make_user, wallets_of
 from tests.support.ledger import assert_ledger_balanced
 
 T = TypeVar("T")
@@ -81,11 +81,11 @@ class LedgerMachine(RuleBasedStateMachine):
     def a_family(self) -> None:
         async def setup() -> None:
             school = await make_school(self.tx)
-            self.staff = actor(await make_user(self.tx, school, "STAFF"))  # type: ignore[arg-type]
+            self.staff = actor_for(await make_user(self.tx, school, "STAFF"))  # type: ignore[arg-type]
             family = await make_family(self.tx, school)
             assert family.child.id is not None
             self.parent, self.child, self.child_id = (
-                actor(family.parent),
+                actor_for(family.parent),
                 family.child,
                 family.child.id,
             )

@@ -18,7 +18,7 @@ from services.errors import DomainError
 from services.runtime import Runtime
 from services.uow import Transactions
 from services.wallet_views import Posted
-from tests.factories import actor, make_family, make_school, make_user, wallets_of
+from tests.factories import actor_for, make_family, make_school, make_user, wallets_of
 
 VALUE_DATE = date(2026, 10, 30)
 
@@ -28,7 +28,7 @@ async def record(tx: Transactions, staff, communication: str, cents: int, refere
         return await tx.run(
             lambda uow: bank_transfers.record_bank_transfer(
                 uow,
-                actor(staff),
+                actor_for(staff),
                 communication_text=communication,
                 amount_cents=cents,
                 bank_reference=reference,
@@ -105,7 +105,7 @@ async def started(tx: Transactions, runtime: Runtime, cents: int = 2000) -> tupl
     view = await tx.run(
         lambda uow: topups.start_online_top_up(
             uow,
-            actor(family.parent),
+            actor_for(family.parent),
             payments,
             wallet_id=meals.id,
             amount_cents=cents,
@@ -180,7 +180,7 @@ async def test_no_provider_means_no_online_top_up(tx: Transactions) -> None:
         await tx.run(
             lambda uow: topups.start_online_top_up(
                 uow,
-                actor(family.parent),
+                actor_for(family.parent),
                 without,
                 wallet_id=meals.id,
                 amount_cents=1000,

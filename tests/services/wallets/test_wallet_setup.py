@@ -11,7 +11,7 @@ from services.communication import WALLET, communication_for, parse_communicatio
 from services.errors import DomainError
 from services.uow import Transactions, UnitOfWork
 from services.wallet_setup import create_wallets
-from tests.factories import actor, make_family, make_school, make_user, wallets_of
+from tests.factories import actor_for, make_family, make_school, make_user, wallets_of
 
 
 async def code_of(tx: Transactions, work) -> str:
@@ -26,7 +26,9 @@ async def test_a_new_child_gets_the_schools_two_wallets(tx: Transactions) -> Non
     school = await make_school(tx)
     staff = await make_user(tx, school, Role.STAFF)
     child = await tx.run(
-        lambda uow: family.create_child(uow, actor(staff), first_name="Zoé", last_name="Lambert")
+        lambda uow: family.create_child(
+            uow, actor_for(staff), first_name="Zoé", last_name="Lambert"
+        )
     )
     found = await wallets_of(tx, child)
     assert [(w.slot, w.name, w.balance_cents) for w in found] == [
@@ -37,7 +39,7 @@ async def test_a_new_child_gets_the_schools_two_wallets(tx: Transactions) -> Non
 
 async def test_one_wallet_schools_and_going_to_two(tx: Transactions) -> None:
     school = await make_school(tx)
-    staff = actor(await make_user(tx, school, Role.STAFF))
+    staff = actor_for(await make_user(tx, school, Role.STAFF))
     change = wallet_settings.SettingsChange
     await tx.run(
         lambda uow: wallet_settings.update_money_settings(
@@ -60,8 +62,8 @@ async def test_one_wallet_schools_and_going_to_two(tx: Transactions) -> None:
 
 async def test_settings_are_for_staff_and_must_make_sense(tx: Transactions) -> None:
     school = await make_school(tx)
-    staff = actor(await make_user(tx, school, Role.STAFF))
-    parent = actor(await make_user(tx, school))
+    staff = actor_for(await make_user(tx, school, Role.STAFF))
+    parent = actor_for(await make_user(tx, school))
     change = wallet_settings.SettingsChange
 
     def update(who, **values):
@@ -123,7 +125,7 @@ def test_check_digits_are_97_when_the_base_divides_by_97() -> None:
 
 async def test_meals_are_paid_from_the_wallet_the_school_chose(tx: Transactions) -> None:
     school = await make_school(tx)
-    staff = actor(await make_user(tx, school, Role.STAFF))
+    staff = actor_for(await make_user(tx, school, Role.STAFF))
     family_ = await make_family(tx, school)
     assert family_.child.id is not None
     child_id = family_.child.id
@@ -140,7 +142,7 @@ async def test_meals_are_paid_from_the_wallet_the_school_chose(tx: Transactions)
 
 async def test_the_bank_account_is_checked_with_schwifty(tx: Transactions) -> None:
     school = await make_school(tx)
-    staff = actor(await make_user(tx, school, Role.STAFF))
+    staff = actor_for(await make_user(tx, school, Role.STAFF))
 
     def set_account(iban: str, bic: str | None = None):
         return lambda uow: wallet_settings.set_bank_account(

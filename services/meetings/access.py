@@ -1,0 +1,166 @@
+"""Who sees which meeting: staff their school's, teachers those they take part in, parents
+those open to one of their children (the whole school, or the child's class).
+
+A meeting someone may not see answers NOT_FOUND, exactly like one that does not exist.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, SQLColumnExpression, exists, false, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from models.accounts import Role
+from models.family import Child, School
+from models.meetings import Meeting, MeetingClass, MeetingTeacher
+from services.actor import Actor
+from services.errors import NotFound
+from services.family import visible_children
+
+
+def open_to_class(class_name: str | SQLColumnExpression[str | None] | None) -> ColumnElement[bool]:
+    """Meetings for the whole school (no class listed) or for this class (a value or a column,
+    e.g. `Child.class_name` in a correlated query)."""
+    # Correlated to whichever enclosing query holds `meetings` (and `children`), however deep.
+    listed = (
+        select(col(MeetingClass.id))
+        .where(col(MeetingClass.meeting_id) == col(Meeting.id))
+        .correlate_except(MeetingClass)
+    )
+    return or_(~exists(listed), exists(listed.where(col(MeetingClass.class_name) == class_name)))
+
+
+def open_to_family(actor: Actor) -> ColumnElement[bool]:
+    """Meetings open to at least one of the children this actor may see."""
+    return exists(
+        select(col(Child.id)).where(
+            col(Child.id).in_(visible_children(actor)), open_to_class(col(Child.class_name))
+        )
+    )
+
+
+async def _meetings_enabled(session: AsyncSession, school_id: int) -> bool:
+    school = await session.get(School, school_id)
+    return school is not None and school.feature_meetings
+
+
+async def _visibility(session: AsyncSession, actor: Actor) -> ColumnElement[bool]:
+    """The condition on Meeting rows this actor may see (within their school)."""
+    if actor.role == Role.STAFF:
+        return col(Meeting.school_id) == actor.school_id
+    if actor.role == Role.TEACHER:
+        teaches = select(col(MeetingTeacher.id)).where(
+            col(MeetingTeacher.meeting_id) == col(Meeting.id),
+            col(MeetingTeacher.user_id) == actor.user_id,
+        )
+        return exists(teaches)
+    if not await _meetings_enabled(session, actor.school_id):
+        return false()
+    return (col(Meeting.school_id) == actor.school_id) & open_to_family(actor)
+
+
+async def meeting_for(session: AsyncSession, actor: Actor, meeting_id: int) -> Meeting:
+    """The meeting if the actor may see it; NOT_FOUND otherwise."""
+    visible = await _visibility(session, actor)
+    meeting = await session.scalar(
+        select(Meeting).where(
+            col(Meeting.id) == meeting_id, col(Meeting.school_id) == actor.school_id, visible
+        )
+    )
+    if meeting is None:
+        raise NotFound("meetingId")
+    return meeting
+
+
+async def visible_meetings(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    ending_after: datetime | None = None,
+    starting_before: datetime | None = None,
+) -> Sequence[Meeting]:
+    """The meetings this actor sees, soonest first, optionally within a period."""
+    query = select(Meeting).where(
+        col(Meeting.school_id) == actor.school_id, await _visibility(session, actor)
+    )
+    if ending_after is not None:
+        query = query.where(col(Meeting.ends_at) > ending_after)
+    if starting_before is not None:
+        query = query.where(col(Meeting.starts_at) < starting_before)
+    return (await session.scalars(query.order_by(col(Meeting.starts_at), col(Meeting.id)))).all()
+
+
+async def upcoming_meetings(
+    session: AsyncSession,
+    actor: Actor,
+    child_ids: Sequence[int],
+    *,
+    now: datetime,
+    limit: int = 5,
+) -> dict[int, list[Meeting]]:
+    """For each of these children: the meetings open to them not over at `now`, soonest
+    first, at most `limit` each; children the actor may not see, or of a school without
+    meetings, get an empty list. One statement for any number of children (DataLoaders)."""
+    result: dict[int, list[Meeting]] = {child_id: [] for child_id in child_ids}
+    if not child_ids or limit <= 0:
+        return result
+    rank = (
+        func.row_number()
+        .over(partition_by=col(Child.id), order_by=(col(Meeting.starts_at), col(Meeting.id)))
+        .label("rank")
+    )
+    ranked = (
+        select(col(Child.id).label("child_id"), col(Meeting.id).label("meeting_id"), rank)
+        .join(Meeting, col(Meeting.school_id) == col(Child.school_id))
+        .join(School, col(School.id) == col(Child.school_id))
+        .where(
+            col(Child.id).in_(child_ids),
+            col(Child.id).in_(visible_children(actor)),
+            col(School.feature_meetings),
+            col(Meeting.ends_at) > now,
+            open_to_class(col(Child.class_name)),
+        )
+        .subquery()
+    )
+    rows = await session.execute(
+        select(ranked.c.child_id, Meeting)
+        .join(Meeting, col(Meeting.id) == ranked.c.meeting_id)
+        .where(ranked.c.rank <= limit)
+        .order_by(ranked.c.child_id, ranked.c.rank)
+    )
+    for child_id, meeting in rows.all():
+        result[int(child_id)].append(meeting)
+    return result
+
+
+async def meetings_between(
+    session: AsyncSession,
+    school_id: int,
+    start: datetime,
+    end: datetime | None,
+    *,
+    child: Child | None = None,
+) -> Sequence[Meeting]:
+    """A school's meetings overlapping [start, end), soonest first (for events and dashboards).
+
+    With `child`, only those open to that child (whole school or the child's class). The rows
+    carry `id`, `title`, `starts_at` and `ends_at` (UTC).
+    """
+    query = select(Meeting).where(col(Meeting.school_id) == school_id, col(Meeting.ends_at) > start)
+    if end is not None:
+        query = query.where(col(Meeting.starts_at) < end)
+    if child is not None:
+        query = query.where(open_to_class(child.class_name))
+    return (await session.scalars(query.order_by(col(Meeting.starts_at), col(Meeting.id)))).all()
+
+
+async def meeting_open_to_child(session: AsyncSession, meeting_id: int, child: Child) -> bool:
+    found = await session.scalar(
+        select(col(Meeting.id)).where(
+            col(Meeting.id) == meeting_id,
+            col(Meeting.school_id) == child.school_id,
+            open_to_class(child.class_name),
+        )
+    )
+    return found is not None

@@ -1,0 +1,92 @@
+"""Single objects by id, with the same visibility as their meeting (NOT_FOUND otherwise)."""
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from models.meetings import Appointment, Meeting, MeetingClass, MeetingTeacher, Slot
+from services.actor import Actor
+from services.errors import NotFound
+from services.family import child_for
+from services.meetings.access import meeting_for
+from services.meetings.appointments import AppointmentView, appointment_views
+from services.meetings.slots import SlotView, TeacherView, slot_views, teacher_view
+
+
+async def _visible(session: AsyncSession, actor: Actor, meeting_id: int, field: str) -> None:
+    try:
+        await meeting_for(session, actor, meeting_id)
+    except NotFound:
+        raise NotFound(field) from None
+
+
+async def slot_for(session: AsyncSession, actor: Actor, slot_id: int) -> SlotView:
+    found = await slot_views(
+        session, col(Slot.id) == slot_id, col(Slot.school_id) == actor.school_id
+    )
+    if not found:
+        raise NotFound("slotId")
+    await _visible(session, actor, found[0].meeting_id, "slotId")
+    return found[0]
+
+
+async def teacher_for(session: AsyncSession, actor: Actor, teacher_id: int) -> TeacherView:
+    row = await session.get(MeetingTeacher, teacher_id)
+    if row is None or row.school_id != actor.school_id:
+        raise NotFound("teacherId")
+    await _visible(session, actor, row.meeting_id, "teacherId")
+    return teacher_view(row)
+
+
+async def appointment_for(
+    session: AsyncSession, actor: Actor, appointment_id: int
+) -> AppointmentView:
+    """One of the actor's children's appointments (staff: any of their school's)."""
+    found = await appointment_views(
+        session,
+        col(Appointment.id) == appointment_id,
+        col(Appointment.school_id) == actor.school_id,
+    )
+    if not found:
+        raise NotFound("appointmentId")
+    try:
+        await child_for(session, actor, found[0].child.id or 0)
+    except NotFound:
+        raise NotFound("appointmentId") from None
+    return found[0]
+
+
+async def teachers_of(
+    session: AsyncSession, meeting_ids: Sequence[int]
+) -> dict[int, list[TeacherView]]:
+    """Each meeting's teachers, by name."""
+    rows = await session.scalars(
+        select(MeetingTeacher)
+        .where(col(MeetingTeacher.meeting_id).in_(meeting_ids))
+        .order_by(col(MeetingTeacher.display_name), col(MeetingTeacher.id))
+    )
+    found: dict[int, list[TeacherView]] = {meeting_id: [] for meeting_id in meeting_ids}
+    for row in rows.all():
+        found[row.meeting_id].append(teacher_view(row))
+    return found
+
+
+async def meetings_by_id(session: AsyncSession, meeting_ids: Sequence[int]) -> dict[int, Meeting]:
+    """Meetings the caller already reached through an authorised object (an appointment)."""
+    rows = await session.scalars(select(Meeting).where(col(Meeting.id).in_(meeting_ids)))
+    return {row.id: row for row in rows.all() if row.id is not None}
+
+
+async def classes_of(session: AsyncSession, meeting_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Each meeting's classes, sorted (empty: the whole school)."""
+    rows = await session.execute(
+        select(col(MeetingClass.meeting_id), col(MeetingClass.class_name))
+        .where(col(MeetingClass.meeting_id).in_(meeting_ids))
+        .order_by(col(MeetingClass.class_name))
+    )
+    found: dict[int, list[str]] = {meeting_id: [] for meeting_id in meeting_ids}
+    for meeting_id, class_name in rows.all():
+        found[meeting_id].append(class_name)
+    return found

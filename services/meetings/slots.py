@@ -1,0 +1,135 @@
+"""Slots as watchers see them: availability read in one query, and the live events about them.
+
+An event carries every field a watcher shows (teacher, times, availability), so a change
+costs one read in the transaction that causes it, whatever the number of watchers.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import ColumnElement
+from sqlmodel import col
+
+from models.meetings import Appointment, AppointmentStatus, MeetingTeacher, Slot
+from services.uow import UnitOfWork, current_sequence
+
+
+@dataclass(frozen=True)
+class TeacherView:
+    id: int
+    meeting_id: int
+    display_name: str
+    subject: str | None
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class SlotView:
+    id: int
+    meeting_id: int
+    teacher: TeacherView
+    starts_at: datetime
+    ends_at: datetime
+    blocked: bool
+    available: bool
+
+
+def slots_channel(meeting_id: int) -> str:
+    return f"meeting-slots:{meeting_id}"
+
+
+def teacher_view(row: MeetingTeacher) -> TeacherView:
+    assert row.id is not None
+    return TeacherView(row.id, row.meeting_id, row.display_name, row.subject, row.user_id)
+
+
+async def slot_views(session: AsyncSession, *where: ColumnElement[bool]) -> list[SlotView]:
+    """Slots matching `where`, with their teacher and availability, by teacher then time."""
+    rows = await session.execute(
+        select(Slot, MeetingTeacher, col(Appointment.id))
+        .join(MeetingTeacher, col(MeetingTeacher.id) == col(Slot.teacher_id))
+        .outerjoin(
+            Appointment,
+            and_(
+                col(Appointment.slot_id) == col(Slot.id),
+                col(Appointment.status) == AppointmentStatus.ACTIVE,
+            ),
+        )
+        .where(*where)
+        .order_by(col(MeetingTeacher.display_name), col(MeetingTeacher.id), col(Slot.starts_at))
+    )
+    views = []
+    for slot, teacher, appointment_id in rows.all():
+        assert slot.id is not None
+        views.append(
+            SlotView(
+                id=slot.id,
+                meeting_id=slot.meeting_id,
+                teacher=teacher_view(teacher),
+                starts_at=slot.starts_at,
+                ends_at=slot.ends_at,
+                blocked=slot.blocked,
+                available=not slot.blocked and appointment_id is None,
+            )
+        )
+    return views
+
+
+async def meeting_slots(
+    session: AsyncSession, meeting_ids: Sequence[int], teacher_id: int | None = None
+) -> list[SlotView]:
+    where: list[ColumnElement[bool]] = [col(Slot.meeting_id).in_(meeting_ids)]
+    if teacher_id is not None:
+        where.append(col(Slot.teacher_id) == teacher_id)
+    return await slot_views(session, *where)
+
+
+async def snapshot(session: AsyncSession, meeting_id: int) -> tuple[int, list[SlotView]]:
+    """Every slot with the channel position it reflects.
+
+    The position is read first: a change committed in between is then both in the slots and
+    in a later event, which carries absolute state and so is harmless to apply twice.
+    """
+    position = await current_sequence(session, slots_channel(meeting_id))
+    return position, await meeting_slots(session, [meeting_id])
+
+
+def slot_payload(view: SlotView) -> dict[str, Any]:
+    return {
+        "id": view.id,
+        "meetingId": view.meeting_id,
+        "teacher": {
+            "id": view.teacher.id,
+            "displayName": view.teacher.display_name,
+            "subject": view.teacher.subject,
+        },
+        "startsAt": view.starts_at.isoformat(),
+        "endsAt": view.ends_at.isoformat(),
+        "blocked": view.blocked,
+        "available": view.available,
+    }
+
+
+def slot_from_payload(data: dict[str, Any]) -> SlotView:
+    teacher = data["teacher"]
+    return SlotView(
+        id=int(data["id"]),
+        meeting_id=int(data["meetingId"]),
+        teacher=TeacherView(
+            int(teacher["id"]), int(data["meetingId"]), teacher["displayName"], teacher["subject"]
+        ),
+        starts_at=datetime.fromisoformat(data["startsAt"]),
+        ends_at=datetime.fromisoformat(data["endsAt"]),
+        blocked=bool(data["blocked"]),
+        available=bool(data["available"]),
+    )
+
+
+async def emit_slots(uow: UnitOfWork, meeting_id: int, slot_ids: Sequence[int]) -> None:
+    """One event with these slots as this transaction leaves them (read before commit)."""
+    views = await slot_views(uow.session, col(Slot.id).in_(slot_ids))
+    await uow.emit(slots_channel(meeting_id), {"slots": [slot_payload(v) for v in views]})
