@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -12,6 +12,7 @@ from models.family import Child
 from services.actor import Actor
 from services.errors import DomainError, ErrorCode, NotFound
 from services.family import require_staff, visible_children
+from services.top_per_child import first_per_child, ranked
 from services.uow import UnitOfWork
 
 MAX_TITLE = 200
@@ -78,19 +79,10 @@ async def upcoming_events(
     """For each of these children: the next events of their school and their class (those
     not yet over at `now`), soonest first, at most `limit` each. One statement for any
     number of children (for DataLoaders); children the actor may not see get an empty list."""
-    result: dict[int, list[SchoolEvent]] = {child_id: [] for child_id in child_ids}
-    if not child_ids or limit <= 0:
-        return result
-    rank = (
-        func.row_number()
-        .over(
-            partition_by=col(Child.id),
-            order_by=(col(SchoolEvent.starts_at), col(SchoolEvent.id)),
+    candidates = (
+        ranked(
+            col(Child.id), col(SchoolEvent.id), (col(SchoolEvent.starts_at), col(SchoolEvent.id))
         )
-        .label("rank")
-    )
-    ranked = (
-        select(col(Child.id).label("child_id"), col(SchoolEvent.id).label("event_id"), rank)
         .join(SchoolEvent, col(SchoolEvent.school_id) == col(Child.school_id))
         .where(
             col(Child.id).in_(child_ids),
@@ -101,14 +93,5 @@ async def upcoming_events(
             ),
             or_(col(SchoolEvent.starts_at) >= now, col(SchoolEvent.ends_at) >= now),
         )
-        .subquery()
     )
-    rows = await session.execute(
-        select(ranked.c.child_id, SchoolEvent)
-        .join(SchoolEvent, col(SchoolEvent.id) == ranked.c.event_id)
-        .where(ranked.c.rank <= limit)
-        .order_by(ranked.c.child_id, ranked.c.rank)
-    )
-    for child_id, event in rows.all():
-        result[int(child_id)].append(event)
-    return result
+    return await first_per_child(session, child_ids, candidates, limit, SchoolEvent)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -21,6 +21,7 @@ from services.actor import Actor
 from services.document_links import LinkClaim
 from services.errors import NotFound
 from services.family import accessible_child_ids
+from services.top_per_child import first_per_child, ranked
 from services.uow import UnitOfWork
 from storage.protocol import DocumentStorage
 
@@ -138,25 +139,11 @@ async def latest_unread_documents(
     """For each of these children: the newest documents this user has not read, at most
     `limit` each. One statement whatever the number of children (for DataLoaders).
     Children the actor may not see get an empty list."""
-    result: dict[int, list[Document]] = {child_id: [] for child_id in child_ids}
-    if not child_ids or limit <= 0:
-        return result
-    rank = (
-        func.row_number()
-        .over(
-            partition_by=col(DocumentRecipient.child_id),
-            order_by=(
-                col(DocumentRecipient.date).desc(),
-                col(DocumentRecipient.document_id).desc(),
-            ),
-        )
-        .label("rank")
-    )
-    ranked = (
-        select(
-            col(DocumentRecipient.child_id).label("child_id"),
-            col(Document.id).label("doc_id"),
-            rank,
+    candidates = (
+        ranked(
+            col(DocumentRecipient.child_id),
+            col(Document.id),
+            (col(DocumentRecipient.date).desc(), col(DocumentRecipient.document_id).desc()),
         )
         .join(Document, col(Document.id) == col(DocumentRecipient.document_id))
         .where(
@@ -164,17 +151,8 @@ async def latest_unread_documents(
             ~_read_by(actor.user_id),
             _child_visible(actor),
         )
-        .subquery()
     )
-    rows = await session.execute(
-        select(ranked.c.child_id, Document)
-        .join(Document, col(Document.id) == ranked.c.doc_id)
-        .where(ranked.c.rank <= limit)
-        .order_by(ranked.c.child_id, ranked.c.rank)
-    )
-    for child_id, document in rows.all():
-        result[int(child_id)].append(document)
-    return result
+    return await first_per_child(session, child_ids, candidates, limit, Document)
 
 
 def _child_visible(actor: Actor) -> ColumnElement[bool]:

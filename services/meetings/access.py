@@ -7,7 +7,7 @@ A meeting someone may not see answers NOT_FOUND, exactly like one that does not 
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, SQLColumnExpression, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, SQLColumnExpression, exists, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -17,6 +17,7 @@ from models.meetings import Meeting, MeetingClass, MeetingTeacher
 from services.actor import Actor
 from services.errors import NotFound
 from services.family import visible_children
+from services.top_per_child import first_per_child, ranked
 
 
 def open_to_class(class_name: str | SQLColumnExpression[str | None] | None) -> ColumnElement[bool]:
@@ -102,16 +103,8 @@ async def upcoming_meetings(
     """For each of these children: the meetings open to them not over at `now`, soonest
     first, at most `limit` each; children the actor may not see, or of a school without
     meetings, get an empty list. One statement for any number of children (DataLoaders)."""
-    result: dict[int, list[Meeting]] = {child_id: [] for child_id in child_ids}
-    if not child_ids or limit <= 0:
-        return result
-    rank = (
-        func.row_number()
-        .over(partition_by=col(Child.id), order_by=(col(Meeting.starts_at), col(Meeting.id)))
-        .label("rank")
-    )
-    ranked = (
-        select(col(Child.id).label("child_id"), col(Meeting.id).label("meeting_id"), rank)
+    candidates = (
+        ranked(col(Child.id), col(Meeting.id), (col(Meeting.starts_at), col(Meeting.id)))
         .join(Meeting, col(Meeting.school_id) == col(Child.school_id))
         .join(School, col(School.id) == col(Child.school_id))
         .where(
@@ -121,17 +114,8 @@ async def upcoming_meetings(
             col(Meeting.ends_at) > now,
             open_to_class(col(Child.class_name)),
         )
-        .subquery()
     )
-    rows = await session.execute(
-        select(ranked.c.child_id, Meeting)
-        .join(Meeting, col(Meeting.id) == ranked.c.meeting_id)
-        .where(ranked.c.rank <= limit)
-        .order_by(ranked.c.child_id, ranked.c.rank)
-    )
-    for child_id, meeting in rows.all():
-        result[int(child_id)].append(meeting)
-    return result
+    return await first_per_child(session, child_ids, candidates, limit, Meeting)
 
 
 async def meetings_between(
