@@ -1,6 +1,7 @@
 """The resolvers' side of schema.context.Api: one object per domain."""
 
 from resolvers.calendar import CalendarResolvers
+from resolvers.dashboard import DashboardResolvers
 from resolvers.documents import DocumentResolvers
 from resolvers.family import FamilyResolvers
 from resolvers.meetings_api import MeetingsResolvers
@@ -13,3 +14,4 @@ class ResolverApi:
     calendar = CalendarResolvers()
     wallets = WalletsResolvers()
     meetings = MeetingsResolvers()
+    dashboard = DashboardResolvers()

@@ -1,4 +1,5 @@
-"""School events: a child's upcoming events (batched per operation) and the staff mutation."""
+"""School events: a child's upcoming events and meetings (batched per operation), and the
+staff mutation."""
 
 from collections.abc import Sequence
 from datetime import datetime
@@ -10,12 +11,14 @@ from models.calendar import SchoolEvent
 from resolvers.child_batches import ChildKey, per_child
 from resolvers.common import actor_of, catches_user_errors, run
 from resolvers.loaders import loader
+from resolvers.meetings_mapping import meeting_type
 from schema.calendar import Event, EventPayload
 from schema.context import Info
 from schema.errors import InvalidArgumentError
 from schema.ids import to_global_id
-from services import calendar
+from services import agenda, calendar
 from services.actor import Actor
+from services.agenda import AgendaItem
 from services.runtime import Runtime
 
 MAX_UPCOMING = 50
@@ -33,13 +36,28 @@ def event_type(row: SchoolEvent) -> Event:
     )
 
 
-async def _load_upcoming(runtime: Runtime, keys: Sequence[ChildKey]) -> list[list[SchoolEvent]]:
+def agenda_event(item: AgendaItem) -> Event:
+    if item.event is not None:
+        return event_type(item.event)
+    assert item.meeting is not None and item.meeting.id is not None
+    return Event(
+        id=to_global_id("Meeting", item.meeting.id),
+        title=item.title,
+        starts_at=item.starts_at,
+        ends_at=item.ends_at,
+        kind=item.kind,
+        class_name=None,
+        meeting=meeting_type(item.meeting),
+    )
+
+
+async def _load_upcoming(runtime: Runtime, keys: Sequence[ChildKey]) -> list[list[AgendaItem]]:
     now = runtime.settings.clock()
 
     async def fetch(
         session: AsyncSession, actor: Actor, child_ids: list[int], limit: int
-    ) -> dict[int, list[SchoolEvent]]:
-        return await calendar.upcoming_events(session, actor, child_ids, now=now, limit=limit)
+    ) -> dict[int, list[AgendaItem]]:
+        return await agenda.upcoming(session, actor, child_ids, now=now, limit=limit)
 
     return await per_child(runtime, keys, fetch)
 
@@ -52,7 +70,7 @@ class CalendarResolvers:
         if not 0 <= limit <= MAX_UPCOMING:
             raise InvalidArgumentError("limit")
         rows = await loader(info, _load_upcoming).load((actor, child_id, limit))
-        return [event_type(row) for row in rows]
+        return [agenda_event(item) for item in rows]
 
 
 @strawberry.type

@@ -1,9 +1,16 @@
 """The viewer, node lookup of families, and the staff's family mutations."""
 
+from collections.abc import Sequence
+
 import strawberry
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from models.accounts import User as UserRow
+from models.family import School as SchoolRow
 from resolvers.common import actor_of, catches_user_errors, read, run
+from resolvers.loaders import loader
 from resolvers.mapping import child_type, school_type, user_type
 from schema.accounts import User
 from schema.context import Info
@@ -11,6 +18,13 @@ from schema.family import Child, ChildPayload, School, Viewer
 from schema.ids import db_id_of
 from services import family
 from services.errors import DomainError
+from services.runtime import Runtime
+
+
+async def schools_by_id(runtime: Runtime, school_ids: Sequence[int]) -> list[SchoolRow]:
+    """The operation's schools (DataLoader batch); `viewer` primes it with the viewer's."""
+    found = await runtime.transactions.read(lambda s: family.schools_by_id(s, school_ids))
+    return [found[school_id] for school_id in school_ids]
 
 
 class FamilyResolvers:
@@ -60,12 +74,18 @@ class Query:
         if actor is None:
             return None
 
-        async def load(session):  # type: ignore[no-untyped-def]
-            user = await session.get(UserRow, actor.user_id)
-            school = await family.get_school(session, actor.school_id)
+        async def load(session: AsyncSession) -> tuple[UserRow, SchoolRow]:
+            found = await session.execute(
+                select(UserRow, SchoolRow)
+                .join(SchoolRow, col(SchoolRow.id) == col(UserRow.school_id))
+                .where(col(UserRow.id) == actor.user_id)
+            )
+            user, school = found.one()
             return user, school
 
         user, school = await read(info, load)
+        # The children's dashboards show this school's modules: no second read of it.
+        loader(info, schools_by_id).prime(actor.school_id, school)
         return Viewer(user=user_type(user), school=school_type(school))
 
 

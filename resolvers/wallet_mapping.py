@@ -57,7 +57,7 @@ def top_up_type(view: TopUpView) -> TopUp:
     )
 
 
-def sale_type(view: SaleView) -> Sale:
+def sale_type(view: SaleView, wallet: Wallet | None = None, device: Device | None = None) -> Sale:
     return Sale(
         id=to_global_id("Sale", view.id),
         db_id=view.id,
@@ -67,6 +67,8 @@ def sale_type(view: SaleView) -> Sale:
         article=view.article,
         quantity=view.quantity,
         amount=money(view.amount_cents),
+        known_device=device,
+        known_wallet=wallet,
     )
 
 

@@ -7,16 +7,27 @@ import strawberry
 
 from schema.context import Info
 from schema.errors import UserError
+from schema.meetings import Meeting
 
 
-@strawberry.type
+@strawberry.type(
+    description="A coming event of a child's agenda: a school event, or a parent meeting "
+    "(kind meeting, with `meeting`)."
+)
 class Event:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(
+        description="The global ID of what it is about: the school event's, or the Meeting's."
+    )
     title: str
     starts_at: datetime.datetime
     ends_at: datetime.datetime | None
     kind: str = strawberry.field(description="activity | trip | meeting | holiday")
-    class_name: str | None = strawberry.field(description="Null: the whole school.")
+    class_name: str | None = strawberry.field(
+        description="The class a school event is for; null: the whole school (and for meetings)."
+    )
+    meeting: Meeting | None = strawberry.field(
+        default=None, description="The parent meeting this event is (null for school events)."
+    )
 
 
 @strawberry.type
@@ -36,7 +47,8 @@ class ChildCalendar:
     db_id: strawberry.Private[int]
 
     @strawberry.field(
-        description="The next events of the child's school and class, soonest first (at most 50)."
+        description="The next events of the child's school and class, and the parent meetings "
+        "open to the child, soonest first (at most 50)."
     )
     async def upcoming_events(self, info: Info, limit: int | None = 5) -> list[Event]:
         return await info.context.api.calendar.upcoming_events(

@@ -11,6 +11,7 @@ from strawberry.types import Info as StrawberryInfo
 if TYPE_CHECKING:
     from schema.calendar import CalendarApi
     from schema.child_money import WalletsApi
+    from schema.dashboard import DashboardApi
     from schema.documents import DocumentsApi
     from schema.family import FamilyApi
     from schema.meetings import MeetingsApi
@@ -36,6 +37,9 @@ class Api(Protocol):
 
     @property
     def meetings(self) -> "MeetingsApi": ...
+
+    @property
+    def dashboard(self) -> "DashboardApi": ...
 
 
 @dataclass

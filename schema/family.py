@@ -8,6 +8,7 @@ from schema.accounts import User
 from schema.calendar import ChildCalendar
 from schema.child_money import ChildWallets
 from schema.context import Info
+from schema.dashboard import ChildDashboard
 from schema.documents import ChildDocuments
 from schema.errors import UserError
 from schema.meetings import ChildMeetings
@@ -42,7 +43,7 @@ class School(Node):
 
 
 @strawberry.type
-class Child(ChildWallets, ChildDocuments, ChildCalendar, ChildMeetings, Node):
+class Child(ChildWallets, ChildDocuments, ChildCalendar, ChildMeetings, ChildDashboard, Node):
     db_id: strawberry.Private[int]
     school_id: strawberry.Private[int]
     first_name: str

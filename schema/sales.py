@@ -28,13 +28,20 @@ class Sale(Node):
     article: str
     quantity: int
     amount: Money
+    # Already read with the sale (the dashboard's lists): no lookup needed.
+    known_device: strawberry.Private[Device | None] = None
+    known_wallet: strawberry.Private[Wallet | None] = None
 
     @strawberry.field
     async def device(self, info: Info) -> Device:
+        if self.known_device is not None:
+            return self.known_device
         return await info.context.api.wallets.device(info, self.device_db_id)
 
     @strawberry.field
     async def wallet(self, info: Info) -> Wallet:
+        if self.known_wallet is not None:
+            return self.known_wallet
         return await info.context.api.wallets.wallet(info, self.wallet_db_id)
 
 

@@ -62,9 +62,9 @@ async def accessible_child_ids(
 
 async def child_for(session: AsyncSession, actor: Actor, child_id: int) -> Child:
     """The child, if the actor may see it; otherwise NOT_FOUND, exactly as for a missing one."""
-    if not await accessible_child_ids(session, actor, [child_id]):
-        raise NotFound("childId")
-    child = await session.get(Child, child_id)
+    child = await session.scalar(
+        select(Child).where(col(Child.id) == child_id, col(Child.id).in_(visible_children(actor)))
+    )
     if child is None:
         raise NotFound("childId")
     return child
@@ -119,3 +119,11 @@ async def school_children(
         select(Child).where(col(Child.id).in_(child_ids), col(Child.school_id) == school_id)
     )
     return rows.all()
+
+
+async def schools_by_id(session: AsyncSession, school_ids: Sequence[int]) -> dict[int, School]:
+    """These schools, by id (for batches; callers reached them through a child or the viewer)."""
+    if not school_ids:
+        return {}
+    rows = await session.scalars(select(School).where(col(School.id).in_(school_ids)))
+    return {school.id: school for school in rows if school.id is not None}

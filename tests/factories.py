@@ -23,6 +23,7 @@ from tests.support.files import pdf_bytes
 
 if TYPE_CHECKING:
     from models.meetings import Meeting
+    from services.devices import DeviceActor
     from services.meetings.slots import SlotView, TeacherView
 
 PASSWORD = "correct horse battery staple"
@@ -371,3 +372,40 @@ async def make_families(tx: Transactions, school: School, count: int) -> list[Fa
         return families
 
     return await tx.run(work)
+
+
+async def make_device(
+    tx: Transactions, school: School, name: str = "Caisse", kind: str = "canteen"
+) -> "DeviceActor":
+    """A point-of-sale device of the school, as its requests would be seen."""
+    from models.sales import DeviceKind
+    from services.devices import DeviceActor, create_device
+
+    assert school.id is not None
+    staff = Actor(user_id=0, school_id=school.id, role=Role.STAFF, locale="fr")
+    view, _ = await tx.run(lambda uow: create_device(uow, staff, name=name, kind=kind))
+    return DeviceActor(view.id, view.school_id, view.name, DeviceKind(kind))
+
+
+async def make_sale(
+    tx: Transactions,
+    device: "DeviceActor",
+    child: Child,
+    wallet_id: int,
+    *lines: tuple[str, int, int],
+) -> None:
+    """A purchase at the device, one sale per (article, quantity, unit price in cents)."""
+    from services import sales
+
+    assert child.id is not None
+    child_id = child.id
+    await tx.run(
+        lambda uow: sales.record_sale(
+            uow,
+            device,
+            child_id=child_id,
+            wallet_id=wallet_id,
+            lines=[sales.SaleLine(*line) for line in lines],
+            idempotency_key=unique("sale-"),
+        )
+    )

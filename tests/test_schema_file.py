@@ -86,4 +86,6 @@ SERVED_SO_FAR = {
     "Appointment",
     "AppointmentPayload",
     "SlotEvent",
+    "Dashboard",
+    "Event",
 }

@@ -1,0 +1,93 @@
+"""The latest operations and purchases of several children at once (the dashboard's lists).
+
+Each list is one statement whatever the number of children, and carries what a parent sees of
+each item (its wallet, the device of a sale), so showing them needs no further query. Unlike
+the journals of wallet_history, there is no period: the latest ones, however old.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from models.ledger import Posting
+from models.sales import Device, Sale
+from models.wallets import Wallet
+from services.actor import Actor
+from services.devices import DeviceView
+from services.family import visible_children
+from services.sales import SaleView
+from services.top_per_child import first_rows_per_child, ranked
+from services.wallet_views import OperationView, WalletView
+
+
+@dataclass(frozen=True)
+class RecentOperation:
+    operation: OperationView
+    wallet: WalletView
+
+
+@dataclass(frozen=True)
+class RecentSale:
+    sale: SaleView
+    wallet: WalletView
+    device: DeviceView
+
+
+async def recent_operations(
+    session: AsyncSession, actor: Actor, child_ids: Sequence[int], limit: int = 5
+) -> dict[int, list[RecentOperation]]:
+    """For each of these children: their wallets' latest movements, newest first (time, then
+    id, as in Child.operations), at most `limit` each, with the wallet of each. Children the
+    actor may not see get an empty list."""
+    candidates = ranked(
+        col(Posting.child_id), col(Posting.id), (col(Posting.at).desc(), col(Posting.id).desc())
+    ).where(
+        col(Posting.child_id).in_(child_ids),
+        col(Posting.child_id).in_(visible_children(actor)),
+    )
+    rows = await first_rows_per_child(
+        session,
+        child_ids,
+        candidates,
+        limit,
+        Posting,
+        (Wallet, col(Wallet.id) == col(Posting.wallet_id)),
+    )
+    return {
+        child_id: [
+            RecentOperation(OperationView.of(posting), WalletView.of(wallet))
+            for posting, wallet in found
+        ]
+        for child_id, found in rows.items()
+    }
+
+
+async def recent_sales(
+    session: AsyncSession, actor: Actor, child_ids: Sequence[int], limit: int = 5
+) -> dict[int, list[RecentSale]]:
+    """For each of these children: what they bought last, newest first (time, then id, as in
+    Child.sales), at most `limit` lines each, with the wallet and device of each."""
+    candidates = ranked(
+        col(Sale.child_id), col(Sale.id), (col(Sale.at).desc(), col(Sale.id).desc())
+    ).where(
+        col(Sale.child_id).in_(child_ids),
+        col(Sale.child_id).in_(visible_children(actor)),
+    )
+    rows = await first_rows_per_child(
+        session,
+        child_ids,
+        candidates,
+        limit,
+        Sale,
+        (Wallet, col(Wallet.id) == col(Sale.wallet_id)),
+        (Device, col(Device.id) == col(Sale.device_id)),
+    )
+    return {
+        child_id: [
+            RecentSale(SaleView.of(sale), WalletView.of(wallet), DeviceView.of(device))
+            for sale, wallet, device in found
+        ]
+        for child_id, found in rows.items()
+    }
