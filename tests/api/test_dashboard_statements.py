@@ -1,5 +1,6 @@
 """The whole dashboard costs the same few statements for one child or five, however much each has."""
 
+import functools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -39,8 +40,8 @@ async def stock(tx: Transactions, school: School, child: Child, till: DeviceActo
         await fund(tx, wallet.id, 2000)
     for cents in (420, 110):
         await tx.run(
-            lambda uow, cents=cents: ledger.debit_wallet(
-                uow,
+            functools.partial(
+                ledger.debit_wallet,
                 wallet_id=meals.id,
                 amount_cents=cents,
                 to=SchoolAccount.MEAL_REVENUE,
