@@ -3,6 +3,7 @@
 from resolvers.calendar import CalendarResolvers
 from resolvers.documents import DocumentResolvers
 from resolvers.family import FamilyResolvers
+from resolvers.meals import MealsResolvers
 from resolvers.meetings_api import MeetingsResolvers
 from resolvers.wallets import WalletsResolvers
 
@@ -13,3 +14,4 @@ class ResolverApi:
     calendar = CalendarResolvers()
     wallets = WalletsResolvers()
     meetings = MeetingsResolvers()
+    meals = MealsResolvers()

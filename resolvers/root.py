@@ -23,6 +23,7 @@ from resolvers import (
     calendar,
     documents,
     family,
+    meals,
     meetings,
     node,
     sales,
@@ -38,7 +39,7 @@ from schema.errors import (
     UnauthenticatedError,
 )
 
-Query = merge_types("Query", (node.Query, family.Query, wallets.Query, meetings.Query))
+Query = merge_types("Query", (node.Query, family.Query, wallets.Query, meetings.Query, meals.Query))
 Mutation = merge_types(
     "Mutation",
     (
@@ -49,6 +50,7 @@ Mutation = merge_types(
         wallet_mutations.Mutation,
         sales.Mutation,
         meetings.Mutation,
+        meals.Mutation,
     ),
 )
 Subscription = merge_types("Subscription", (wallets.Subscription, meetings.Subscription))

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from schema.child_money import WalletsApi
     from schema.documents import DocumentsApi
     from schema.family import FamilyApi
+    from schema.meals import MealsApi
     from schema.meetings import MeetingsApi
     from services.actor import Actor
     from services.devices import DeviceActor
@@ -36,6 +37,9 @@ class Api(Protocol):
 
     @property
     def meetings(self) -> "MeetingsApi": ...
+
+    @property
+    def meals(self) -> "MealsApi": ...
 
 
 @dataclass

@@ -10,6 +10,7 @@ from schema.child_money import ChildWallets
 from schema.context import Info
 from schema.documents import ChildDocuments
 from schema.errors import UserError
+from schema.meals import ChildMeals
 from schema.meetings import ChildMeetings
 from schema.node import Node
 
@@ -42,7 +43,7 @@ class School(Node):
 
 
 @strawberry.type
-class Child(ChildWallets, ChildDocuments, ChildCalendar, ChildMeetings, Node):
+class Child(ChildWallets, ChildMeals, ChildDocuments, ChildCalendar, ChildMeetings, Node):
     db_id: strawberry.Private[int]
     school_id: strawberry.Private[int]
     first_name: str

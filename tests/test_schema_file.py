@@ -86,4 +86,9 @@ SERVED_SO_FAR = {
     "Appointment",
     "AppointmentPayload",
     "SlotEvent",
+    "MealArticle",
+    "MealCalendar",
+    "MealDay",
+    "MealReservation",
+    "MealReservationPayload",
 }
