@@ -34,7 +34,6 @@ from resolvers.live import SubscriptionClosed
 from resolvers.loaders import OperationLoaders
 from schema.errors import (
     InvalidArgumentError,
-    NotFoundError,
     RefusedError,
     UnauthenticatedError,
 )
@@ -65,7 +64,6 @@ def _expected(error: GraphQLError) -> bool:
             UnauthenticatedError,
             SubscriptionClosed,
             InvalidArgumentError,
-            NotFoundError,
             RefusedError,
         ),
     )
