@@ -8,12 +8,14 @@ new set of files: nothing here changes.
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
+from babel.numbers import format_currency
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from jinja2.runtime import Context
 
@@ -57,6 +59,13 @@ def _time_filter(ctx: Context, value: datetime) -> str:
     return str(format_time(moment, "short", locale=BABEL_LOCALES.get(ctx["locale"], ctx["locale"])))
 
 
+@pass_context
+def _money_filter(ctx: Context, cents: int) -> str:
+    """Integer cents as the reader writes amounts: 4,20 € in French, €4.20 in English."""
+    locale = BABEL_LOCALES.get(ctx["locale"], ctx["locale"])
+    return str(format_currency(Decimal(cents) / 100, "EUR", locale=locale))
+
+
 class MailRenderer:
     def __init__(self, *, public_url: str, templates_dir: Path = TEMPLATES_DIR) -> None:
         self.public_url = public_url.rstrip("/")
@@ -71,6 +80,7 @@ class MailRenderer:
         )
         self._env.filters["date"] = _date_filter
         self._env.filters["time"] = _time_filter
+        self._env.filters["money"] = _money_filter
         self._env.globals["url"] = self.url
         self._locales: dict[str, set[str]] = {}
         for part in self._env.list_templates():

@@ -103,8 +103,8 @@ class MealReservation(SQLModel, table=True):
     reserved_by: int = Field(foreign_key="users.id")
     created_at: datetime = utc_field()
     cancelled_at: datetime | None = utc_field(nullable=True, default=None)
-    debit_transaction_id: int | None = Field(default=None)
-    refund_transaction_id: int | None = Field(default=None)
+    debit_transaction_id: int | None = Field(default=None, foreign_key="ledger_transactions.id")
+    refund_transaction_id: int | None = Field(default=None, foreign_key="ledger_transactions.id")
 
 
 class ChildAllergen(SQLModel, table=True):

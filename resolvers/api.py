@@ -4,6 +4,7 @@ from resolvers.calendar import CalendarResolvers
 from resolvers.dashboard import DashboardResolvers
 from resolvers.documents import DocumentResolvers
 from resolvers.family import FamilyResolvers
+from resolvers.meals import MealsResolvers
 from resolvers.meetings_api import MeetingsResolvers
 from resolvers.wallets import WalletsResolvers
 
@@ -14,4 +15,5 @@ class ResolverApi:
     calendar = CalendarResolvers()
     wallets = WalletsResolvers()
     meetings = MeetingsResolvers()
+    meals = MealsResolvers()
     dashboard = DashboardResolvers()

@@ -4,7 +4,7 @@ from collections.abc import Awaitable, Callable
 
 import strawberry
 
-from resolvers import documents, family, meetings_api, wallets
+from resolvers import documents, family, meals, meetings_api, wallets
 from resolvers.common import actor_of
 from schema.context import Info
 from schema.ids import parse_global_id
@@ -27,6 +27,8 @@ RESOLVERS: dict[str, NodeResolver] = {
     "Slot": meetings_api.slot_node,
     "Teacher": meetings_api.teacher_node,
     "Appointment": meetings_api.appointment_node,
+    "MealArticle": meals.article_node,
+    "MealReservation": meals.reservation_node,
 }
 
 

@@ -23,6 +23,7 @@ from resolvers import (
     calendar,
     documents,
     family,
+    meals,
     meetings,
     node,
     sales,
@@ -33,12 +34,11 @@ from resolvers.live import SubscriptionClosed
 from resolvers.loaders import OperationLoaders
 from schema.errors import (
     InvalidArgumentError,
-    NotFoundError,
     RefusedError,
     UnauthenticatedError,
 )
 
-Query = merge_types("Query", (node.Query, family.Query, wallets.Query, meetings.Query))
+Query = merge_types("Query", (node.Query, family.Query, wallets.Query, meetings.Query, meals.Query))
 Mutation = merge_types(
     "Mutation",
     (
@@ -49,6 +49,7 @@ Mutation = merge_types(
         wallet_mutations.Mutation,
         sales.Mutation,
         meetings.Mutation,
+        meals.Mutation,
     ),
 )
 Subscription = merge_types("Subscription", (wallets.Subscription, meetings.Subscription))
@@ -63,7 +64,6 @@ def _expected(error: GraphQLError) -> bool:
             UnauthenticatedError,
             SubscriptionClosed,
             InvalidArgumentError,
-            NotFoundError,
             RefusedError,
         ),
     )

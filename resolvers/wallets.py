@@ -8,11 +8,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.ledger import OperationType, PaymentMethod
 from resolvers import wallet_mapping as mapping
-from resolvers.common import actor_of, read
+from resolvers.common import actor_of, read, refused
 from resolvers.live import follow
 from resolvers.loaders import loader
 from schema.context import Info
-from schema.errors import NotFoundError
 from schema.ids import db_id_of
 from schema.pagination import PageInfo
 from schema.sales import Device, SaleConnection, SaleEdge, SaleFilter
@@ -29,7 +28,7 @@ from schema.wallets import (
 )
 from services import devices, family, topups, wallet_history, wallets
 from services.actor import Actor
-from services.errors import DomainError
+from services.errors import DomainError, NotFound
 from services.periods import Period
 from services.runtime import Runtime
 from services.wallet_setup import money_settings
@@ -213,7 +212,7 @@ class Subscription:
             return bool(child and await family.accessible_child_ids(session, actor, [child]))
 
         if child is None or not await read(info, reachable):
-            raise NotFoundError()
+            raise refused(info, NotFound("childId"))
 
         async def snapshot() -> tuple[int, list[WalletEvent]]:
             position, views = await read(info, lambda s: wallets.wallet_snapshot(s, child))

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from schema.dashboard import DashboardApi
     from schema.documents import DocumentsApi
     from schema.family import FamilyApi
+    from schema.meals import MealsApi
     from schema.meetings import MeetingsApi
     from services.actor import Actor
     from services.devices import DeviceActor
@@ -37,6 +38,9 @@ class Api(Protocol):
 
     @property
     def meetings(self) -> "MeetingsApi": ...
+
+    @property
+    def meals(self) -> "MealsApi": ...
 
     @property
     def dashboard(self) -> "DashboardApi": ...

@@ -58,15 +58,6 @@ class InvalidArgumentError(Exception):
         self.extensions = {"code": "INVALID_INPUT", "argument": argument}
 
 
-class NotFoundError(Exception):
-    """A subscription on something the viewer cannot reach: a GraphQL error with code NOT_FOUND,
-    exactly as for something that does not exist."""
-
-    def __init__(self) -> None:
-        super().__init__("Not found")
-        self.extensions = {"code": "NOT_FOUND"}
-
-
 class RefusedError(Exception):
     """A field or subscription refused with a stable code (e.g. NOT_FOUND, as for another
     family's object): a GraphQL error whose `extensions.code` the client reads."""

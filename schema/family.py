@@ -11,6 +11,7 @@ from schema.context import Info
 from schema.dashboard import ChildDashboard
 from schema.documents import ChildDocuments
 from schema.errors import UserError
+from schema.meals import ChildMeals
 from schema.meetings import ChildMeetings
 from schema.node import Node
 
@@ -43,7 +44,9 @@ class School(Node):
 
 
 @strawberry.type
-class Child(ChildWallets, ChildDocuments, ChildCalendar, ChildMeetings, ChildDashboard, Node):
+class Child(
+    ChildWallets, ChildMeals, ChildDocuments, ChildCalendar, ChildMeetings, ChildDashboard, Node
+):
     db_id: strawberry.Private[int]
     school_id: strawberry.Private[int]
     first_name: str

@@ -10,6 +10,7 @@ from models.accounts import Role, User
 from models.calendar import SchoolEvent
 from models.documents import Document
 from models.family import Child, Guardianship, School
+from models.meals import MealArticle
 from services.actor import Actor
 from services.documents import Audience, NewDocument, publish_document
 from services.meetings.slots import teacher_view
@@ -372,6 +373,33 @@ async def make_families(tx: Transactions, school: School, count: int) -> list[Fa
         return families
 
     return await tx.run(work)
+
+
+async def make_meal_menu(
+    tx: Transactions,
+    school: School,
+    days: list[date],
+    articles: list[tuple[str, int, list[str]]] | None = None,
+) -> list[MealArticle]:
+    """Articles (name, price in cents, allergens) offered on each of `days`."""
+    from services.meals import catalogue
+
+    staff = actor_for(await make_user(tx, school, Role.STAFF))
+    wanted = articles or [("Repas chaud", 420, [])]
+
+    async def build(uow: UnitOfWork) -> list[MealArticle]:
+        made = [
+            await catalogue.create_article(uow, staff, name=n, price_cents=p, allergens=a)
+            for n, p, a in wanted
+        ]
+        ids = [pk(a) for a in made]
+        for first in sorted({d.replace(day=1) for d in days}):
+            menu = {d: ids for d in days if d.replace(day=1) == first}
+            await catalogue.set_month(uow, staff, first, menu)
+        return made
+
+    made = await tx.run(build)
+    return made
 
 
 async def make_device(

@@ -86,6 +86,11 @@ SERVED_SO_FAR = {
     "Appointment",
     "AppointmentPayload",
     "SlotEvent",
+    "MealArticle",
+    "MealCalendar",
+    "MealDay",
+    "MealReservation",
+    "MealReservationPayload",
     "Dashboard",
     "Event",
 }

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from models.db import open_database
 from models.family import School
 from services.demo.documents import seed_documents, seed_events
+from services.demo.meals import seed_meals
 from services.demo.meetings import seed_meetings
 from services.demo.school import DemoSchool, seed_people
 from services.demo.wallets import seed_wallets
@@ -16,6 +17,7 @@ async def seed_demo(uow: UnitOfWork) -> DemoSchool:
     """Every domain's part of the demo school, in one transaction."""
     demo = await seed_people(uow, uow.settings.demo_families)
     await seed_wallets(uow, demo)
+    await seed_meals(uow, demo)
     await seed_documents(uow, demo)
     await seed_events(uow, demo)
     await seed_meetings(uow, demo)

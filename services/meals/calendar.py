@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from models.family import Child, School
+from models.family import School
 from models.meals import MealArticle, MealOffering, MealReservation, MealSettings
 from services.errors import DomainError, ErrorCode
 from services.meals.rules import MealRule
@@ -30,8 +30,9 @@ class MonthCalendar:
 
 
 async def month_calendar(
-    session: AsyncSession, child: Child, month: str, now: datetime
+    session: AsyncSession, child_id: int, school_id: int, month: str, now: datetime
 ) -> MonthCalendar:
+    """For a child already checked to be the viewer's (see services.family.child_for)."""
     first = parse_month(month)
     if first is None:
         raise DomainError(ErrorCode.INVALID_INPUT, "month")
@@ -42,7 +43,7 @@ async def month_calendar(
         await session.execute(
             select(School, MealSettings)
             .outerjoin(MealSettings, col(MealSettings.school_id) == col(School.id))
-            .where(col(School.id) == child.school_id)
+            .where(col(School.id) == school_id)
         )
     ).one()
     rule = MealRule.of(school.timezone, settings)
@@ -51,7 +52,7 @@ async def month_calendar(
         select(col(MealOffering.day), MealArticle)
         .join(MealArticle, col(MealArticle.id) == col(MealOffering.article_id))
         .where(
-            col(MealOffering.school_id) == child.school_id,
+            col(MealOffering.school_id) == school_id,
             col(MealOffering.day).between(first, last),
             col(MealArticle.active).is_(True),
         )
@@ -62,7 +63,7 @@ async def month_calendar(
         select(MealReservation, MealArticle)
         .join(MealArticle, col(MealArticle.id) == col(MealReservation.article_id))
         .where(
-            col(MealReservation.child_id) == child.id,
+            col(MealReservation.child_id) == child_id,
             col(MealReservation.status) == "ACTIVE",
             col(MealReservation.day).between(first, last),
         )

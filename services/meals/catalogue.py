@@ -134,6 +134,13 @@ async def set_month(
     )
     if any(day in closed for day, _ in wanted):
         raise DomainError(ErrorCode.INVALID_INPUT, "days", reason="closed")
+    # Delete first: on PostgreSQL this waits for reservations being made on these offerings
+    # (they hold them FOR SHARE), so the check below sees them.
+    await uow.session.execute(
+        delete(MealOffering).where(
+            col(MealOffering.school_id) == school_id, col(MealOffering.day).between(first, last)
+        )
+    )
     reserved = set(
         (
             await uow.session.execute(
@@ -147,11 +154,6 @@ async def set_month(
     )
     if not reserved <= wanted:
         raise DomainError(ErrorCode.INVALID_INPUT, "days", reason="reserved")
-    await uow.session.execute(
-        delete(MealOffering).where(
-            col(MealOffering.school_id) == school_id, col(MealOffering.day).between(first, last)
-        )
-    )
     offerings = [
         MealOffering(school_id=school_id, day=day, article_id=a) for day, a in sorted(wanted)
     ]

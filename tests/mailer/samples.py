@@ -25,6 +25,16 @@ SAMPLE_CONTEXTS: dict[str, dict[str, Any]] = {
         "title": "Bulletin du premier trimestre",
         "date": date(2026, 12, 18),
     },
+    "meal_day_closed": {
+        "school_name": "École Démo",
+        "display_name": "Anne Dupont",
+        "date": date(2026, 12, 18),
+        "reason": "journée pédagogique",
+        "refunds": [
+            {"child": "Emma", "article": "Repas chaud", "amount_cents": 420},
+            {"child": "Lucas", "article": "Potage", "amount_cents": 110},
+        ],
+    },
     "appointment": {
         "action": "moved",
         "school_name": "École Démo",

@@ -122,7 +122,7 @@ def test_subject_stays_one_line_whatever_the_context() -> None:
 
 def test_a_new_mail_is_just_new_template_files(tmp_path: Path) -> None:
     shutil.copytree(TEMPLATES_DIR, tmp_path, dirs_exist_ok=True)
-    folder = tmp_path / "meal_day_closed"
+    folder = tmp_path / "school_trip_reminder"
     folder.mkdir()
     (folder / "subject.fr.txt").write_text("Repas du {{ day|date }}\n")
     (folder / "body.fr.txt").write_text("Les réservations sont closes.\n")
@@ -130,9 +130,9 @@ def test_a_new_mail_is_just_new_template_files(tmp_path: Path) -> None:
         '{% extends "layout.fr.html" %}{% block content %}<p>Closes.</p>{% endblock %}'
     )
     extended = MailRenderer(public_url="http://cartable.test", templates_dir=tmp_path)
-    assert "meal_day_closed" in extended.templates()
+    assert "school_trip_reminder" in extended.templates()
     mail = extended.render(
-        "meal_day_closed", "en", {"day": SAMPLE_CONTEXTS["invitation"]["expires_at"]}
+        "school_trip_reminder", "en", {"day": SAMPLE_CONTEXTS["invitation"]["expires_at"]}
     )
     assert mail.locale == "fr"  # no English files yet
     assert mail.subject == "Repas du lundi 16 novembre 2026"

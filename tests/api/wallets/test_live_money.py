@@ -275,7 +275,7 @@ async def test_another_familys_child_gives_an_error_and_no_events(
             "type": "next",
             "payload": {
                 "data": None,
-                "errors": [{"message": "Not found", "extensions": {"code": "NOT_FOUND"}}],
+                "errors": [{"message": "Introuvable.", "extensions": {"code": "NOT_FOUND"}}],
             },
         }
         assert await socket.receive() == {"id": op, "type": "complete"}

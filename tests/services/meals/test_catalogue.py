@@ -12,7 +12,7 @@ from services.errors import DomainError, ErrorCode
 from services.meals import catalogue
 from services.meals.calendar import month_calendar
 from services.uow import Transactions, UnitOfWork
-from tests.factories import Person, make_family, make_school, make_user
+from tests.factories import Person, make_family, make_school, make_user, pk
 from tests.support.clock import FakeClock
 
 
@@ -81,7 +81,9 @@ async def test_calendar_shape_in_three_statements(
     listener = lambda *args: statements.append(args[2])  # noqa: E731
     event.listen(engine, "before_cursor_execute", listener)
     try:
-        calendar = await tx.read(lambda s: month_calendar(s, family.child, month, clock()))
+        calendar = await tx.read(
+            lambda s: month_calendar(s, pk(family.child), pk(school), month, clock())
+        )
     finally:
         event.remove(engine, "before_cursor_execute", listener)
     assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) <= 3
@@ -110,12 +112,16 @@ async def test_calendar_marks_today_and_what_is_still_bookable(
     await tx.run(lambda uow: catalogue.set_month(uow, staff, date(2026, 12, 1), days))
     # Wednesday 2 December, 09:59 in Brussels: Thursday still open, Wednesday closed.
     clock.set(datetime(2026, 12, 2, 8, 59, tzinfo=UTC))
-    calendar = await tx.read(lambda s: month_calendar(s, family.child, "2026-12", clock()))
+    calendar = await tx.read(
+        lambda s: month_calendar(s, pk(family.child), pk(school), "2026-12", clock())
+    )
     by_day = {d.day.day: d for d in calendar.days}
     assert [n for n, d in by_day.items() if d.is_today] == [2]
     assert [n for n, d in by_day.items() if d.bookable] == [3, 4, 7]
     clock.set(datetime(2026, 12, 2, 9, 0, tzinfo=UTC))
-    calendar = await tx.read(lambda s: month_calendar(s, family.child, "2026-12", clock()))
+    calendar = await tx.read(
+        lambda s: month_calendar(s, pk(family.child), pk(school), "2026-12", clock())
+    )
     assert [d.day.day for d in calendar.days if d.bookable] == [4, 7]
 
 
@@ -124,7 +130,9 @@ async def test_bad_month_is_invalid_input(tx: Transactions, clock: FakeClock) ->
     for bad in ("2026-13", "12-2026", "", "2026-1"):
 
         async def read(session: AsyncSession, month: str = bad) -> object:
-            return await month_calendar(session, family.child, month, clock())
+            return await month_calendar(
+                session, pk(family.child), family.child.school_id, month, clock()
+            )
 
         with pytest.raises(DomainError) as refused:
             await tx.read(read)
