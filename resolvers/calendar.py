@@ -1,5 +1,5 @@
-"""School events: a child's upcoming events and meetings (batched per operation), and the
-staff mutation."""
+"""School events: a child's agenda (events, meetings, tomorrow's meals; batched per operation),
+and the staff mutation."""
 
 from collections.abc import Sequence
 from datetime import datetime
@@ -8,8 +8,9 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.calendar import SchoolEvent
-from resolvers.child_batches import ChildKey, per_child
+from resolvers.child_batches import per_child
 from resolvers.common import actor_of, catches_user_errors, run
+from resolvers.family import schools_by_id
 from resolvers.loaders import loader
 from resolvers.meetings_mapping import meeting_type
 from schema.calendar import Event, EventPayload
@@ -18,7 +19,7 @@ from schema.errors import InvalidArgumentError
 from schema.ids import to_global_id
 from services import agenda, calendar
 from services.actor import Actor
-from services.agenda import AgendaItem
+from services.agenda import AgendaItem, MealDays
 from services.runtime import Runtime
 
 MAX_UPCOMING = 50
@@ -39,25 +40,38 @@ def event_type(row: SchoolEvent) -> Event:
 def agenda_event(item: AgendaItem) -> Event:
     if item.event is not None:
         return event_type(item.event)
-    assert item.meeting is not None and item.meeting.id is not None
+    if item.meeting is not None:
+        assert item.meeting.id is not None
+        about, meeting = to_global_id("Meeting", item.meeting.id), meeting_type(item.meeting)
+    else:
+        assert item.meal is not None
+        about, meeting = to_global_id("MealReservation", item.meal.id), None
     return Event(
-        id=to_global_id("Meeting", item.meeting.id),
+        id=about,
         title=item.title,
         starts_at=item.starts_at,
         ends_at=item.ends_at,
         kind=item.kind,
         class_name=None,
-        meeting=meeting_type(item.meeting),
+        meeting=meeting,
     )
 
 
-async def _load_upcoming(runtime: Runtime, keys: Sequence[ChildKey]) -> list[list[AgendaItem]]:
+# What a child's agenda is asked for: how many items, and whose meals (None: no meals).
+AgendaKey = tuple[Actor, int, tuple[int, MealDays | None]]
+
+
+async def _load_upcoming(runtime: Runtime, keys: Sequence[AgendaKey]) -> list[list[AgendaItem]]:
     now = runtime.settings.clock()
 
     async def fetch(
-        session: AsyncSession, actor: Actor, child_ids: list[int], limit: int
+        session: AsyncSession,
+        actor: Actor,
+        child_ids: list[int],
+        asked: tuple[int, MealDays | None],
     ) -> dict[int, list[AgendaItem]]:
-        return await agenda.upcoming(session, actor, child_ids, now=now, limit=limit)
+        limit, meals = asked
+        return await agenda.upcoming(session, actor, child_ids, now=now, limit=limit, meals=meals)
 
     return await per_child(runtime, keys, fetch)
 
@@ -65,11 +79,16 @@ async def _load_upcoming(runtime: Runtime, keys: Sequence[ChildKey]) -> list[lis
 class CalendarResolvers:
     """Implements schema.calendar.CalendarApi."""
 
-    async def upcoming_events(self, info: Info, child_id: int, limit: int) -> list[Event]:
+    async def upcoming_events(
+        self, info: Info, child_id: int, school_id: int, limit: int
+    ) -> list[Event]:
         actor = actor_of(info)
         if not 0 <= limit <= MAX_UPCOMING:
             raise InvalidArgumentError("limit")
-        rows = await loader(info, _load_upcoming).load((actor, child_id, limit))
+        # Whose meals show depends on the school (read once per operation, by `viewer` already).
+        school = await loader(info, schools_by_id).load(school_id)
+        key = (actor, child_id, (limit, MealDays.of(school)))
+        rows = await loader(info, _load_upcoming).load(key)
         return [agenda_event(item) for item in rows]
 
 

@@ -1,11 +1,12 @@
 """DataLoader batches for "the first N things of each child": one statement per (viewer, N).
 
-Keys are (actor, child id, limit). A batch groups them by (actor, limit) and asks the service
-once per group for all its children, so a page showing many children costs the same number
-of statements as a page showing one.
+Keys are (actor, child id, limit) — or, where a list needs more than a limit, (actor, child
+id, what is asked) with any hashable value. A batch groups them by (actor, limit or what is
+asked) and asks the service once per group for all its children, so a page showing many
+children costs the same number of statements as a page showing one.
 """
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,18 +15,19 @@ from services.actor import Actor
 from services.runtime import Runtime
 
 T = TypeVar("T")
+P = TypeVar("P", bound=Hashable)
 ChildKey = tuple[Actor, int, int]
-PerChild = Callable[[AsyncSession, Actor, list[int], int], Awaitable[dict[int, list[T]]]]
+PerChild = Callable[[AsyncSession, Actor, list[int], P], Awaitable[dict[int, list[T]]]]
 
 
 async def per_child(
-    runtime: Runtime, keys: Sequence[ChildKey], fetch: PerChild[T]
+    runtime: Runtime, keys: Sequence[tuple[Actor, int, P]], fetch: PerChild[P, T]
 ) -> list[list[T]]:
-    found: dict[ChildKey, list[T]] = {}
-    for actor, limit in dict.fromkeys((actor, limit) for actor, _, limit in keys):
-        child_ids = sorted({c for a, c, n in keys if (a, n) == (actor, limit)})
+    found: dict[tuple[Actor, int, P], list[T]] = {}
+    for actor, asked in dict.fromkeys((actor, asked) for actor, _, asked in keys):
+        child_ids = sorted({c for a, c, n in keys if (a, n) == (actor, asked)})
         async with runtime.database.read() as session:
-            rows = await fetch(session, actor, child_ids, limit)
+            rows = await fetch(session, actor, child_ids, asked)
         for child_id, items in rows.items():
-            found[(actor, child_id, limit)] = items
+            found[(actor, child_id, asked)] = items
     return [found.get(key, []) for key in keys]

@@ -31,11 +31,12 @@ class Dashboard:
         return await info.context.api.wallets.child_wallets(info, self.child_id)
 
     @strawberry.field(
-        description="School events and parent meetings not over yet, soonest first (at most 50)."
+        description="School events and parent meetings not over yet, and the meals reserved "
+        "for tomorrow, soonest first (at most 50)."
     )
     async def upcoming_events(self, info: Info, limit: int | None = 5) -> list[Event]:
         return await info.context.api.calendar.upcoming_events(
-            info, self.child_id, 5 if limit is None else limit
+            info, self.child_id, self.school_id, 5 if limit is None else limit
         )
 
     @strawberry.field(

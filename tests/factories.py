@@ -25,6 +25,7 @@ from tests.support.files import pdf_bytes
 if TYPE_CHECKING:
     from models.meetings import Meeting
     from services.devices import DeviceActor
+    from services.meals.reservations import ReservationView
     from services.meetings.slots import SlotView, TeacherView
 
 PASSWORD = "correct horse battery staple"
@@ -435,5 +436,25 @@ async def make_sale(
             wallet_id=wallet_id,
             lines=[sales.SaleLine(*line) for line in lines],
             idempotency_key=unique("sale-"),
+        )
+    )
+
+
+async def make_reservation(
+    tx: Transactions, parent: Person, child: Child, day: date, article: MealArticle
+) -> "ReservationView":
+    """A meal the parent reserves (and pays) for the child, through the real service."""
+    from services.meals import reservations
+
+    assert child.id is not None and article.id is not None
+    child_id, article_id = child.id, article.id
+    return await tx.run(
+        lambda uow: reservations.reserve(
+            uow,
+            actor_for(parent),
+            child_id=child_id,
+            day=day,
+            article_id=article_id,
+            idempotency_key=unique("meal-"),
         )
     )

@@ -5,8 +5,12 @@ dashboard {
   modules
   wallets { id name balance { cents currency } structuredCommunication }
   upcomingEvents {
-    title startsAt endsAt kind
-    meeting { id title startsAt endsAt bookingOpensAt bookingClosesAt teachers { displayName } }
+    id title startsAt endsAt kind className
+    meeting {
+      id title startsAt endsAt bookingOpensAt bookingClosesAt
+      teachers { id displayName subject }
+      slots { id teacher { displayName } startsAt endsAt available }
+    }
   }
   unreadDocuments { id title date read kind downloadUrl }
   recentOperations {

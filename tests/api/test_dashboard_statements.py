@@ -1,11 +1,12 @@
 """The whole dashboard costs the same few statements for one child or five, however much each has."""
 
 import functools
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from models.family import Child, School
 from models.ledger import OperationType, SchoolAccount
+from models.meals import MealArticle
 from services import ledger
 from services.devices import DeviceActor
 from services.documents import Audience
@@ -13,13 +14,16 @@ from services.runtime import Runtime
 from services.uow import Transactions
 from tests.api.dashboard_queries import ALL_CHILDREN, ONE_CHILD
 from tests.factories import (
+    Family,
     fund,
     gid,
     make_device,
     make_document,
     make_event,
     make_family,
+    make_meal_menu,
     make_meeting,
+    make_reservation,
     make_sale,
     make_school,
     wallets_of,
@@ -28,13 +32,22 @@ from tests.support.clock import FakeClock
 from tests.support.graphql import GraphQL
 from tests.support.statements import count_statements
 
-NOW = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
+NOW = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)  # Monday, 09:00 in Brussels
+TOMORROW = date(2026, 11, 3)
 # The contract's dashboard, whatever the number of children, wallets, documents or events.
 MOST_STATEMENTS = 12
 
 
-async def stock(tx: Transactions, school: School, child: Child, till: DeviceActor) -> None:
-    """Two funded wallets with several movements, purchases, and a document of the child's own."""
+async def stock(
+    tx: Transactions,
+    school: School,
+    family: Family,
+    child: Child,
+    till: DeviceActor,
+    menu: list[MealArticle],
+) -> None:
+    """Two funded wallets with several movements, purchases, tomorrow's meals, and a document
+    of the child's own."""
     meals, activities = await wallets_of(tx, child)
     for wallet in (meals, activities):
         await fund(tx, wallet.id, 2000)
@@ -49,6 +62,8 @@ async def stock(tx: Transactions, school: School, child: Child, till: DeviceActo
                 label=f"Repas {cents}",
             )
         )
+    for article in menu:
+        await make_reservation(tx, family.parent, child, TOMORROW, article)
     await make_sale(tx, till, child, meals.id, ("Potage", 2, 150), ("Pain", 1, 80))
     await make_sale(tx, till, child, activities.id, ("Cahier", 3, 200))
     await make_document(tx, school, Audience(child_id=child.id), title=f"For {child.first_name}")
@@ -62,8 +77,12 @@ async def test_the_dashboard_costs_the_same_for_one_child_or_five(
     till = await make_device(tx, school)
     one = await make_family(tx, school, children=1)
     five = await make_family(tx, school, children=5)
-    for child in one.children + five.children:
-        await stock(tx, school, child, till)
+    menu = await make_meal_menu(
+        tx, school, [TOMORROW], [("Repas chaud", 420, []), ("Fruit", 50, [])]
+    )
+    for family in (one, five):
+        for child in family.children:
+            await stock(tx, school, family, child, till, menu)
     for n in range(6):
         await make_event(tx, school, NOW + timedelta(days=n + 1))
     await make_event(tx, school, NOW + timedelta(hours=5), class_name="1A", title="class")
@@ -75,9 +94,6 @@ async def test_the_dashboard_costs_the_same_for_one_child_or_five(
     async def measure(token: str, query: str, variables: dict[str, Any]) -> tuple[int, Any]:
         with count_statements(runtime.database.engine) as statements:
             data = await gql.as_(token).data(query, variables)
-        for st in statements:
-            print("   >>", " ".join(st.split())[:230])
-        print("----")
         return len(statements), data["viewer"]
 
     one_child = {"id": gid("Child", one.child.id)}
@@ -95,11 +111,16 @@ async def test_the_dashboard_costs_the_same_for_one_child_or_five(
     for child in [viewer_one["child"], *all_one["children"], *all_five["children"]]:
         dashboard = child["dashboard"]
         assert len(dashboard["wallets"]) == 2
-        assert [e["kind"] for e in dashboard["upcomingEvents"]] == [
-            "activity", "activity", "meeting", "activity", "meeting",
-        ]  # fmt: skip
-        meetings = dashboard["upcomingEvents"][2::2]
-        assert [len(e["meeting"]["teachers"]) for e in meetings] == [3, 2]
+        events = dashboard["upcomingEvents"]
+        assert [(e["kind"], e["title"]) for e in events] == [
+            ("activity", "class"),
+            ("meal", "Repas chaud"),
+            ("meal", "Fruit"),
+            ("activity", events[3]["title"]),
+            ("meeting", events[4]["meeting"]["title"]),
+        ]
+        meeting = events[4]["meeting"]
+        assert (len(meeting["teachers"]), len(meeting["slots"])) == (3, 18)
         assert len(dashboard["unreadDocuments"]) == 4
         assert len(dashboard["recentOperations"]) == 5
         assert len(dashboard["recentSales"]) == 3

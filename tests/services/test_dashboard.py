@@ -29,6 +29,7 @@ NOW = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 
 
 def test_modules_are_a_stable_list_that_follows_the_switches() -> None:
+    assert agenda.MealDays.of(School(slug="x", name="X", feature_meals=False)) is None
     assert MODULES == (
         "balances", "operations", "sales", "documents", "events", "meals", "meetings", "photos",
     )  # fmt: skip
@@ -63,6 +64,15 @@ async def test_the_agenda_merges_events_and_meetings_soonest_first(
     with count_statements(runtime.database.engine) as statements:
         found = await tx.read(lambda s: agenda.upcoming(s, parent, ids, now=NOW, limit=10))
     assert len(statements) == 2
+    meals = agenda.MealDays.of(school)
+    assert meals == agenda.MealDays("Europe/Brussels")
+    with count_statements(runtime.database.engine) as statements:
+        with_meals = await tx.read(
+            lambda s: agenda.upcoming(s, parent, ids, now=NOW, limit=10, meals=meals)
+        )
+    assert len(statements) == 3  # none reserved: the same agenda
+    assert with_meals.keys() == found.keys()
+    assert [len(items) for items in with_meals.values()] == [4, 5]
 
     def lines(items: list[agenda.AgendaItem]) -> list[tuple[str, int]]:
         return [
