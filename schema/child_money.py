@@ -23,11 +23,11 @@ class ChildWallets:
         self,
         info: Info,
         filter: OperationFilter | None = None,
-        first: int = 50,
+        first: int | None = 50,
         after: str | None = None,
     ) -> OperationConnection:
         return await info.context.api.wallets.operations(
-            info, self.school_id, self.db_id, filter, first, after
+            info, self.school_id, self.db_id, filter, 50 if first is None else first, after
         )
 
     @strawberry.field(description="What the child bought at the school's devices, newest first.")
@@ -35,11 +35,11 @@ class ChildWallets:
         self,
         info: Info,
         filter: SaleFilter | None = None,
-        first: int = 50,
+        first: int | None = 50,
         after: str | None = None,
     ) -> SaleConnection:
         return await info.context.api.wallets.sales(
-            info, self.school_id, self.db_id, filter, first, after
+            info, self.school_id, self.db_id, filter, 50 if first is None else first, after
         )
 
 
