@@ -20,6 +20,8 @@ async def seed_meetings(uow: UnitOfWork, demo: DemoSchool) -> Meeting:
     assert school.id is not None and demo.staff.id is not None and demo.other.id is not None
     zone = ZoneInfo(school.timezone)
     day = uow.now.astimezone(zone).date() + timedelta(days=14)
+    while day.weekday() >= 5:  # parents come on a school day
+        day += timedelta(days=1)
     staff = Actor(demo.staff.id, school.id, Role.STAFF, "fr")
     teacher: User = await _user(
         uow,
