@@ -1,6 +1,7 @@
 """Reading wallets, operations and sales; node lookups; the live `walletChanged` subscription."""
 
 from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
+from datetime import datetime
 from typing import TypeVar
 
 import strawberry
@@ -12,8 +13,9 @@ from resolvers.common import actor_of, read, refused
 from resolvers.live import follow
 from resolvers.loaders import loader
 from schema.context import Info
+from schema.errors import InvalidArgumentError
 from schema.ids import db_id_of
-from schema.pagination import PageInfo
+from schema.pagination import PageInfo, decode_cursor, encode_cursor
 from schema.sales import Device, SaleConnection, SaleEdge, SaleFilter
 from schema.wallets import (
     OperationConnection,
@@ -83,13 +85,30 @@ async def _page(
             now=now,
             filter=wanted,
             first=first,
-            after=after,
+            after=_position(after),
         ),
     )
 
 
+def _cursor(position: wallet_history.Position) -> str:
+    return encode_cursor(position[0].isoformat(), str(position[1]))
+
+
+def _position(after: str | None) -> wallet_history.Position | None:
+    """Where a cursor points; one we did not make is an INVALID_INPUT error, not page one."""
+    if after is None:
+        return None
+    parts = decode_cursor(after, 2)
+    try:
+        assert parts is not None and parts[1].isdigit()
+        return datetime.fromisoformat(parts[0]), int(parts[1])
+    except (AssertionError, ValueError):
+        raise InvalidArgumentError("after") from None
+
+
 def _page_info(page: wallet_history.Page[V]) -> PageInfo:
-    return PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor)
+    end = page.end
+    return PageInfo(has_next_page=page.has_next_page, end_cursor=_cursor(end) if end else None)
 
 
 class WalletsResolvers:
@@ -127,7 +146,10 @@ class WalletsResolvers:
             info, wallet_history.operations, school_id, child_id, wanted, first, after
         )
         return OperationConnection(
-            edges=[OperationEdge(node=mapping.operation_type(v), cursor=c) for v, c in page.edges],
+            edges=[
+                OperationEdge(node=mapping.operation_type(v), cursor=_cursor(p))
+                for v, p in page.edges
+            ],
             page_info=_page_info(page),
         )
 
@@ -151,7 +173,7 @@ class WalletsResolvers:
         )
         page = await _page(info, wallet_history.sales, school_id, child_id, wanted, first, after)
         return SaleConnection(
-            edges=[SaleEdge(node=mapping.sale_type(v), cursor=c) for v, c in page.edges],
+            edges=[SaleEdge(node=mapping.sale_type(v), cursor=_cursor(p)) for v, p in page.edges],
             page_info=_page_info(page),
         )
 

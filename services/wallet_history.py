@@ -1,12 +1,10 @@
 """A child's financial operations and sales journal: filtered, newest first, paged in SQL.
 
 Keyset pagination on (at, id) descending: a page is one indexed range scan whatever its depth,
-and rows written meanwhile never shift a page. Cursors are opaque (base64 of "at|id"); a cursor
-that does not parse reads from the start.
+and rows written meanwhile never shift a page. A page starts after a `Position` (the (at, id) of
+the last row seen); the resolvers turn positions into opaque cursors and back.
 """
 
-import base64
-import binascii
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -27,6 +25,7 @@ from services.wallet_views import OperationView
 
 T = TypeVar("T")
 MAX_PAGE = 100
+Position = tuple[datetime, int]
 
 
 @dataclass(frozen=True)
@@ -43,26 +42,12 @@ class HistoryFilter:
 
 @dataclass(frozen=True)
 class Page(Generic[T]):
-    edges: list[tuple[T, str]] = field(default_factory=list)  # (item, its cursor)
+    edges: list[tuple[T, Position]] = field(default_factory=list)  # (item, where it stands)
     has_next_page: bool = False
 
     @property
-    def end_cursor(self) -> str | None:
+    def end(self) -> Position | None:
         return self.edges[-1][1] if self.edges else None
-
-
-def encode_cursor(at: datetime, row_id: int) -> str:
-    return base64.urlsafe_b64encode(f"{at.isoformat()}|{row_id}".encode()).decode()
-
-
-def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
-    if not cursor:
-        return None
-    try:
-        at, _, row_id = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
-        return datetime.fromisoformat(at), int(row_id)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        return None
 
 
 async def operations(
@@ -73,7 +58,7 @@ async def operations(
     now: datetime,
     filter: HistoryFilter,
     first: int,
-    after: str | None,
+    after: Position | None,
 ) -> Page[OperationView]:
     query = select(Posting).where(col(Posting.child_id) == child_id)
     if filter.wallet_id is not None:
@@ -95,7 +80,7 @@ async def sales(
     now: datetime,
     filter: HistoryFilter,
     first: int,
-    after: str | None,
+    after: Position | None,
 ) -> Page[SaleView]:
     query = select(Sale).where(col(Sale.child_id) == child_id)
     if filter.wallet_id is not None:
@@ -116,7 +101,7 @@ async def _page(
     now: datetime,
     filter: HistoryFilter,
     first: int,
-    after: str | None,
+    after: Position | None,
     view: Callable[[Any], T],
 ) -> Page[T]:
     school = await get_school(session, school_id)
@@ -125,14 +110,13 @@ async def _page(
     )
     at, row_id = col(table.at), col(table.id)
     query = query.where(at >= start, at < end)
-    cursor = decode_cursor(after)
-    if cursor is not None:
-        query = query.where(or_(at < cursor[0], and_(at == cursor[0], row_id < cursor[1])))
+    if after is not None:
+        query = query.where(or_(at < after[0], and_(at == after[0], row_id < after[1])))
     size = max(1, min(first, MAX_PAGE))
     rows = list(
         (await session.scalars(query.order_by(at.desc(), row_id.desc()).limit(size + 1))).all()
     )
-    edges = [(view(row), encode_cursor(row.at, row.id)) for row in rows[:size]]
+    edges = [(view(row), (row.at, row.id)) for row in rows[:size]]
     return Page(edges, has_next_page=len(rows) > size)
 
 

@@ -187,3 +187,12 @@ async def test_the_sales_journal_uses_the_same_periods(
     assert await articles() == ["Lasagne", "Potage"]
     assert await articles(period="TODAY") == ["Lasagne"]
     assert await articles(to="2026-10-31") == ["Potage"]
+
+
+async def test_a_cursor_we_did_not_make_is_invalid_input(gql: GraphQL, tx: Transactions) -> None:
+    family = await make_family(tx, await make_school(tx))
+    me = gql.as_(family.parent.token)
+    for query in (OPERATIONS, SALES):
+        for cursor in ("garbage", "MjAyNi0xMS0wMnx4", ""):
+            body = await me.execute(query, {"id": gid("Child", family.child.id), "after": cursor})
+            assert body["errors"][0]["extensions"]["code"] == "INVALID_INPUT", cursor
