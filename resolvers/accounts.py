@@ -23,9 +23,8 @@ class Mutation:
     )
     @catches_user_errors(AuthPayload)
     async def activate_account(self, info: Info, token: str, password: str) -> AuthPayload:
-        signed_in = await run(
-            info, lambda uow: accounts.activate_account(uow, token=token, password=password)
-        )
+        tx = info.context.runtime.transactions
+        signed_in = await accounts.activate_account(tx, token=token, password=password)
         return AuthPayload(token=signed_in.token, user=user_type(signed_in.user))
 
     @strawberry.mutation(
@@ -35,11 +34,12 @@ class Mutation:
         self, info: Info, username: str, password: str, school: str | None = None
     ) -> AuthPayload:
         address = client_address(info.context.request)
-        outcome = await run(
-            info,
-            lambda uow: accounts.login(
-                uow, username=username, password=password, address=address, school=school
-            ),
+        outcome = await accounts.login(
+            info.context.runtime.transactions,
+            username=username,
+            password=password,
+            address=address,
+            school=school,
         )
         if outcome.error is not None:
             return AuthPayload(errors=[user_error(info, outcome.error)])
@@ -63,11 +63,8 @@ class Mutation:
         self, info: Info, current_password: str, new_password: str
     ) -> AuthPayload:
         actor = actor_of(info)
-        user = await run(
-            info,
-            lambda uow: accounts.change_password(
-                uow, actor, current=current_password, new=new_password
-            ),
+        user = await accounts.change_password(
+            info.context.runtime.transactions, actor, current=current_password, new=new_password
         )
         return AuthPayload(token=info.context.token, user=user_type(user))
 

@@ -1,10 +1,11 @@
 """Accounts: invitations, activation, sign-in and out, password changes and resets."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from models.accounts import OneTimeToken, Role, TokenPurpose, User
@@ -15,7 +16,7 @@ from services.errors import DomainError, ErrorCode, NotFound
 from services.family import link_guardian, require_staff, school_children
 from services.notify import send_mail
 from services.tokens import digest, new_token
-from services.uow import UnitOfWork
+from services.uow import Transactions, UnitOfWork
 
 LOCALES = ("fr", "en")
 # A second reset mail within this delay is not sent (the answer stays the same).
@@ -136,32 +137,50 @@ async def invite_parent(
     return user
 
 
-async def activate_account(uow: UnitOfWork, *, token: str, password: str) -> SignedIn:
-    """Redeem a mailed token: set the password and sign in. Also ends every other session."""
-    row = await uow.session.scalar(
+async def _redeemable(
+    session: AsyncSession, token: str, now: datetime
+) -> tuple[OneTimeToken, User]:
+    row = await session.scalar(
         select(OneTimeToken).where(col(OneTimeToken.token_hash) == digest(token))
     )
     if row is None or row.used_at is not None or row.revoked_at is not None:
         raise DomainError(ErrorCode.INVALID_TOKEN, "token")
-    if uow.now >= row.expires_at:
+    if now >= row.expires_at:
         raise DomainError(ErrorCode.TOKEN_EXPIRED, "token")
-    user = await uow.session.get(User, row.user_id)
+    user = await session.get(User, row.user_id)
     assert user is not None and user.id is not None
+    return row, user
+
+
+async def activate_account(tx: Transactions, *, token: str, password: str) -> SignedIn:
+    """Redeem a mailed token: set the password and sign in. Also ends every other session.
+
+    The password is hashed between a read and a short write transaction: argon2's cost is
+    never paid while holding the database's write lock.
+    """
+    _, user = await tx.read(lambda s: _redeemable(s, token, tx.now()))
     passwords.check_strength(password, username=user.username)
-    # Single use even when two requests race with the same token.
-    claimed = await uow.session.execute(
-        update(OneTimeToken)
-        .where(col(OneTimeToken.id) == row.id, col(OneTimeToken.used_at).is_(None))
-        .values(used_at=uow.now)
-    )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        raise DomainError(ErrorCode.INVALID_TOKEN, "token")
-    user.password_hash = passwords.hash_password(uow.settings, password)
-    uow.session.add(user)
-    await sessions.revoke(uow, user.id)
-    # A recovered account starts afresh: earlier failures no longer delay sign-in.
-    throttle.record(uow.session, user.username, "token", True, uow.now)
-    return SignedIn(user, await sessions.open_session(uow, user))
+    password_hash = await passwords.hash_password(tx.settings, password)
+
+    async def redeem(uow: UnitOfWork) -> SignedIn:
+        row, user = await _redeemable(uow.session, token, uow.now)
+        assert user.id is not None
+        # Single use even when two requests race with the same token.
+        claimed = await uow.session.execute(
+            update(OneTimeToken)
+            .where(col(OneTimeToken.id) == row.id, col(OneTimeToken.used_at).is_(None))
+            .values(used_at=uow.now)
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            raise DomainError(ErrorCode.INVALID_TOKEN, "token")
+        user.password_hash = password_hash
+        uow.session.add(user)
+        await sessions.revoke(uow, user.id)
+        # A recovered account starts afresh: earlier failures no longer delay sign-in.
+        throttle.record(uow.session, user.username, "token", True, uow.now)
+        return SignedIn(user, await sessions.open_session(uow, user))
+
+    return await tx.run(redeem)
 
 
 @dataclass(frozen=True)
@@ -173,33 +192,44 @@ class LoginOutcome:
 
 
 async def login(
-    uow: UnitOfWork, *, username: str, password: str, address: str, school: str | None = None
+    tx: Transactions, *, username: str, password: str, address: str, school: str | None = None
 ) -> LoginOutcome:
+    """Check throttling and find the account (read), verify the password (no transaction open),
+    then record the attempt and open the session (one short write)."""
     name = normalise_username(username)
+
+    async def candidates(session: AsyncSession) -> list[User]:
+        await throttle.check_allowed(session, tx.settings, name, address, tx.now())
+        query = select(User).where(col(User.username) == name)
+        if school:
+            query = query.join(School, col(School.id) == col(User.school_id)).where(
+                col(School.slug) == school
+            )
+        return list((await session.scalars(query)).all())
+
     try:
-        await throttle.check_allowed(uow.session, uow.settings, name, address, uow.now)
+        found = await tx.read(candidates)
     except DomainError as error:
         return LoginOutcome(error=error)
-    query = select(User).where(col(User.username) == name)
-    if school:
-        query = query.join(School, col(School.id) == col(User.school_id)).where(
-            col(School.slug) == school
-        )
-    candidates = list((await uow.session.scalars(query)).all())
     # Usernames are unique per school; without a school, the password decides among them.
     matching = [
         user
-        for user in candidates
-        if passwords.verify_password(uow.settings, user.password_hash, password)
+        for user in found
+        if await passwords.verify_password(tx.settings, user.password_hash, password)
     ]
-    if not candidates:
-        passwords.verify_password(uow.settings, None, password)
-    if len(matching) != 1:
-        throttle.record(uow.session, name, address, False, uow.now)
-        return LoginOutcome(error=DomainError(ErrorCode.INVALID_CREDENTIALS))
-    user = matching[0]
-    throttle.record(uow.session, name, address, True, uow.now)
-    return LoginOutcome(signed_in=SignedIn(user, await sessions.open_session(uow, user)))
+    if not found:
+        await passwords.verify_password(tx.settings, None, password)
+
+    async def record(uow: UnitOfWork) -> LoginOutcome:
+        if len(matching) != 1:
+            throttle.record(uow.session, name, address, False, uow.now)
+            return LoginOutcome(error=DomainError(ErrorCode.INVALID_CREDENTIALS))
+        throttle.record(uow.session, name, address, True, uow.now)
+        return LoginOutcome(
+            signed_in=SignedIn(matching[0], await sessions.open_session(uow, matching[0]))
+        )
+
+    return await tx.run(record)
 
 
 async def logout(uow: UnitOfWork, actor: Actor) -> None:
@@ -207,19 +237,29 @@ async def logout(uow: UnitOfWork, actor: Actor) -> None:
         await sessions.revoke(uow, actor.user_id, only=actor.session_id)
 
 
-async def change_password(uow: UnitOfWork, actor: Actor, *, current: str, new: str) -> User:
-    user = await uow.session.get(User, actor.user_id)
+async def change_password(tx: Transactions, actor: Actor, *, current: str, new: str) -> User:
+    """Every other session of the user ends. Hashing happens outside the write transaction."""
+    user = await tx.read(lambda s: s.get(User, actor.user_id))
     assert user is not None
-    if not passwords.verify_password(uow.settings, user.password_hash, current):
+    if not await passwords.verify_password(tx.settings, user.password_hash, current):
         raise DomainError(ErrorCode.INVALID_CREDENTIALS, "currentPassword")
     try:
         passwords.check_strength(new, username=user.username)
     except DomainError as error:
         raise DomainError(error.code, "newPassword", **error.params) from None
-    user.password_hash = passwords.hash_password(uow.settings, new)
-    uow.session.add(user)
-    await sessions.revoke(uow, actor.user_id, keep=actor.session_id)
-    return user
+    verified, password_hash = user.password_hash, await passwords.hash_password(tx.settings, new)
+
+    async def store(uow: UnitOfWork) -> User:
+        row = await uow.session.get(User, actor.user_id)
+        assert row is not None
+        if row.password_hash != verified:  # changed by another request meanwhile
+            raise DomainError(ErrorCode.INVALID_CREDENTIALS, "currentPassword")
+        row.password_hash = password_hash
+        uow.session.add(row)
+        await sessions.revoke(uow, actor.user_id, keep=actor.session_id)
+        return row
+
+    return await tx.run(store)
 
 
 async def request_password_reset(uow: UnitOfWork, *, email: str) -> None:

@@ -1,5 +1,6 @@
 """Password hashing (argon2id) and strength rules."""
 
+import asyncio
 import contextlib
 from functools import cache
 from pathlib import Path
@@ -39,8 +40,9 @@ def hasher(settings: Settings) -> PasswordHasher:
     )
 
 
-def hash_password(settings: Settings, password: str) -> str:
-    return hasher(settings).hash(password)
+async def hash_password(settings: Settings, password: str) -> str:
+    # argon2 takes ~0.2 s of CPU by design: in a thread (it releases the GIL), never on the loop.
+    return await asyncio.to_thread(hasher(settings).hash, password)
 
 
 @cache
@@ -48,8 +50,12 @@ def _dummy_hash(time_cost: int, memory_kib: int, parallelism: int) -> str:
     return _hasher(time_cost, memory_kib, parallelism).hash("not-a-real-password-0")
 
 
-def verify_password(settings: Settings, password_hash: str | None, password: str) -> bool:
-    """The same work whether or not the account exists or has a password yet."""
+async def verify_password(settings: Settings, password_hash: str | None, password: str) -> bool:
+    """The same work whether or not the account exists or has a password yet (in a thread)."""
+    return await asyncio.to_thread(_verify, settings, password_hash, password)
+
+
+def _verify(settings: Settings, password_hash: str | None, password: str) -> bool:
     h = hasher(settings)
     if password_hash is None:
         key = (settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism)

@@ -97,7 +97,7 @@ async def make_user(
             username=name,
             email=email or f"{name}@example.org",
             display_name=name.title(),
-            password_hash=hash_password(uow.settings, password) if password else None,
+            password_hash=await hash_password(uow.settings, password) if password else None,
             locale=locale,
             created_at=uow.now,
         )
@@ -346,7 +346,7 @@ async def make_families(tx: Transactions, school: School, count: int) -> list[Fa
     school_id = school.id
 
     async def work(uow: UnitOfWork) -> list[Family]:
-        password_hash = hash_password(uow.settings, PASSWORD)
+        password_hash = await hash_password(uow.settings, PASSWORD)
         families = []
         for _ in range(count):
             name = unique("parent")

@@ -29,7 +29,7 @@ async def seed_meetings(uow: UnitOfWork, demo: DemoSchool) -> Meeting:
         Role.TEACHER,
         TEACHER_USERNAME,
         "Claire Lambert",
-        hash_password(uow.settings, TEACHER_PASSWORD),
+        await hash_password(uow.settings, TEACHER_PASSWORD),
     )
     meeting = await setup.create_meeting(
         uow,

@@ -89,7 +89,7 @@ async def seed_people(uow: UnitOfWork, families: int) -> DemoSchool:
         Role.STAFF,
         "demo.staff",
         "Secrétariat Démo",
-        hash_password(settings, "demo-staff-pass"),
+        await hash_password(settings, "demo-staff-pass"),
     )
     parent = await _user(
         uow,
@@ -97,7 +97,7 @@ async def seed_people(uow: UnitOfWork, families: int) -> DemoSchool:
         Role.PARENT,
         "demo.parent",
         "Marie Dupont",
-        hash_password(settings, "demo-parent-pass"),
+        await hash_password(settings, "demo-parent-pass"),
     )
     other = await _user(
         uow,
@@ -105,7 +105,7 @@ async def seed_people(uow: UnitOfWork, families: int) -> DemoSchool:
         Role.PARENT,
         "demo.other",
         "Jean Martin",
-        hash_password(settings, "demo-other-pass"),
+        await hash_password(settings, "demo-other-pass"),
     )
     demo = DemoSchool(school=school, staff=staff, parent=parent, other=other)
     demo.children = [
@@ -115,7 +115,7 @@ async def seed_people(uow: UnitOfWork, families: int) -> DemoSchool:
     demo.other_children = [await _child(uow, school, other, "Léa", "Martin", "3A")]
 
     # One hash for every load-test family: hashing thousands of times would take minutes.
-    family_hash = hash_password(settings, "demo-family-pass") if families else ""
+    family_hash = await hash_password(settings, "demo-family-pass") if families else ""
     for n in range(1, families + 1):
         user = await _user(uow, school, Role.PARENT, f"demo.family{n}", f"Famille {n}", family_hash)
         demo.family_children.append(

@@ -393,3 +393,17 @@ async def test_parents_reach_only_their_own_children(gql: GraphQL, tx: Transacti
 async def test_protected_fields_need_a_session(gql: GraphQL, query: str) -> None:
     body = await gql.execute(query)
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_a_token_raced_by_five_requests_is_used_once(
+    gql: GraphQL, tx: Transactions, runtime: Runtime
+) -> None:
+    import asyncio
+
+    _, address, _ = await invite(gql, tx)
+    token = token_in((await mails_to(runtime, address))[0])
+    answers = await asyncio.gather(
+        *(gql.data(ACTIVATE, {"t": token, "p": NEW_PASSWORD}) for _ in range(5))
+    )
+    codes = sorted(error_codes(a["activateAccount"]) for a in answers)
+    assert codes == [[]] + [["INVALID_TOKEN"]] * 4
