@@ -1,5 +1,6 @@
 """Accounts through the public API: invitation, activation, sign-in, throttling, passwords, resets."""
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -398,8 +399,6 @@ async def test_protected_fields_need_a_session(gql: GraphQL, query: str) -> None
 async def test_a_token_raced_by_five_requests_is_used_once(
     gql: GraphQL, tx: Transactions, runtime: Runtime
 ) -> None:
-    import asyncio
-
     _, address, _ = await invite(gql, tx)
     token = token_in((await mails_to(runtime, address))[0])
     answers = await asyncio.gather(
