@@ -25,7 +25,6 @@ from schema.meals import (
     MealRulePayload,
 )
 from services.errors import DomainError, ErrorCode
-from services.family import get_school
 from services.meals import calendar, catalogue, closures, reservations
 from services.meals.reservations import ReservationView
 from services.school_time import parse_month
@@ -37,13 +36,10 @@ class MealsResolvers:
     async def calendar(self, info: Info, child_id: int, school_id: int, month: str) -> MealCalendar:
         now = info.context.runtime.settings.clock()
 
-        async def load(session):  # type: ignore[no-untyped-def]
-            if not (await get_school(session, school_id)).feature_meals:
-                raise DomainError(ErrorCode.FEATURE_DISABLED)
-            return await calendar.month_calendar(session, child_id, school_id, month, now)
-
         try:
-            month_calendar = await read(info, load)
+            month_calendar = await read(
+                info, lambda s: calendar.month_calendar(s, child_id, school_id, month, now)
+            )
         except DomainError as error:
             if error.code == ErrorCode.INVALID_INPUT:
                 raise InvalidArgumentError("month") from None

@@ -46,6 +46,8 @@ async def month_calendar(
             .where(col(School.id) == school_id)
         )
     ).one()
+    if not school.feature_meals:
+        raise DomainError(ErrorCode.FEATURE_DISABLED)
     rule = MealRule.of(school.timezone, settings)
     # 2: what is offered each day.
     offered = await session.execute(

@@ -28,6 +28,7 @@ from tests.support.clock import FakeClock
 from tests.support.graphql import GraphQL, error_codes
 from tests.support.live import GraphQLSocket, live_server
 from tests.support.mail import mails_to, text_of
+from tests.support.statements import count_statements
 
 MONDAY_MORNING = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
 THURSDAY = "2026-12-03"
@@ -279,3 +280,24 @@ async def test_reservations_and_refunds_reach_wallet_watchers_live(
             "MEAL_REFUND",
             2000,
         )
+
+
+async def test_the_month_costs_three_statements_whatever_its_length(
+    gql: GraphQL, tx: Transactions, runtime: Runtime
+) -> None:
+    family, (hot, _) = await funded_family(tx)
+    await reserve(gql, family, hot)
+    me = gql.as_(family.parent.token)
+    child_only = "query($id: ID!) { viewer { child(id: $id) { id } } }"
+    variables = {"id": gid("Child", family.child.id)}
+    await me.data(child_only, variables)  # the session's idle clock is refreshed: no write below
+    with count_statements(runtime.database.engine) as without:
+        await me.data(child_only, variables)
+    for month in ("2026-11", "2026-12", "2027-02"):
+        with count_statements(runtime.database.engine) as with_calendar:
+            body = await me.data(
+                "query($id: ID!, $m: String!) { viewer { child(id: $id) { id mealCalendar(month: $m) { days { date bookable articles { name } reservations { id article { name } } } } } } }",
+                {**variables, "m": month},
+            )
+        assert body["viewer"]["child"]["mealCalendar"]["days"]
+        assert len(with_calendar) - len(without) <= 3, with_calendar
