@@ -4,6 +4,7 @@ under bench/results/. Benchmarks are not tests: they measure against a baseline 
 import importlib
 import sys
 
+# Each name is a module of bench/ with a `main()`; helpers list theirs here.
 BENCHMARKS: list[str] = []
 
 
