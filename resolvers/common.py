@@ -9,7 +9,7 @@ from starlette.requests import HTTPConnection
 
 from resolvers.messages import message
 from schema.context import Info
-from schema.errors import ErrorCode, RefusedError, UnauthenticatedError, UserError
+from schema.errors import RefusedError, UnauthenticatedError, UserError
 from schema.ids import db_id_of
 from services.actor import Actor
 from services.errors import DomainError, NotFound
@@ -29,7 +29,7 @@ def actor_of(info: Info) -> Actor:
 
 def user_error(info: Info, error: DomainError) -> UserError:
     return UserError(
-        code=ErrorCode[error.code.value],
+        code=error.code,
         message=message(error.code.value, info.context.locale, error.params),
         field=error.field,
     )

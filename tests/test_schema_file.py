@@ -16,13 +16,6 @@ def test_schema_graphql_is_up_to_date() -> None:
     )
 
 
-def test_error_codes_mirror_the_services() -> None:
-    from schema.errors import ErrorCode as Contract
-    from services.errors import ErrorCode as Domain
-
-    assert [c.name for c in Contract] == [c.name for c in Domain]
-
-
 def test_the_whole_contract_is_served() -> None:
     """Every type, field, argument and enum value of the parent-facing contract is served, with
     the same types (the served schema may add to it, never change or drop)."""
