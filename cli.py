@@ -1,4 +1,5 @@
-"""Command line: `python -m cli migrate | seed-if-empty | serve | export-schema | verify-ledger | sweep-documents`."""
+"""Command line: `python -m cli migrate | seed-if-empty | serve | export-schema | verify-ledger |
+sweep-documents | sweep-idempotency-keys`."""
 
 import argparse
 import asyncio
@@ -79,6 +80,27 @@ def sweep_documents(settings: Settings) -> None:
     print(f"removed {len(asyncio.run(sweep()))} unrecorded document files")
 
 
+def sweep_idempotency_keys(settings: Settings) -> None:
+    """Forget idempotency keys older than IDEMPOTENCY_RETENTION_DAYS."""
+    from datetime import timedelta
+
+    from models.db import open_database
+    from services.idempotency import forget_claimed_before
+    from services.uow import Transactions
+
+    before = settings.clock() - timedelta(days=settings.idempotency_retention_days)
+
+    async def sweep() -> int:
+        database = open_database(settings.database_url)
+        try:
+            transactions = Transactions(database, settings)
+            return await transactions.run(lambda uow: forget_claimed_before(uow, before))
+        finally:
+            await database.dispose()
+
+    print(f"forgot {asyncio.run(sweep())} idempotency keys claimed before {before:%Y-%m-%d}")
+
+
 def verify_ledger(settings: Settings) -> None:
     from sqlalchemy import inspect
 
@@ -110,6 +132,7 @@ COMMANDS = {
     "serve": serve,
     "export-schema": export_schema,
     "sweep-documents": sweep_documents,
+    "sweep-idempotency-keys": sweep_idempotency_keys,
     "verify-ledger": verify_ledger,
 }
 

@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     mail_max_attempts: int = 12
     mail_poll_seconds: float = 30.0
 
+    # Idempotency keys older than this are forgotten by `python -m cli sweep-idempotency-keys`.
+    idempotency_retention_days: int = 30
+
     # Documents (stored under DOCUMENTS_DIR): largest accepted file, lifetime of download links.
     documents_max_bytes: int = 20 * 1024 * 1024
     document_link_minutes: int = 10

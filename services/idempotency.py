@@ -21,9 +21,10 @@ Call it before the effect's first write so the claim is the first lock the trans
 import hashlib
 import json
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlmodel import col
 
 from models.db import dialect_insert
@@ -95,3 +96,12 @@ def _replay(row: IdempotencyKey, request_print: str, decode: Callable[[Any], T])
         raise DomainError(ErrorCode.IDEMPOTENCY_CONFLICT, "idempotencyKey")
     assert row.response is not None, "the claim and its answer commit together"
     return decode(json.loads(row.response))
+
+
+async def forget_claimed_before(uow: UnitOfWork, before: datetime) -> int:
+    """Drop the keys claimed before `before`; returns how many. A retry that late is treated as
+    a new request, so keep keys far longer than any client retries (IDEMPOTENCY_RETENTION_DAYS)."""
+    result = await uow.session.execute(
+        delete(IdempotencyKey).where(col(IdempotencyKey.created_at) < before)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
