@@ -17,7 +17,15 @@ from typing import Any
 import httpx
 
 from bench.clients import Call, Sustained, sustained
-from bench.common import Report, ServerProcess, cartable_command, free_port, percentile, serve
+from bench.common import (
+    Report,
+    ServerProcess,
+    cartable_command,
+    cpu_seconds,
+    free_port,
+    percentile,
+    serve,
+)
 from bench.databases import backend_database, cli
 
 SECONDS = float(os.environ.get("BENCH_DASHBOARD_SECONDS", "8"))
@@ -94,13 +102,18 @@ def same_answers(cartable: ServerProcess, baseline: ServerProcess, calls: tuple[
     )
 
 
-def measure(url: str, call: Call) -> Sustained:
+def measure(server: ServerProcess, call: Call) -> tuple[Sustained, float]:
+    """The load's figures, and the server's CPU time per request (steadier than throughput on
+    a machine shared with the clients)."""
+    cpu = cpu_seconds(server.pid)
     result = sustained(
-        url, call, processes=CLIENT_PROCESSES, concurrency=CONCURRENCY, seconds=SECONDS
+        server.url, call, processes=CLIENT_PROCESSES, concurrency=CONCURRENCY, seconds=SECONDS
     )
+    cpu = cpu_seconds(server.pid) - cpu
     if result.errors:
-        raise SystemExit(f"{result.errors} failed requests on {url}")
-    return result
+        raise SystemExit(f"{result.errors} failed requests on {server.url}")
+    # The warm-up request of each client connection is served too.
+    return result, cpu / (result.requests + CONCURRENCY)
 
 
 def run_backend(backend: str, report: Report) -> None:
@@ -126,7 +139,10 @@ def run_backend(backend: str, report: Report) -> None:
                 Call(f"/dashboard/{child}", headers),
             )
             answer = same_answers(cartable, baseline, calls)
-            ours, theirs = measure(cartable.url, calls[0]), measure(baseline.url, calls[1])
+            (ours, our_cpu), (theirs, their_cpu) = (
+                measure(cartable, calls[0]),
+                measure(baseline, calls[1]),
+            )
     dashboard = answer["data"]["viewer"]["child"]["dashboard"]
     report.details[backend] = {
         "items": {key: len(value) for key, value in dashboard.items()},
@@ -143,9 +159,10 @@ def run_backend(backend: str, report: Report) -> None:
         goal=f">= {GOAL_RATIO}",
         met=ratio >= GOAL_RATIO,
     )
-    for name, result in (("cartable", ours), ("baseline", theirs)):
+    for name, result, cpu in (("cartable", ours, our_cpu), ("baseline", theirs, their_cpu)):
         report.add(f"{backend}: {name} p50 latency", percentile(result.latencies, 50) * 1000, "ms")
         report.add(f"{backend}: {name} p99 latency", percentile(result.latencies, 99) * 1000, "ms")
+        report.add(f"{backend}: {name} server CPU per request", cpu * 1000, "ms")
 
 
 def main() -> None:
