@@ -26,7 +26,7 @@ async def per_child(
     found: dict[tuple[Actor, int, P], list[T]] = {}
     for actor, asked in dict.fromkeys((actor, asked) for actor, _, asked in keys):
         child_ids = sorted({c for a, c, n in keys if (a, n) == (actor, asked)})
-        async with runtime.database.read() as session:
+        async with runtime.transactions.reading() as session:
             rows = await fetch(session, actor, child_ids, asked)
         for child_id, items in rows.items():
             found[(actor, child_id, asked)] = items

@@ -5,12 +5,13 @@ each operation runs in its own task, and a context variable set when it starts g
 """
 
 import functools
-from collections.abc import Awaitable, Callable, Hashable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterator, Sequence
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
 
 from schema.context import Info
 from services.runtime import Runtime
@@ -26,6 +27,16 @@ class OperationLoaders(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         _loaders.set({})
         yield
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        # A query's reads share one database session (services.uow.SharedRead).
+        context = self.execution_context.context
+        runtime = getattr(context, "runtime", None)
+        if runtime is None or self.execution_context.operation_type != OperationType.QUERY:
+            yield
+            return
+        async with runtime.transactions.one_read_session():
+            yield
 
 
 def loader(info: Info, batch: BatchFn[K, V]) -> DataLoader[K, V]:

@@ -49,8 +49,22 @@ def teacher_view(row: MeetingTeacher) -> TeacherView:
 
 async def slot_views(session: AsyncSession, *where: ColumnElement[bool]) -> list[SlotView]:
     """Slots matching `where`, with their teacher and availability, by teacher then time."""
+    # Plain columns, not entities: a meeting has dozens of slots, read on every dashboard and
+    # snapshot, and building two ORM objects per slot cost more than the query.
     rows = await session.execute(
-        select(Slot, MeetingTeacher, col(Appointment.id))
+        select(
+            col(Slot.id),
+            col(Slot.meeting_id),
+            col(Slot.starts_at),
+            col(Slot.ends_at),
+            col(Slot.blocked),
+            col(MeetingTeacher.id),
+            col(MeetingTeacher.meeting_id),
+            col(MeetingTeacher.display_name),
+            col(MeetingTeacher.subject),
+            col(MeetingTeacher.user_id),
+            col(Appointment.id),
+        )
         .join(MeetingTeacher, col(MeetingTeacher.id) == col(Slot.teacher_id))
         .outerjoin(
             Appointment,
@@ -62,18 +76,24 @@ async def slot_views(session: AsyncSession, *where: ColumnElement[bool]) -> list
         .where(*where)
         .order_by(col(MeetingTeacher.display_name), col(MeetingTeacher.id), col(Slot.starts_at))
     )
+    teachers: dict[int, TeacherView] = {}
     views = []
-    for slot, teacher, appointment_id in rows.all():
-        assert slot.id is not None
+    for found in rows.all():
+        row: tuple[Any, ...] = tuple(found)
+        slot_id, meeting_id, starts_at, ends_at, blocked, teacher_id = row[:6]
+        teacher = teachers.get(teacher_id)
+        if teacher is None:
+            teacher = TeacherView(int(teacher_id), int(row[6]), row[7], row[8], row[9])
+            teachers[teacher_id] = teacher
         views.append(
             SlotView(
-                id=slot.id,
-                meeting_id=slot.meeting_id,
-                teacher=teacher_view(teacher),
-                starts_at=slot.starts_at,
-                ends_at=slot.ends_at,
-                blocked=slot.blocked,
-                available=not slot.blocked and appointment_id is None,
+                id=int(slot_id),
+                meeting_id=int(meeting_id),
+                teacher=teacher,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                blocked=bool(blocked),
+                available=not blocked and row[10] is None,
             )
         )
     return views

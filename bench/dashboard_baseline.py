@@ -1,0 +1,406 @@
+"""The dashboard by hand: one Starlette route, plain SQL on one connection, JSON built directly.
+
+The baseline of bench/dashboard.py: it answers `GET /dashboard/{child id}` (bearer session) with
+the very JSON Cartable answers to the dashboard query of one child (the `data` of
+tests/api/dashboard_queries.ONE_CHILD), from the same database, so the difference measured is
+what the GraphQL layer, the ORM and the DataLoaders cost. It serves parents only (the bench's
+viewer). Run: `python -m bench.dashboard_baseline` with DATABASE_URL and PORT, as `cli serve`.
+"""
+
+import hashlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Boolean, Date, bindparam, text
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.sql.selectable import TextualSelect
+from sqlalchemy.types import TypeEngine
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse
+from starlette.routing import Route
+
+from models.columns import UTCDateTime
+from models.db import create_engine
+from schema.ids import parse_global_id, to_global_id
+from services.communication import WALLET, communication_for
+from services.dashboard import enabled_modules
+from services.document_links import download_url
+from services.school_time import local_today, start_of_day, zone
+from settings import Settings
+
+LIMIT = 5
+UTC = UTCDateTime()
+
+
+def sql(
+    statement: str,
+    *expanding: str,
+    params: dict[str, TypeEngine[Any]] | None = None,
+    **columns: TypeEngine[Any],
+) -> TextualSelect:
+    """A statement with typed parameters and result columns (timestamps through the app's UTC
+    column type, as on SQLite they are naive text)."""
+    clause = text(statement).bindparams(
+        *(bindparam(name, expanding=True) for name in expanding),
+        *(bindparam(name, type_=kind) for name, kind in (params or {}).items()),
+    )
+    return clause.columns(**columns)
+
+
+SESSION = sql(
+    "SELECT s.last_seen_at AS last_seen, s.expires_at AS expires, s.revoked_at IS NOT NULL AS"
+    " revoked, u.id AS user_id, u.role FROM sessions s JOIN users u ON u.id = s.user_id"
+    " WHERE s.token_hash = :digest",
+    last_seen=UTC,
+    expires=UTC,
+    revoked=Boolean(),
+)
+CHILD = sql(
+    "SELECT c.id, c.first_name, c.class_name, c.school_id, sc.timezone, sc.feature_meals,"
+    " sc.feature_meetings, sc.feature_photos FROM children c"
+    " JOIN guardianships g ON g.child_id = c.id AND g.parent_id = :user"
+    " JOIN schools sc ON sc.id = c.school_id WHERE c.id = :child"
+)
+WALLETS = sql("SELECT id, name, balance_cents FROM wallets WHERE child_id = :child ORDER BY slot")
+EVENTS = sql(
+    "SELECT id, title, starts_at, ends_at, kind, class_name FROM school_events"
+    " WHERE school_id = :school AND (class_name IS NULL OR class_name = :class)"
+    " AND (starts_at >= :now OR ends_at >= :now) ORDER BY starts_at, id LIMIT :n",
+    params={"now": UTC},
+    starts_at=UTC,
+    ends_at=UTC,
+)
+MEETINGS = sql(
+    "SELECT m.id, m.title, m.starts_at, m.ends_at, m.booking_opens_at, m.booking_closes_at"
+    " FROM meetings m WHERE m.school_id = :school AND m.ends_at > :now"
+    " AND (NOT EXISTS (SELECT 1 FROM meeting_classes k WHERE k.meeting_id = m.id)"
+    " OR EXISTS (SELECT 1 FROM meeting_classes k WHERE k.meeting_id = m.id"
+    " AND k.class_name = :class)) ORDER BY m.starts_at, m.id LIMIT :n",
+    params={"now": UTC},
+    starts_at=UTC,
+    ends_at=UTC,
+    booking_opens_at=UTC,
+    booking_closes_at=UTC,
+)
+MEALS = sql(
+    "SELECT r.id, a.name FROM meal_reservations r JOIN meal_articles a ON a.id = r.article_id"
+    " WHERE r.child_id = :child AND r.status = 'ACTIVE' AND r.day = :day ORDER BY r.day, r.id",
+    params={"day": Date()},
+)
+TEACHERS = sql(
+    "SELECT id, meeting_id, display_name, subject FROM meeting_teachers"
+    " WHERE meeting_id IN :ids ORDER BY display_name, id",
+    "ids",
+)
+SLOTS = sql(
+    "SELECT s.id, s.meeting_id, t.display_name, s.starts_at, s.ends_at,"
+    " NOT s.blocked AND a.id IS NULL AS available FROM meeting_slots s"
+    " JOIN meeting_teachers t ON t.id = s.teacher_id"
+    " LEFT JOIN appointments a ON a.slot_id = s.id AND a.status = 'ACTIVE'"
+    " WHERE s.meeting_id IN :ids ORDER BY t.display_name, t.id, s.starts_at",
+    "ids",
+    starts_at=UTC,
+    ends_at=UTC,
+    available=Boolean(),
+)
+DOCUMENTS = sql(
+    "SELECT d.id, d.title, d.date, d.kind FROM document_recipients r"
+    " JOIN documents d ON d.id = r.document_id WHERE r.child_id = :child AND NOT EXISTS"
+    " (SELECT 1 FROM document_reads x WHERE x.document_id = d.id AND x.user_id = :user)"
+    " ORDER BY r.date DESC, r.document_id DESC LIMIT :n",
+    date=Date(),
+)
+OPERATIONS = sql(
+    "SELECT p.id, p.at, p.operation_type, p.method, p.amount_cents, p.balance_after_cents,"
+    " p.label, w.id AS wallet_id, w.name AS wallet_name FROM ledger_postings p"
+    " JOIN wallets w ON w.id = p.wallet_id WHERE p.child_id = :child"
+    " ORDER BY p.at DESC, p.id DESC LIMIT :n",
+    at=UTC,
+)
+SALES = sql(
+    "SELECT s.id, s.at, s.article, s.quantity, s.amount_cents, d.id AS device_id,"
+    " d.name AS device_name, d.kind AS device_kind, w.id AS wallet_id, w.name AS wallet_name"
+    " FROM sales s JOIN wallets w ON w.id = s.wallet_id JOIN pos_devices d ON d.id = s.device_id"
+    " WHERE s.child_id = :child ORDER BY s.at DESC, s.id DESC LIMIT :n",
+    at=UTC,
+)
+
+
+def iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def money(cents: int) -> dict[str, Any]:
+    return {"cents": cents, "currency": "EUR"}
+
+
+async def rows(
+    connection: AsyncConnection, clause: TextualSelect, **params: Any
+) -> list[RowMapping]:
+    return list((await connection.execute(clause, params)).mappings().all())
+
+
+class Baseline:
+    def __init__(self, settings: Settings, engine: AsyncEngine) -> None:
+        self.settings = settings
+        self.engine = engine
+
+    async def viewer(self, connection: AsyncConnection, request: Request) -> int | None:
+        """The user behind the bearer token, checked as services.sessions checks it."""
+        given, _, token = request.headers.get("authorization", "").partition(" ")
+        if given.lower() != "bearer" or not token.strip():
+            return None
+        digest = hashlib.sha256(token.strip().encode()).hexdigest()
+        found = await rows(connection, SESSION, digest=digest)
+        session, now = (found[0] if found else None), self.settings.clock()
+        idle = timedelta(minutes=self.settings.session_idle_minutes)
+        if session is None or session["revoked"] or session["role"] != "PARENT":
+            return None
+        if now >= session["expires"] or now >= session["last_seen"] + idle:
+            return None
+        return int(session["user_id"])
+
+    async def dashboard(self, request: Request) -> JSONResponse:
+        parsed = parse_global_id(request.path_params["child"])
+        async with self.engine.connect() as connection:
+            user = await self.viewer(connection, request)
+            if user is None:
+                return JSONResponse({"data": {"viewer": None}})
+            child = None
+            if parsed is not None and parsed[0] == "Child":
+                child = (await rows(connection, CHILD, user=user, child=parsed[1])) or None
+            if child is None:
+                return JSONResponse({"data": {"viewer": {"child": None}}})
+            body = await self.child(connection, user, child[0])
+        return JSONResponse({"data": {"viewer": {"child": body}}})
+
+    async def child(
+        self, connection: AsyncConnection, user: int, child: RowMapping
+    ) -> dict[str, Any]:
+        now = self.settings.clock()
+        child_id = child["id"]
+        wallets = await rows(connection, WALLETS, child=child_id)
+        agenda = await self.agenda(connection, child, now)
+        documents = await rows(connection, DOCUMENTS, child=child_id, user=user, n=LIMIT)
+        operations = await rows(connection, OPERATIONS, child=child_id, n=LIMIT)
+        sales = await rows(connection, SALES, child=child_id, n=LIMIT)
+        return {
+            "id": to_global_id("Child", child_id),
+            "firstName": child["first_name"],
+            "dashboard": {
+                "modules": modules(child),
+                "wallets": [
+                    {
+                        "id": to_global_id("Wallet", w["id"]),
+                        "name": w["name"],
+                        "balance": money(w["balance_cents"]),
+                        "structuredCommunication": communication_for(WALLET, w["id"]),
+                    }
+                    for w in wallets
+                ],
+                "upcomingEvents": agenda,
+                "unreadDocuments": [
+                    {
+                        "id": to_global_id("Document", d["id"]),
+                        "title": d["title"],
+                        "date": d["date"].isoformat(),
+                        "read": False,
+                        "kind": d["kind"],
+                        "downloadUrl": download_url(self.settings, d["id"], user, now),
+                    }
+                    for d in documents
+                ],
+                "recentOperations": [
+                    {
+                        "id": to_global_id("Operation", o["id"]),
+                        "at": iso(o["at"]),
+                        "type": o["operation_type"],
+                        "method": o["method"],
+                        "amount": money(o["amount_cents"]),
+                        "balanceAfter": {"cents": o["balance_after_cents"]},
+                        "label": o["label"] or "",
+                        "wallet": {
+                            "id": to_global_id("Wallet", o["wallet_id"]),
+                            "name": o["wallet_name"],
+                        },
+                    }
+                    for o in operations
+                ],
+                "recentSales": [
+                    {
+                        "id": to_global_id("Sale", s["id"]),
+                        "at": iso(s["at"]),
+                        "article": s["article"],
+                        "quantity": s["quantity"],
+                        "amount": {"cents": s["amount_cents"]},
+                        "device": {
+                            "id": to_global_id("Device", s["device_id"]),
+                            "name": s["device_name"],
+                            "kind": s["device_kind"],
+                        },
+                        "wallet": {
+                            "id": to_global_id("Wallet", s["wallet_id"]),
+                            "name": s["wallet_name"],
+                        },
+                    }
+                    for s in sales
+                ],
+            },
+        }
+
+    async def agenda(
+        self, connection: AsyncConnection, child: RowMapping, now: datetime
+    ) -> list[dict[str, Any]]:
+        """School events, meetings and tomorrow's meals merged, soonest first (services.agenda)."""
+        school, class_name = child["school_id"], child["class_name"]
+        # (starts_at, source rank, id) orders the merge exactly as AgendaItem.order.
+        items: list[tuple[tuple[datetime, int, int], dict[str, Any]]] = []
+        for e in await rows(
+            connection, EVENTS, school=school, now=now, n=LIMIT, **{"class": class_name}
+        ):
+            event = {
+                "id": to_global_id("Event", e["id"]),
+                "title": e["title"],
+                "startsAt": iso(e["starts_at"]),
+                "endsAt": iso(e["ends_at"]),
+                "kind": e["kind"],
+                "className": e["class_name"],
+                "meeting": None,
+            }
+            items.append(((e["starts_at"], 0, e["id"]), event))
+        meetings: dict[int, dict[str, Any]] = {}
+        if child["feature_meetings"]:
+            found = await rows(
+                connection, MEETINGS, school=school, now=now, n=LIMIT, **{"class": class_name}
+            )
+            for m in found:
+                meeting = {
+                    "id": to_global_id("Meeting", m["id"]),
+                    "title": m["title"],
+                    "startsAt": iso(m["starts_at"]),
+                    "endsAt": iso(m["ends_at"]),
+                    "bookingOpensAt": iso(m["booking_opens_at"]),
+                    "bookingClosesAt": iso(m["booking_closes_at"]),
+                    "teachers": [],
+                    "slots": [],
+                }
+                event = {
+                    "id": meeting["id"],
+                    "title": m["title"],
+                    "startsAt": meeting["startsAt"],
+                    "endsAt": meeting["endsAt"],
+                    "kind": "meeting",
+                    "className": None,
+                    "meeting": meeting,
+                }
+                items.append(((m["starts_at"], 1, m["id"]), event))
+                meetings[m["id"]] = meeting
+        if child["feature_meals"]:
+            tz = zone(child["timezone"])
+            tomorrow = local_today(now, tz) + timedelta(days=1)
+            starts, ends = (
+                start_of_day(tomorrow, tz),
+                start_of_day(tomorrow + timedelta(days=1), tz),
+            )
+            for r in await rows(connection, MEALS, child=child["id"], day=tomorrow):
+                event = {
+                    "id": to_global_id("MealReservation", r["id"]),
+                    "title": r["name"],
+                    "startsAt": starts.isoformat(),
+                    "endsAt": ends.isoformat(),
+                    "kind": "meal",
+                    "className": None,
+                    "meeting": None,
+                }
+                items.append(((starts, 2, r["id"]), event))
+        items.sort(key=lambda item: item[0])
+        shown = [event for _, event in items[:LIMIT]]
+        await self.meeting_details(connection, [e["meeting"] for e in shown if e["meeting"]])
+        return shown
+
+    async def meeting_details(
+        self, connection: AsyncConnection, meetings: list[dict[str, Any]]
+    ) -> None:
+        """Teachers and slots of the meetings shown, two statements for all of them."""
+        if not meetings:
+            return
+        by_id = {parse_global_id(m["id"])[1]: m for m in meetings}  # type: ignore[index]
+        for t in await rows(connection, TEACHERS, ids=list(by_id)):
+            by_id[t["meeting_id"]]["teachers"].append(
+                {
+                    "id": to_global_id("Teacher", t["id"]),
+                    "displayName": t["display_name"],
+                    "subject": t["subject"],
+                }
+            )
+        for s in await rows(connection, SLOTS, ids=list(by_id)):
+            by_id[s["meeting_id"]]["slots"].append(
+                {
+                    "id": to_global_id("Slot", s["id"]),
+                    "teacher": {"displayName": s["display_name"]},
+                    "startsAt": iso(s["starts_at"]),
+                    "endsAt": iso(s["ends_at"]),
+                    "available": bool(s["available"]),
+                }
+            )
+
+
+class _School:
+    """The three switches enabled_modules reads, from the child's row."""
+
+    def __init__(self, child: RowMapping) -> None:
+        self.feature_meals = bool(child["feature_meals"])
+        self.feature_meetings = bool(child["feature_meetings"])
+        self.feature_photos = bool(child["feature_photos"])
+
+
+def modules(child: RowMapping) -> list[str]:
+    return enabled_modules(_School(child))  # type: ignore[arg-type]
+
+
+async def healthz(request: Request) -> PlainTextResponse:
+    return PlainTextResponse("ok")
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings()
+    engine = create_engine(settings.database_url)
+    baseline = Baseline(settings, engine)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    routes = [
+        Route("/dashboard/{child}", baseline.dashboard),
+        Route("/healthz", healthz),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)
+
+
+def main() -> None:
+    import uvicorn
+
+    from server import uvicorn_options
+
+    settings = Settings()
+    # Served exactly as `cli serve` serves Cartable: same uvicorn options and logging.
+    uvicorn.run(
+        "bench.dashboard_baseline:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        **uvicorn_options(settings),
+    )
+
+
+if __name__ == "__main__":
+    main()
