@@ -2,6 +2,8 @@
 tell, and a shared one serves. Real processes, started as an operator would start them."""
 
 import asyncio
+import os
+import signal
 import sys
 from pathlib import Path
 
@@ -34,6 +36,7 @@ async def test_uvicorn_workers_refuse_the_memory_broadcast(tmp_path: Path) -> No
             env=env,
             stdout=output,
             stderr=asyncio.subprocess.STDOUT,
+            start_new_session=True,  # its own process group: the workers go with it
         )
     try:
         refusal = "one of several workers but BROADCAST_URL=memory://"
@@ -42,8 +45,9 @@ async def test_uvicorn_workers_refuse_the_memory_broadcast(tmp_path: Path) -> No
             with pytest.raises(httpx.HTTPError):
                 await client.get(f"http://127.0.0.1:{port}/healthz")
     finally:
-        process.terminate()
-        await asyncio.wait_for(process.wait(), 15)
+        # Killed with its workers: its supervisor takes many seconds to stop a restart loop.
+        os.killpg(process.pid, signal.SIGKILL)
+        await process.wait()
 
 
 @pytest.mark.redis
