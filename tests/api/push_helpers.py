@@ -3,10 +3,13 @@ on the real clock for databases that server processes of their own also use."""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlmodel import SQLModel
 
+import models  # noqa: F401  (registers every table)
 from models.db import open_database
 from services.uow import Transactions
 from settings import Settings
@@ -51,3 +54,15 @@ async def real_clock_transactions(database_url: str) -> AsyncIterator[Transactio
         yield Transactions(database, settings)
     finally:
         await database.dispose()
+
+
+async def sqlite_with_tables(path: Path) -> str:
+    """A SQLite database file with every table; its URL."""
+    url = f"sqlite+aiosqlite:///{path}"
+    database = open_database(url)
+    try:
+        async with database.engine.begin() as connection:
+            await connection.run_sync(SQLModel.metadata.create_all)
+    finally:
+        await database.dispose()
+    return url
