@@ -5,6 +5,7 @@ includes what was booked meanwhile (its push was lost)."""
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
@@ -25,11 +26,11 @@ from tests.support.live import GraphQLSocket, live_server
 BACK_WITHIN = 15.0
 
 
+@dataclass
 class Served:
-    def __init__(self, url: str, http: httpx.AsyncClient, tx: Transactions) -> None:
-        self.url = url
-        self.http = http
-        self.tx = tx
+    url: str
+    http: httpx.AsyncClient
+    tx: Transactions
 
     async def readiness(self) -> tuple[int, dict[str, Any]]:
         response = await self.http.get("/readyz")
@@ -105,6 +106,7 @@ async def survive_outage(
 
 @pytest.mark.redis
 async def test_redis_killed_and_restarted(settings: Settings, db: Database) -> None:
+    """`db`: the module's database (SQLite or PostgreSQL), its tables created."""
     redis = PrivateRedis()
     await redis.start()
     try:
