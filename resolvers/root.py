@@ -30,6 +30,7 @@ from resolvers import (
     wallet_mutations,
     wallets,
 )
+from resolvers.execution import EventScopedExecutor
 from resolvers.live import SubscriptionClosed
 from resolvers.loaders import OperationLoaders
 from schema.errors import (
@@ -102,6 +103,7 @@ def build_schema(
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions,
+        execution_context_class=EventScopedExecutor,
         config=StrawberryConfig(disable_field_suggestions=production),
     )
 

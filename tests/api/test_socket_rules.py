@@ -14,7 +14,8 @@ from models.db import Database
 from server import create_app
 from services.uow import Transactions
 from settings import Settings
-from tests.factories import make_family, make_school
+from tests.api.push_helpers import WATCH
+from tests.factories import gid, make_family, make_meeting, make_school
 from tests.support.live import GraphQLSocket, live_server
 
 
@@ -134,3 +135,30 @@ async def test_a_peer_that_stops_answering_pings_is_dropped(
     writer.close()
     elapsed = asyncio.get_running_loop().time() - started
     assert elapsed > 0.5  # it was the heartbeat, not the init timeout
+
+
+async def test_subscriptions_per_socket_are_capped(strict: tuple[str, Transactions]) -> None:
+    """WS_MAX_SUBSCRIPTIONS (20 by default) live operations per socket: one more is refused on
+    its own, the others stay live, and finishing one makes room."""
+    url, tx = strict
+    school = await make_school(tx)
+    family = await make_family(tx, school)
+    meeting = gid("Meeting", (await make_meeting(tx, school)).id)
+    cap = Settings().ws_max_subscriptions
+    async with GraphQLSocket.connect(url, family.parent.token) as socket:
+        ops = [await socket.subscribe(WATCH, {"m": meeting}) for _ in range(cap)]
+        snapshots = [await socket.receive() for _ in ops]  # in whichever order they are ready
+        assert sorted(m["id"] for m in snapshots) == sorted(ops)
+        assert all(m["payload"]["data"]["meetingSlotsChanged"]["snapshot"] for m in snapshots)
+
+        refused = await socket.subscribe(WATCH, {"m": meeting})
+        message = await socket.receive()
+        assert message["id"] == refused
+        assert message["type"] == "error"
+        assert [e["message"] for e in message["payload"]] == ["Subscription limit reached"]
+
+        await socket.send({"id": ops[0], "type": "complete"})
+        again = await socket.subscribe(WATCH, {"m": meeting})
+        assert (await socket.next_data(again))["meetingSlotsChanged"]["snapshot"] is True
+        await socket.send({"type": "ping"})
+        assert (await socket.receive())["type"] == "pong"
