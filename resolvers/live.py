@@ -8,12 +8,13 @@ snapshot instead, so a client never stays stale.
 """
 
 import asyncio
-from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterable
 from typing import Any, TypeVar
 
 from pubsub.deliveries import Message, Resync
 from pubsub.errors import SubscriptionClosed as BroadcastClosed
 from pubsub.hub import PubSub
+from resolvers.shared_events import share
 
 T = TypeVar("T")
 
@@ -29,28 +30,39 @@ class SubscriptionClosed(Exception):
 
 
 async def follow(
-    pubsub: PubSub, channel: str, snapshot: Snapshot[T], on_event: OnEvent[T]
+    pubsub: PubSub,
+    channel: str,
+    snapshot: Snapshot[T],
+    on_event: OnEvent[T],
+    *,
+    shared_as: str | None = None,
 ) -> AsyncGenerator[T, None]:
+    """`shared_as`: the events' output is the same for every subscriber of the channel (it
+    does not depend on the viewer): `on_event` then runs once per event in this process, and
+    its items are executed and serialised once per distinct selection (resolvers.shared_events).
+    The name tells apart subscriptions that map one channel's events differently."""
     async with pubsub.subscribe(channel) as subscription:
         deliveries = aiter(subscription)
         position, items = await snapshot()
         for item in items:
             yield item
-        pending: dict[int, dict[str, Any]] = {}
+        pending: dict[int, Message] = {}
         # A pending read survives a gap timeout: cancelling it would end the subscription.
         reading: asyncio.Future[Any] | None = None
         try:
             while True:
-                if reading is None:
-                    reading = asyncio.ensure_future(anext(deliveries))
-                done, _ = await asyncio.wait(
-                    {reading}, timeout=GAP_TIMEOUT_SECONDS if pending else None
-                )
-                if done:
-                    delivery = _result(reading)
-                    reading = None
+                if reading is None and not pending:
+                    # No gap to time out: read directly, without a task per event.
+                    delivery = await _next(deliveries)
                 else:
-                    delivery = Resync()
+                    if reading is None:
+                        reading = asyncio.ensure_future(anext(deliveries))
+                    done, _ = await asyncio.wait({reading}, timeout=GAP_TIMEOUT_SECONDS)
+                    if done:
+                        delivery = _result(reading)
+                        reading = None
+                    else:
+                        delivery = Resync()
                 if isinstance(delivery, Resync):
                     pending.clear()
                     position, items = await snapshot()
@@ -61,14 +73,30 @@ async def follow(
                 sequence = int(delivery.payload.get("sequence", 0))
                 if sequence <= position:
                     continue
-                pending[sequence] = delivery.payload
+                pending[sequence] = delivery
                 while position + 1 in pending:
                     position += 1
-                    for item in on_event(pending.pop(position)):
+                    for item in _items(pending.pop(position), on_event, shared_as):
                         yield item
         finally:
             if reading is not None:
                 reading.cancel()
+
+
+def _items(message: Message, on_event: OnEvent[T], shared_as: str | None) -> list[T]:
+    if shared_as is None:
+        return list(on_event(message.payload))
+    items: list[T] | None = message.derived.get(shared_as)
+    if items is None:
+        items = message.derived[shared_as] = [share(i) for i in on_event(message.payload)]
+    return items
+
+
+async def _next(deliveries: AsyncIterator[Any]) -> Any:
+    try:
+        return await anext(deliveries)
+    except BroadcastClosed as closed:
+        raise SubscriptionClosed(f"{closed}; subscribe again for a fresh snapshot") from None
 
 
 def _result(reading: "asyncio.Future[Any]") -> Any:

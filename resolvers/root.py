@@ -32,6 +32,7 @@ from resolvers import (
 )
 from resolvers.live import SubscriptionClosed
 from resolvers.loaders import OperationLoaders
+from resolvers.shared_events import SharedEventExecutor
 from schema.errors import (
     InvalidArgumentError,
     RefusedError,
@@ -102,6 +103,8 @@ def build_schema(
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions,
+        # Shared subscription events are executed once per distinct selection.
+        execution_context_class=SharedEventExecutor,
         config=StrawberryConfig(disable_field_suggestions=production),
     )
 
