@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from pubsub.deliveries import Message, Resync
 from pubsub.errors import SubscriptionClosed as BroadcastClosed
 from pubsub.hub import PubSub
+from resolvers.operation_context import current_sender
 from resolvers.shared_events import share
 
 T = TypeVar("T")
@@ -41,11 +42,17 @@ async def follow(
     does not depend on the viewer): `on_event` then runs once per event in this process, and
     its items are executed and serialised once per distinct selection (resolvers.shared_events).
     The name tells apart subscriptions that map one channel's events differently."""
+    sender = current_sender() if shared_as is not None else None
+    # Cleared after use: an idle subscription keeps nothing of what it already sent.
+    items: Iterable[T] | None
+    item: T | None
+    delivery: Any
     async with pubsub.subscribe(channel) as subscription:
         deliveries = aiter(subscription)
         position, items = await snapshot()
         for item in items:
             yield item
+        item = items = None
         pending: dict[int, Message] = {}
         # A pending read survives a gap timeout: cancelling it would end the subscription.
         reading: asyncio.Future[Any] | None = None
@@ -68,6 +75,7 @@ async def follow(
                     position, items = await snapshot()
                     for item in items:
                         yield item
+                    item = items = None
                     continue
                 assert isinstance(delivery, Message)
                 sequence = int(delivery.payload.get("sequence", 0))
@@ -77,7 +85,10 @@ async def follow(
                 while position + 1 in pending:
                     position += 1
                     for item in _items(pending.pop(position), on_event, shared_as):
-                        yield item
+                        # A shared event already made for this selection is written as is.
+                        if sender is None or not await sender.send_shared(item):
+                            yield item
+                delivery = item = None
         finally:
             if reading is not None:
                 reading.cancel()

@@ -214,3 +214,4 @@ class Subscription:
             runtime.pubsub, slots_channel(meeting), current, changed, shared_as="meetingSlots"
         ):
             yield event
+            del event  # not kept while the subscription waits

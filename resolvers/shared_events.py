@@ -19,9 +19,14 @@ from typing import Any, TypeVar
 from graphql import ExecutionResult
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from resolvers.operation_context import current_sender
+
 T = TypeVar("T")
 
 _RESULTS = "_shared_results"
+
+
+SelectionKey = tuple[str, str | None, str]
 
 
 class SharedData(dict[str, Any]):
@@ -32,6 +37,10 @@ class SharedData(dict[str, Any]):
     def __init__(self, data: dict[str, Any]) -> None:
         super().__init__(data)
         self._json: str | None = None
+
+    @property
+    def serialised(self) -> bool:
+        return self._json is not None
 
     def json(self) -> str:
         if self._json is None:
@@ -48,19 +57,31 @@ def share(item: T) -> T:
     return item
 
 
-def shared_results(item: object) -> dict[tuple[str, str | None, str], Any] | None:
-    results: dict[tuple[str, str | None, str], Any] | None = getattr(item, _RESULTS, None)
+def shared_results(item: object) -> dict[SelectionKey, Any] | None:
+    results: dict[SelectionKey, Any] | None = getattr(item, _RESULTS, None)
     return results
 
 
 class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
     """Strawberry's executor, consulting a shared event's results before executing it."""
 
+    _selection: SelectionKey | None = None
+
+    def build_per_event_executor(self, payload: Any) -> Any:
+        # The key is computed once per subscription and told to its operation's sender,
+        # which then writes later shared events without executing them.
+        if self._selection is None:
+            self._selection = self._selection_key()
+            sender = current_sender()
+            if sender is not None:
+                sender.key = self._selection
+        return super().build_per_event_executor(payload)
+
     def execute_operation(self, serially: bool | None = None) -> Any:
         results = shared_results(self.root_value)
         if results is None:
             return super().execute_operation(serially)
-        key = self._selection_key()
+        key = self._selection or self._selection_key()
         found = results.get(key)
         if found is None:
             found = results[key] = _shareable(super().execute_operation(serially))
@@ -68,7 +89,7 @@ class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
             return _wait(found)
         return found
 
-    def _selection_key(self) -> tuple[str, str | None, str]:
+    def _selection_key(self) -> SelectionKey:
         # Everything the result depends on besides the event: the document, the operation
         # chosen in it and the variables (coerced, defaults included).
         operation = self.operation

@@ -29,9 +29,11 @@ async def server(app: Starlette) -> AsyncIterator[str]:
 
 @pytest.fixture
 def executions(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
-    """(document, variables) of every execution of a (non-snapshot) slot event."""
+    """(document, variables) of every execution of a (non-snapshot) slot event, and
+    ("built", "") for every per-event executor prepared for one."""
     seen: list[tuple[str, str]] = []
     original = StrawberryGraphQLCoreExecutionContext.execute_operation
+    building = StrawberryGraphQLCoreExecutionContext.build_per_event_executor
 
     def counting(self: StrawberryGraphQLCoreExecutionContext, serially: bool | None = None) -> Any:
         root = self.root_value
@@ -40,7 +42,13 @@ def executions(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
             seen.append((self.operation.loc.source.body, repr(self.variable_values.coerced)))
         return original(self, serially)
 
+    def built(self: StrawberryGraphQLCoreExecutionContext, payload: Any) -> Any:
+        if isinstance(payload, SlotEvent) and not payload.snapshot:
+            seen.append(("built", ""))
+        return building(self, payload)
+
     monkeypatch.setattr(StrawberryGraphQLCoreExecutionContext, "execute_operation", counting)
+    monkeypatch.setattr(StrawberryGraphQLCoreExecutionContext, "build_per_event_executor", built)
     return seen
 
 
@@ -83,5 +91,9 @@ async def test_one_execution_per_distinct_selection_and_variables(
     # Other variables change the result: executed apart, and each gets its own.
     assert events[2]["slots"][0]["teacher"]["displayName"] == meeting.teachers[0].display_name
     assert "teacher" not in events[3]["slots"][0]
-    assert len(executions) == 3, executions
-    assert len(set(executions)) == 3
+    executed = [e for e in executions if e[0] != "built"]
+    assert len(executed) == 3, executed
+    assert len(set(executed)) == 3
+    # The second watcher of the same selection was written the first one's frame: nothing
+    # was even prepared for its execution.
+    assert executions.count(("built", "")) == 3
