@@ -37,11 +37,15 @@ async def follow(
     on_event: OnEvent[T],
     *,
     shared_as: str | None = None,
+    spent: Callable[[T], None] | None = None,
 ) -> AsyncGenerator[T, None]:
     """`shared_as`: the events' output is the same for every subscriber of the channel (it
     does not depend on the viewer): `on_event` then runs once per event in this process, and
     its items are executed and serialised once per distinct selection (resolvers.shared_events).
-    The name tells apart subscriptions that map one channel's events differently."""
+    The name tells apart subscriptions that map one channel's events differently.
+
+    `spent(item)` is called on each snapshot item once it was executed and sent, to empty
+    it: graphql-core keeps the last item referenced while the subscription waits."""
     sender = current_sender() if shared_as is not None else None
     # Cleared after use: an idle subscription keeps nothing of what it already sent.
     items: Iterable[T] | None
@@ -52,6 +56,8 @@ async def follow(
         position, items = await snapshot()
         for item in items:
             yield item
+            if spent is not None:
+                spent(item)
         item = items = None
         pending: dict[int, Message] = {}
         # A pending read survives a gap timeout: cancelling it would end the subscription.
@@ -75,6 +81,8 @@ async def follow(
                     position, items = await snapshot()
                     for item in items:
                         yield item
+                        if spent is not None:
+                            spent(item)
                     item = items = None
                     continue
                 assert isinstance(delivery, Message)

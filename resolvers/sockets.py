@@ -70,9 +70,9 @@ class SocketGuard:
                 deliveries = aiter(subscription)
                 while True:
                     try:
-                        delivery = await asyncio.wait_for(
-                            anext(deliveries), SESSION_RECHECK_SECONDS
-                        )
+                        # A timeout scope, not wait_for: no extra task per idle socket.
+                        async with asyncio.timeout(SESSION_RECHECK_SECONDS):
+                            delivery = await anext(deliveries)
                         revoked = getattr(delivery, "payload", {}).get("revoked")
                         if revoked is not None and actor.session_id not in revoked:
                             continue

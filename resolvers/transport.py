@@ -18,7 +18,10 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
     Operation,
 )
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import Message
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ConnectionInitMessage,
+    Message,
+)
 
 from resolvers.operation_context import SENDER
 from resolvers.shared_events import SelectionKey, SharedData, shared_results
@@ -53,6 +56,11 @@ class OperationSender:
 
 
 class SharedFramesHandler(BaseGraphQLTransportWSHandler[Context, None]):
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        await super().handle_connection_init(message)
+        # The (cancelled) init timeout would otherwise stay referenced for the socket's life.
+        self.connection_init_timeout_task = None
+
     async def run_operation(self, operation: Operation[Context, None]) -> None:
         # The operation's own task: its resolvers and executor see this sender.
         SENDER.set(OperationSender(operation))
