@@ -8,7 +8,8 @@ baseline's broadcast POST) was sent. Server CPU is read from /proc before and af
 
 Sizes: 1,000 watchers by default; BENCH_FULL=1 adds 5,000 on one process and 10,000 on two
 Cartable processes sharing events through Redis (BENCH_REDIS_URL) on one PostgreSQL database,
-the clients split across them; BENCH_WATCHERS=N runs N on one process.
+the clients split across them; BENCH_WATCHERS=N runs N on one process (on BENCH_PROCESSES
+with Redis).
 """
 
 import os
@@ -62,10 +63,13 @@ class Outcome:
     mutation_alone_ms: float = 0.0  # the same mutation with nobody watching
 
     @property
-    def p99_after_commit(self) -> float:
-        """p99 from the moment the commit is known, estimated: the mutation's own time (with
-        nobody watching) taken off the latency measured from the request."""
-        return self.p99 - self.mutation_alone_ms
+    def spread_p99(self) -> float:
+        """p99 of arrival minus the first arrival: the fan-out alone, whatever the trigger
+        request's own work (the booking's transaction, for Cartable)."""
+        if not self.latencies_ms:
+            return float("inf")
+        first = min(self.latencies_ms)
+        return percentile([v - first for v in self.latencies_ms], 99)
 
     @property
     def p50(self) -> float:
@@ -96,7 +100,7 @@ class Outcome:
             "cpu_us_per_delivery": self.cpu_us_per_delivery,
             "trigger_ms": self.trigger_ms,
             "mutation_alone_ms": self.mutation_alone_ms,
-            "p99_after_commit_estimate_ms": self.p99_after_commit,
+            "spread_p99_ms": self.spread_p99,
         }
 
 
@@ -126,6 +130,7 @@ def measure_cartable(
             tokens=part,
             query=WATCH,
             variables={"m": school.meeting},
+            booked_slot=school.booking(3 * run + 2)[2],
         )
         for i, part in enumerate(split(tokens, client_processes(watchers)))
     ]
@@ -233,10 +238,10 @@ class Step:
 def steps() -> list[Step]:
     """1,000 watchers by default (opening 5,000 sockets takes minutes: each one authenticates,
     subscribes and reads a snapshot); BENCH_FULL=1 adds 5,000 on one process and 10,000 on
-    two; BENCH_WATCHERS runs one size on one process."""
+    two; BENCH_WATCHERS runs one size (on BENCH_PROCESSES processes, default one)."""
     override = os.environ.get("BENCH_WATCHERS")
     if override:
-        return [Step(int(override), 1)]
+        return [Step(int(override), int(os.environ.get("BENCH_PROCESSES", "1")))]
     chosen = [Step(1000, 1)]
     if os.environ.get("BENCH_FULL") == "1":
         chosen += [Step(5000, 1), Step(10000, 2)]
@@ -267,12 +272,13 @@ def run_step(school: School, step: Step, run: int, report: Report) -> None:
         cartable.p99 <= RATIO_GOAL * baseline.p99,
     )
     report.add(f"[{label}] mutation alone (nobody watching)", cartable.mutation_alone_ms, "ms")
+    report.add(f"[{label}] baseline spread p99 (after first arrival)", baseline.spread_p99, "ms")
     report.add(
-        f"[{label}] cartable p99 after commit (est.)",
-        cartable.p99_after_commit,
+        f"[{label}] cartable spread p99 (after first arrival)",
+        cartable.spread_p99,
         "ms",
-        ratio_goal,
-        cartable.p99_after_commit <= RATIO_GOAL * baseline.p99,
+        f"<= {RATIO_GOAL} x baseline's ({RATIO_GOAL * baseline.spread_p99:.0f} ms)",
+        cartable.spread_p99 <= RATIO_GOAL * baseline.spread_p99,
     )
     if step.watchers >= 5000:
         report.add(

@@ -34,6 +34,8 @@ class Plan:
     query: str = ""
     variables: dict[str, Any] = field(default_factory=dict)
     expect_event: bool = True
+    # graphql: the slot whose booking is awaited (a resync snapshot before it is not counted).
+    booked_slot: str | None = None
     timeout: float = 120.0
 
 
@@ -69,12 +71,27 @@ async def _open(plan: Plan, token: str | None, gate: asyncio.Semaphore) -> Clien
         return connection
 
 
-async def _arrival(connection: ClientConnection) -> tuple[float, str] | None:
-    try:
-        text = await connection.recv()
-    except websockets.ConnectionClosed:
-        return None
-    return time.time(), str(text)
+async def _arrival(
+    connection: ClientConnection, booked_slot: str | None
+) -> tuple[float, str] | None:
+    """When the awaited message arrived: the first one (bare), or the first `next` in which
+    the booked slot is taken (graphql)."""
+    while True:
+        try:
+            text = str(await connection.recv())
+        except websockets.ConnectionClosed:
+            return None
+        arrived = time.time()
+        if booked_slot is None or _shows_booked(text, booked_slot):
+            return arrived, text
+
+
+def _shows_booked(text: str, slot: str) -> bool:
+    message = json.loads(text)
+    if message.get("type") != "next":
+        return False
+    event = (message["payload"].get("data") or {}).get("meetingSlotsChanged") or {}
+    return any(s["id"] == slot and not s["available"] for s in event.get("slots", []))
 
 
 async def _run(
@@ -89,7 +106,11 @@ async def _run(
     except Exception as error:
         ready.put(("failed", repr(error)))
         return
-    waiting = [asyncio.create_task(_arrival(c)) for c in connections] if plan.expect_event else []
+    waiting = (
+        [asyncio.create_task(_arrival(c, plan.booked_slot)) for c in connections]
+        if plan.expect_event
+        else []
+    )
     ready.put(("ready", len(connections)))
     arrivals: list[float | None] = []
     sample = ""
