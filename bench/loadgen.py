@@ -87,6 +87,10 @@ async def _arrival(
 
 
 def _shows_booked(text: str, slot: str) -> bool:
+    # The common case without parsing (the bare clients parse nothing either): an event
+    # naming the slot. Anything else (a resync snapshot...) is read properly.
+    if '"snapshot":false' in text and slot in text:
+        return '"available":false' in text
     message = json.loads(text)
     if message.get("type") != "next":
         return False
