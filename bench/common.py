@@ -118,11 +118,17 @@ class ServerProcess:
 
 @contextmanager
 def serve(
-    command: Sequence[str], env: Mapping[str, str], port: int, ready_path: str = "/healthz"
+    command: Sequence[str],
+    env: Mapping[str, str],
+    port: int,
+    ready_path: str = "/healthz",
+    log: Path | None = None,
 ) -> Iterator[ServerProcess]:
-    """Run a server command in its own process until `GET ready_path` answers 200."""
+    """Run a server command in its own process until `GET ready_path` answers 200. `log`: a
+    file for its stderr (a server logging every connection would flood the figures)."""
+    stderr = None if log is None else log.open("ab")
     process = subprocess.Popen(
-        list(command), cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL
+        list(command), cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=stderr
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -146,6 +152,8 @@ def serve(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        if stderr is not None:
+            stderr.close()
 
 
 def cartable_command() -> list[str]:

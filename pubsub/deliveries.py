@@ -1,6 +1,6 @@
 """What a subscription yields: a message, or the news that messages may have been lost."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
 
@@ -9,10 +9,12 @@ class Message:
     """One published event, decoded from its JSON.
 
     Every local subscriber of the channel receives the same dict (decoded once per event,
-    whatever the number of subscribers): treat it as read-only.
+    whatever the number of subscribers): treat it as read-only. `derived` is where values
+    computed from the event for every subscriber alike are kept, to compute them once.
     """
 
     payload: dict[str, Any]
+    derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

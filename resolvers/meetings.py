@@ -208,5 +208,19 @@ class Subscription:
             views = [slot_from_payload(data) for data in payload["slots"]]
             return [slot_event(views, int(payload["sequence"]), snapshot=False)]
 
-        async for event in follow(runtime.pubsub, slots_channel(meeting), current, changed):
+        # Shared: a slot event reads nothing of the viewer (SlotEvent, Slot and Teacher have
+        # no viewer-dependent field; one that is added must drop `shared_as`).
+        async for event in follow(
+            runtime.pubsub,
+            slots_channel(meeting),
+            current,
+            changed,
+            shared_as="meetingSlots",
+            spent=_empty,
+        ):
             yield event
+            del event  # not kept while the subscription waits
+
+
+def _empty(event: SlotEvent) -> None:
+    event.slots = []

@@ -30,9 +30,9 @@ from resolvers import (
     wallet_mutations,
     wallets,
 )
-from resolvers.execution import EventScopedExecutor
 from resolvers.live import SubscriptionClosed
 from resolvers.loaders import OperationLoaders
+from resolvers.shared_events import SharedEventExecutor
 from schema.errors import (
     InvalidArgumentError,
     RefusedError,
@@ -103,7 +103,8 @@ def build_schema(
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions,
-        execution_context_class=EventScopedExecutor,
+        # Shared subscription events are executed once per distinct selection.
+        execution_context_class=SharedEventExecutor,
         config=StrawberryConfig(disable_field_suggestions=production),
     )
 

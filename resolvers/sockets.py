@@ -13,8 +13,11 @@ from services.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
-# How often a socket re-checks that its session is still alive (expiry needs no event).
+# When a socket re-checks that its session is still alive (expiry needs no event): a minute
+# after it opened, then when the session would end unless used meanwhile (using it elsewhere
+# moves that moment), at most an hour apart, so idle sockets do not poll the database.
 SESSION_RECHECK_SECONDS = 60.0
+SESSION_RECHECK_MAX_SECONDS = 3600.0
 CLOSE_SESSION_ENDED = 4403
 
 
@@ -68,25 +71,34 @@ class SocketGuard:
         try:
             async with self.runtime.pubsub.subscribe(channel) as subscription:
                 deliveries = aiter(subscription)
+                wait: float | None = SESSION_RECHECK_SECONDS
                 while True:
                     try:
-                        delivery = await asyncio.wait_for(
-                            anext(deliveries), SESSION_RECHECK_SECONDS
-                        )
+                        # A timeout scope, not wait_for: no extra task per idle socket.
+                        async with asyncio.timeout(wait):
+                            delivery = await anext(deliveries)
                         revoked = getattr(delivery, "payload", {}).get("revoked")
                         if revoked is not None and actor.session_id not in revoked:
                             continue
                     except TimeoutError:
                         pass
-                    if not await sessions.session_alive(
-                        self.runtime.database, self.runtime.settings, actor.session_id
-                    ):
+                    wait = await self._until_deadline(actor.session_id)
+                    if wait is None:
                         await self._close()
                         return
         except asyncio.CancelledError:
             raise
         except Exception:
             log.warning("session watcher of user %s stopped", actor.user_id, exc_info=True)
+
+    async def _until_deadline(self, session_id: int) -> float | None:
+        """Seconds until the next check, or None when the session has ended."""
+        settings = self.runtime.settings
+        deadline = await sessions.session_deadline(self.runtime.database, settings, session_id)
+        if deadline is None:
+            return None
+        left = (deadline - settings.clock()).total_seconds()
+        return min(max(left, SESSION_RECHECK_SECONDS), SESSION_RECHECK_MAX_SECONDS)
 
     async def _close(self) -> None:
         if self.websocket.application_state == WebSocketState.CONNECTED:

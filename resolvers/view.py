@@ -13,6 +13,7 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from resolvers.api import ResolverApi
 from resolvers.sockets import SocketGuard, SocketRegistry
+from resolvers.transport import SharedFramesHandler
 from schema.context import Context
 from services import devices, sessions
 from services.runtime import Runtime
@@ -42,6 +43,9 @@ def preferred_locale(accept_language: str | None) -> str:
 
 
 class CartableGraphQL(GraphQL[Context, None]):
+    # Shared events' `next` frames are serialised once for all their subscribers.
+    graphql_transport_ws_handler_class = SharedFramesHandler
+
     def __init__(self, runtime: Runtime, **kwargs: Any) -> None:
         settings = runtime.settings
         super().__init__(

@@ -247,3 +247,4 @@ class Subscription:
             info.context.runtime.pubsub, wallet_channel(child), snapshot, on_event
         ):
             yield event
+            del event  # not kept while the subscription waits

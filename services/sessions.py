@@ -79,6 +79,17 @@ async def _touch(database: Database, session_id: int | None, now: datetime) -> N
         log.warning("could not refresh session %s", session_id, exc_info=True)
 
 
+async def session_deadline(
+    database: Database, settings: Settings, session_id: int
+) -> datetime | None:
+    """When the session ends unless it is used meanwhile; None when it already has."""
+    async with database.read() as session:
+        row = await session.get(Session, session_id)
+    if row is None or not is_alive(row, settings, settings.clock()):
+        return None
+    return min(row.expires_at, row.last_seen_at + timedelta(minutes=settings.session_idle_minutes))
+
+
 async def session_alive(database: Database, settings: Settings, session_id: int) -> bool:
     async with database.read() as session:
         row = await session.get(Session, session_id)

@@ -1,0 +1,140 @@
+"""What the live benchmarks share: a database of their own with one school, one meeting and
+many parents with open sessions, and the environment Cartable is served with."""
+
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+
+from bench.common import ROOT
+from server import create_app
+from settings import Settings
+from tests.factories import gid, make_families, make_meeting, make_school
+
+POSTGRES_ADMIN_DSN = os.environ.get(
+    "BENCH_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+# Sockets each parent holds: below WS_MAX_SOCKETS_PER_USER (20) in every process.
+SOCKETS_PER_PARENT = 5
+
+WATCH = """subscription($m: ID!) { meetingSlotsChanged(meetingId: $m) {
+  snapshot sequence slots { id available startsAt endsAt teacher { id displayName subject } } } }"""
+BOOK = """mutation($c: ID!, $s: ID!) { bookAppointment(childId: $c, slotId: $s) {
+  appointment { id } errors { code } } }"""
+
+
+@dataclass(frozen=True)
+class School:
+    database_url: str
+    meeting: str  # global ID
+    tokens: list[str]  # one per parent
+    bookings: list[tuple[str, str, str]]  # (token, child, slot): one free booking per run
+
+    def booking(self, run: int) -> tuple[str, str, str]:
+        return self.bookings[run % len(self.bookings)]
+
+    def socket_tokens(self, sockets: int) -> list[str]:
+        """A token per socket, at most SOCKETS_PER_PARENT sockets per parent."""
+        return [self.tokens[i % len(self.tokens)] for i in range(sockets)]
+
+
+def parents_for(sockets: int) -> int:
+    return max(1, -(-sockets // SOCKETS_PER_PARENT))
+
+
+def server_env(database_url: str, port: int, broadcast_url: str = "memory://") -> dict[str, str]:
+    return {
+        "DATABASE_URL": database_url,
+        "BROADCAST_URL": broadcast_url,
+        "PORT": str(port),
+        "HOST": "127.0.0.1",
+        "DEMO": "0",
+        "PAYMENT_PROVIDER": "none",
+        "MAIL_OUTBOX_DIR": str(Path(tempfile.gettempdir()) / "cartable-bench-outbox"),
+    }
+
+
+def postgres_reachable() -> bool:
+    async def probe() -> bool:
+        try:
+            connection = await asyncpg.connect(POSTGRES_ADMIN_DSN, timeout=2)
+        except (OSError, asyncpg.PostgresError):
+            return False
+        await connection.close()
+        return True
+
+    return asyncio.run(probe())
+
+
+@contextmanager
+def bench_database() -> Iterator[str]:
+    """A fresh PostgreSQL database (SQLite when PostgreSQL is unreachable), migrated; dropped
+    afterwards. Yields its SQLAlchemy URL."""
+    if not postgres_reachable():
+        with tempfile.TemporaryDirectory() as directory:
+            url = f"sqlite+aiosqlite:///{directory}/bench.db"
+            _migrate(url)
+            yield url
+        return
+    name = f"cartable_bench_{uuid.uuid4().hex[:10]}"
+    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    try:
+        url = POSTGRES_ADMIN_DSN.rsplit("/", 1)[0] + f"/{name}"
+        url = url.replace("postgresql://", "postgresql+asyncpg://", 1)
+        _migrate(url)
+        yield url
+    finally:
+        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def _admin(statement: str) -> None:
+    connection = await asyncpg.connect(POSTGRES_ADMIN_DSN)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+def _migrate(url: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "cli", "migrate"],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url},
+        check=True,
+        capture_output=True,
+    )
+
+
+def seed(database_url: str, parents: int) -> School:
+    """One school, one meeting open for booking, `parents` one-child families with sessions
+    (one password hash for all: no argon2 per parent)."""
+    return asyncio.run(_seed(database_url, parents))
+
+
+async def _seed(database_url: str, parents: int) -> School:
+    settings = Settings(database_url=database_url, demo=False, payment_provider="none")
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        tx = app.state.runtime.transactions
+        school = await make_school(tx)
+        meeting = await make_meeting(tx, school)
+        families = await make_families(tx, school, parents)
+    slots = [gid("Slot", view.id) for views in meeting.slots.values() for view in views]
+    bookings = [
+        (family.parent.token, gid("Child", family.child.id), slot)
+        for family, slot in zip(families, slots, strict=False)
+    ]
+    return School(
+        database_url=database_url,
+        meeting=gid("Meeting", meeting.id),
+        tokens=[f.parent.token for f in families],
+        bookings=bookings,
+    )
