@@ -90,12 +90,6 @@ async def session_deadline(
     return min(row.expires_at, row.last_seen_at + timedelta(minutes=settings.session_idle_minutes))
 
 
-async def session_alive(database: Database, settings: Settings, session_id: int) -> bool:
-    async with database.read() as session:
-        row = await session.get(Session, session_id)
-    return row is not None and is_alive(row, settings, settings.clock())
-
-
 async def revoke(
     uow: UnitOfWork, user_id: int, *, only: int | None = None, keep: int | None = None
 ) -> list[int]:
