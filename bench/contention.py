@@ -76,7 +76,7 @@ async def prepare(url: str) -> tuple[Bench, list[int], date, int, int]:
     try:
         tx = Transactions(database, settings)
         bench = await school_with_parents(tx, PARENTS)
-        slots = await meeting_slots(tx, bench, SLOTS)
+        _, slots = await meeting_slots(tx, bench, SLOTS)
         day = bookable_day(tx.now())
         article = await meal_on(tx, bench, day, PRICE)
         wallet = await fund_meals(tx, bench.parents[0].child_id, COVERED * PRICE + LEFTOVER)

@@ -15,13 +15,16 @@ from pathlib import Path
 import asyncpg
 
 from bench.common import ROOT
+from bench.seeding import meeting_slots, school_with_parents
+from schema.ids import to_global_id
 from server import create_app
 from settings import Settings
-from tests.factories import gid, make_families, make_meeting, make_school
 
 POSTGRES_ADMIN_DSN = os.environ.get(
     "BENCH_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
+# Slots of the watched meeting (its snapshot and events list them all).
+MEETING_SLOTS = 12
 # Sockets each parent holds: below WS_MAX_SOCKETS_PER_USER (20) in every process.
 SOCKETS_PER_PARENT = 5
 
@@ -115,7 +118,7 @@ def _migrate(url: str) -> None:
 
 def seed(database_url: str, parents: int) -> School:
     """One school, one meeting open for booking, `parents` one-child families with sessions
-    (one password hash for all: no argon2 per parent)."""
+    (opened directly: no password hashing per parent)."""
     return asyncio.run(_seed(database_url, parents))
 
 
@@ -124,17 +127,15 @@ async def _seed(database_url: str, parents: int) -> School:
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         tx = app.state.runtime.transactions
-        school = await make_school(tx)
-        meeting = await make_meeting(tx, school)
-        families = await make_families(tx, school, parents)
-    slots = [gid("Slot", view.id) for views in meeting.slots.values() for view in views]
-    bookings = [
-        (family.parent.token, gid("Child", family.child.id), slot)
-        for family, slot in zip(families, slots, strict=False)
+        bench = await school_with_parents(tx, parents)
+        meeting_id, slot_ids = await meeting_slots(tx, bench, MEETING_SLOTS)
+    bookings: list[tuple[str, str, str]] = [
+        (parent.token, to_global_id("Child", parent.child_id), to_global_id("Slot", slot_id))
+        for parent, slot_id in zip(bench.parents, slot_ids, strict=False)
     ]
     return School(
         database_url=database_url,
-        meeting=gid("Meeting", meeting.id),
-        tokens=[f.parent.token for f in families],
+        meeting=str(to_global_id("Meeting", meeting_id)),
+        tokens=[parent.token for parent in bench.parents],
         bookings=bookings,
     )

@@ -84,15 +84,16 @@ def _user(school_id: int, role: Role, name: str, now: datetime) -> User:
     )
 
 
-async def meeting_slots(tx: Transactions, bench: Bench, slots: int) -> list[int]:
-    """A meeting a week ahead, booking open, one teacher with `slots` ten-minute slots."""
+async def meeting_slots(tx: Transactions, bench: Bench, slots: int) -> tuple[int, list[int]]:
+    """A meeting a week ahead, booking open, one teacher with `slots` ten-minute slots: its id
+    and the slots' ids."""
     now = tx.now()
     zone = ZoneInfo(TIMEZONE)
     day = now.astimezone(zone).date() + timedelta(days=7)
     start = time(16, 0)
     end = (datetime.combine(day, start) + timedelta(minutes=10 * slots)).time()
 
-    async def work(uow: UnitOfWork) -> list[int]:
+    async def work(uow: UnitOfWork) -> tuple[int, list[int]]:
         meeting = await setup.create_meeting(
             uow,
             bench.staff,
@@ -108,7 +109,7 @@ async def meeting_slots(tx: Transactions, bench: Bench, slots: int) -> list[int]
         )
         assert meeting.id is not None
         _, views = await setup.add_teacher(uow, bench.staff, meeting.id, display_name="Mme Prof")
-        return [view.id for view in views]
+        return meeting.id, [view.id for view in views]
 
     return await tx.run(work)
 
