@@ -36,13 +36,13 @@ from bench.common import (
     percentile,
     serve,
 )
+from bench.databases import postgres_reachable
 from bench.live_setup import (
     BOOK,
     WATCH,
     School,
     bench_database,
     parents_for,
-    postgres_reachable,
     seed,
     server_env,
 )

@@ -2,27 +2,18 @@
 many parents with open sessions, and the environment Cartable is served with."""
 
 import asyncio
-import os
-import subprocess
-import sys
 import tempfile
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import asyncpg
-
-from bench.common import ROOT
+from bench.databases import backend_database, cli, postgres_reachable
 from bench.seeding import meeting_slots, school_with_parents
 from schema.ids import to_global_id
 from server import create_app
 from settings import Settings
 
-POSTGRES_ADMIN_DSN = os.environ.get(
-    "BENCH_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
 # Slots of the watched meeting (its snapshot and events list them all).
 MEETING_SLOTS = 12
 # Sockets each parent holds: below WS_MAX_SOCKETS_PER_USER (20) in every process.
@@ -65,55 +56,15 @@ def server_env(database_url: str, port: int, broadcast_url: str = "memory://") -
     }
 
 
-def postgres_reachable() -> bool:
-    async def probe() -> bool:
-        try:
-            connection = await asyncpg.connect(POSTGRES_ADMIN_DSN, timeout=2)
-        except (OSError, asyncpg.PostgresError):
-            return False
-        await connection.close()
-        return True
-
-    return asyncio.run(probe())
-
-
 @contextmanager
 def bench_database() -> Iterator[str]:
     """A fresh PostgreSQL database (SQLite when PostgreSQL is unreachable), migrated; dropped
     afterwards. Yields its SQLAlchemy URL."""
-    if not postgres_reachable():
-        with tempfile.TemporaryDirectory() as directory:
-            url = f"sqlite+aiosqlite:///{directory}/bench.db"
-            _migrate(url)
-            yield url
-        return
-    name = f"cartable_bench_{uuid.uuid4().hex[:10]}"
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
-    try:
-        url = POSTGRES_ADMIN_DSN.rsplit("/", 1)[0] + f"/{name}"
-        url = url.replace("postgresql://", "postgresql+asyncpg://", 1)
-        _migrate(url)
+    backend = "postgres" if postgres_reachable() else "sqlite"
+    with backend_database(backend) as url:
+        assert url is not None
+        cli("migrate", {"DATABASE_URL": url})
         yield url
-    finally:
-        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
-async def _admin(statement: str) -> None:
-    connection = await asyncpg.connect(POSTGRES_ADMIN_DSN)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
-def _migrate(url: str) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "cli", "migrate"],
-        cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": url},
-        check=True,
-        capture_output=True,
-    )
 
 
 def seed(database_url: str, parents: int) -> School:
