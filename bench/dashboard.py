@@ -34,7 +34,7 @@ CLIENT_PROCESSES = int(os.environ.get("BENCH_CLIENT_PROCESSES", "2"))
 BACKENDS = os.environ.get("BENCH_DASHBOARD_BACKENDS", "sqlite,postgres").split(",")
 GOAL_RATIO = 0.5
 
-# The dashboard exactly as the parent page asks for it (tests/api/dashboard_queries.ONE_CHILD).
+# The dashboard exactly as the parent page asks for it; the tests use this text too.
 DASHBOARD = """
 dashboard {
   modules

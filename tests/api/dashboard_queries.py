@@ -1,25 +1,9 @@
 """The dashboard as the parent page asks for it: every field of the contract's Dashboard."""
 
-DASHBOARD = """
-dashboard {
-  modules
-  wallets { id name balance { cents currency } structuredCommunication }
-  upcomingEvents {
-    id title startsAt endsAt kind className
-    meeting {
-      id title startsAt endsAt bookingOpensAt bookingClosesAt
-      teachers { id displayName subject }
-      slots { id teacher { displayName } startsAt endsAt available }
-    }
-  }
-  unreadDocuments { id title date read kind downloadUrl }
-  recentOperations {
-    id at type method amount { cents currency } balanceAfter { cents } label wallet { id name }
-  }
-  recentSales { id at article quantity amount { cents } device { id name kind } wallet { id name } }
-}"""
+# One text for the tests and the benchmark (bench/ cannot import tests/).
+from bench.dashboard import DASHBOARD, ONE_CHILD
 
-ONE_CHILD = "query($id: ID!) { viewer { child(id: $id) { id firstName" + DASHBOARD + "} } }"
+__all__ = ["ALL_CHILDREN", "DASHBOARD", "LIMITED", "ONE_CHILD"]
 
 ALL_CHILDREN = (
     "{ viewer { children { id firstName wallets { id name balance { cents } }" + DASHBOARD + "} } }"

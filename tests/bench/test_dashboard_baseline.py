@@ -12,7 +12,6 @@ from bench.dashboard_baseline import create_app
 from models.db import Database
 from services.demo.seed import seed_if_empty
 from settings import Settings
-from tests.api import dashboard_queries
 from tests.support.graphql import GraphQL
 
 LOGIN = "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }"
@@ -27,10 +26,6 @@ async def baseline(settings: Settings, db: Database) -> AsyncIterator[httpx.Asyn
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://b") as client,
     ):
         yield client
-
-
-def test_the_bench_asks_for_the_dashboard_the_page_asks_for() -> None:
-    assert ONE_CHILD == dashboard_queries.ONE_CHILD
 
 
 async def test_the_baseline_answers_what_cartable_answers(
