@@ -115,12 +115,16 @@ async def _next(deliveries: AsyncIterator[Any]) -> Any:
     try:
         return await anext(deliveries)
     except BroadcastClosed as closed:
-        raise SubscriptionClosed(f"{closed}; subscribe again for a fresh snapshot") from None
+        raise _resubscribe(closed) from None
 
 
 def _result(reading: "asyncio.Future[Any]") -> Any:
     try:
         return reading.result()
     except BroadcastClosed as closed:
-        # Fell behind (SubscriberOverflow) or the server is shutting down: the client resubscribes.
-        raise SubscriptionClosed(f"{closed}; subscribe again for a fresh snapshot") from None
+        raise _resubscribe(closed) from None
+
+
+def _resubscribe(closed: BroadcastClosed) -> SubscriptionClosed:
+    # Fell behind (SubscriberOverflow) or the server is shutting down: the client resubscribes.
+    return SubscriptionClosed(f"{closed}; subscribe again for a fresh snapshot")

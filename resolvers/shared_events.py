@@ -63,7 +63,8 @@ def shared_results(item: object) -> dict[SelectionKey, Any] | None:
 
 
 class SharedEventExecutor(EventScopedExecutor):
-    """Strawberry's executor (with per-event memos), consulting a shared event's results before executing it."""
+    """Strawberry's executor (with per-event memos), consulting a shared event's results
+    before executing it."""
 
     _selection: SelectionKey | None = None
 
