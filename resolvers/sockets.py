@@ -1,4 +1,10 @@
-"""One websocket's session: authenticated at connection_init, closed when the session ends."""
+"""Authenticated websockets: authenticated at connection_init, closed when their session ends.
+
+One `SessionWatch` per app serves every socket of the process: a single pubsub subscription
+to the revocations (services.sessions.SESSIONS_CHANNEL) and one timer per socket for the
+expiry re-checks, whose due sessions are read together. An idle socket costs a small object
+and a timer, not a subscription and a task of its own.
+"""
 
 import asyncio
 import contextlib
@@ -7,6 +13,7 @@ from collections import Counter
 
 from starlette.websockets import WebSocket, WebSocketState
 
+from pubsub.deliveries import Message, Resync
 from services import sessions
 from services.actor import Actor
 from services.runtime import Runtime
@@ -18,6 +25,8 @@ log = logging.getLogger(__name__)
 # moves that moment), at most an hour apart, so idle sockets do not poll the database.
 SESSION_RECHECK_SECONDS = 60.0
 SESSION_RECHECK_MAX_SECONDS = 3600.0
+# How long the revocation listener waits before listening again after it stopped.
+RELISTEN_SECONDS = 1.0
 CLOSE_SESSION_ENDED = 4403
 
 
@@ -40,67 +49,172 @@ class SocketRegistry:
             del self._open[user_id]
 
 
-class SocketGuard:
-    def __init__(self, runtime: Runtime, registry: SocketRegistry, websocket: WebSocket) -> None:
-        self.runtime = runtime
-        self.registry = registry
+class WatchedSocket:
+    """One admitted socket: what closing it when its session ends takes."""
+
+    __slots__ = ("session_id", "timer", "user_id", "websocket")
+
+    def __init__(self, websocket: WebSocket, user_id: int, session_id: int) -> None:
         self.websocket = websocket
-        self.actor: Actor | None = None
-        self._watcher: asyncio.Task[None] | None = None
+        self.user_id = user_id
+        self.session_id = session_id
+        self.timer: asyncio.TimerHandle | None = None
 
-    def admit(self, actor: Actor) -> bool:
-        if not self.registry.try_add(actor.user_id):
-            return False
-        self.actor = actor
-        self._watcher = asyncio.create_task(self._watch(actor))
-        return True
 
-    async def stop(self) -> None:
-        if self._watcher is not None:
-            self._watcher.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._watcher
-        if self.actor is not None:
-            self.registry.remove(self.actor.user_id)
-            self.actor = None
+class SessionWatch:
+    """Every authenticated socket of this process, closed (4403) when its session is revoked
+    or has expired."""
 
-    async def _watch(self, actor: Actor) -> None:
-        """Close the socket when its session is revoked (event) or has expired (periodic check)."""
+    def __init__(self, runtime: Runtime, limit: int) -> None:
+        self.runtime = runtime
+        self.registry = SocketRegistry(limit)
+        self.recheck_seconds = SESSION_RECHECK_SECONDS
+        self._by_session: dict[int, list[WatchedSocket]] = {}
+        self._due: list[WatchedSocket] = []
+        self._checker: asyncio.Task[None] | None = None
+        self._listener: asyncio.Task[None] | None = None
+        self._relisten: asyncio.TimerHandle | None = None
+        self._closing: set[asyncio.Task[None]] = set()
+
+    def admit(self, websocket: WebSocket, actor: Actor) -> WatchedSocket | None:
+        """The socket is watched from now on, or None when its user has too many open."""
         assert actor.session_id is not None
-        channel = sessions.sessions_channel(actor.user_id)
+        if not self.registry.try_add(actor.user_id):
+            return None
+        watched = WatchedSocket(websocket, actor.user_id, actor.session_id)
+        self._by_session.setdefault(watched.session_id, []).append(watched)
+        self._schedule(watched, self.recheck_seconds)
+        if self._listener is None and self._relisten is None:
+            self._listener = asyncio.create_task(self._listen())
+        return watched
+
+    async def release(self, watched: WatchedSocket) -> None:
+        """The socket has closed: forget it (stop listening once no socket is left)."""
+        if watched.timer is not None:
+            watched.timer.cancel()
+            watched.timer = None
+        same = self._by_session.get(watched.session_id, [])
+        if watched in same:
+            same.remove(watched)
+            self.registry.remove(watched.user_id)
+        if not same:
+            self._by_session.pop(watched.session_id, None)
+        if not self._by_session:
+            await self._stop_listening()
+
+    def _watched(self) -> list[WatchedSocket]:
+        return [w for same in self._by_session.values() for w in same]
+
+    # Expiry: a timer per socket; due sockets are checked together by one task.
+
+    def _schedule(self, watched: WatchedSocket, delay: float) -> None:
+        loop = asyncio.get_running_loop()
+        watched.timer = loop.call_at(loop.time() + delay, self._make_due, watched)
+
+    def _make_due(self, watched: WatchedSocket) -> None:
+        watched.timer = None
+        self._due.append(watched)
+        if self._checker is None:
+            self._checker = asyncio.create_task(self._check_due())
+
+    async def _check_due(self) -> None:
         try:
-            async with self.runtime.pubsub.subscribe(channel) as subscription:
-                deliveries = aiter(subscription)
-                wait: float | None = SESSION_RECHECK_SECONDS
-                while True:
-                    try:
-                        # A timeout scope, not wait_for: no extra task per idle socket.
-                        async with asyncio.timeout(wait):
-                            delivery = await anext(deliveries)
-                        revoked = getattr(delivery, "payload", {}).get("revoked")
-                        if revoked is not None and actor.session_id not in revoked:
-                            continue
-                    except TimeoutError:
-                        pass
-                    wait = await self._until_deadline(actor.session_id)
-                    if wait is None:
-                        await self._close()
-                        return
+            while self._due:
+                due, self._due = self._due, []
+                try:
+                    await self._check(due)
+                except Exception:
+                    # Try again later rather than close sockets on a database hiccup.
+                    log.warning("could not re-check %s sockets' sessions", len(due), exc_info=True)
+                    for watched in due:
+                        if watched.timer is None:
+                            self._schedule(watched, self.recheck_seconds)
+        finally:
+            self._checker = None
+
+    async def _check(self, due: list[WatchedSocket]) -> None:
+        settings = self.runtime.settings
+        ids = {w.session_id for w in due}
+        deadlines = await sessions.session_deadlines(self.runtime.database, settings, ids)
+        now = settings.clock()
+        for watched in due:
+            if watched not in self._by_session.get(watched.session_id, ()):
+                continue  # released meanwhile
+            deadline = deadlines.get(watched.session_id)
+            if deadline is None:
+                self._close(watched)
+                continue
+            left = (deadline - now).total_seconds()
+            if watched.timer is not None:
+                watched.timer.cancel()
+            self._schedule(
+                watched,
+                min(max(left, self.recheck_seconds), SESSION_RECHECK_MAX_SECONDS),
+            )
+
+    def _recheck_all(self) -> None:
+        for watched in self._watched():
+            if watched.timer is not None:
+                watched.timer.cancel()
+            self._make_due(watched)
+
+    # Revocation: one subscription for the process.
+
+    async def _listen(self) -> None:
+        try:
+            async with self.runtime.pubsub.subscribe(sessions.SESSIONS_CHANNEL) as subscription:
+                async for delivery in subscription:
+                    if isinstance(delivery, Resync):
+                        self._recheck_all()  # revocations may have been lost
+                    elif isinstance(delivery, Message):
+                        self._revoked(delivery.payload.get("revoked"))
         except asyncio.CancelledError:
             raise
         except Exception:
-            log.warning("session watcher of user %s stopped", actor.user_id, exc_info=True)
+            log.warning("session revocation listener stopped", exc_info=True)
+        if self._listener is not asyncio.current_task():
+            return  # stopped on purpose
+        self._listener = None
+        if self._by_session:
+            # Revocations may have been missed meanwhile: listen again, then re-check all.
+            self._relisten = asyncio.get_running_loop().call_later(
+                RELISTEN_SECONDS, self._listen_again
+            )
 
-    async def _until_deadline(self, session_id: int) -> float | None:
-        """Seconds until the next check, or None when the session has ended."""
-        settings = self.runtime.settings
-        deadline = await sessions.session_deadline(self.runtime.database, settings, session_id)
-        if deadline is None:
-            return None
-        left = (deadline - settings.clock()).total_seconds()
-        return min(max(left, SESSION_RECHECK_SECONDS), SESSION_RECHECK_MAX_SECONDS)
+    def _listen_again(self) -> None:
+        self._relisten = None
+        if self._by_session and self._listener is None:
+            self._listener = asyncio.create_task(self._listen())
+            self._recheck_all()
 
-    async def _close(self) -> None:
-        if self.websocket.application_state == WebSocketState.CONNECTED:
-            with contextlib.suppress(Exception):
-                await self.websocket.close(code=CLOSE_SESSION_ENDED, reason="Session ended")
+    def _revoked(self, revoked: object) -> None:
+        if not isinstance(revoked, list):
+            return
+        for session_id in revoked:
+            if isinstance(session_id, int):
+                for watched in list(self._by_session.get(session_id, ())):
+                    self._close(watched)
+
+    async def _stop_listening(self) -> None:
+        if self._relisten is not None:
+            self._relisten.cancel()
+            self._relisten = None
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await listener
+
+    def _close(self, watched: WatchedSocket) -> None:
+        if watched.timer is not None:
+            watched.timer.cancel()
+            watched.timer = None
+        task = asyncio.create_task(_close_socket(watched.websocket))
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
+
+
+async def _close_socket(websocket: WebSocket) -> None:
+    if websocket.application_state == WebSocketState.CONNECTED:
+        with contextlib.suppress(Exception):
+            await websocket.close(code=CLOSE_SESSION_ENDED, reason="Session ended")

@@ -12,14 +12,15 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UNSET, UnsetType
 
 from resolvers.api import ResolverApi
-from resolvers.sockets import SocketGuard, SocketRegistry
+from resolvers.sockets import SessionWatch, WatchedSocket
 from resolvers.transport import SharedFramesHandler
 from schema.context import Context
 from services import devices, sessions
 from services.runtime import Runtime
 
 LOCALES = ("fr", "en")
-GUARD_KEY = "cartable.socket_guard"
+# Where an admitted socket keeps its WatchedSocket (in its ASGI scope) until it closes.
+WATCHED_KEY = "cartable.watched_socket"
 
 
 def credential(value: object, scheme: str) -> str | None:
@@ -60,7 +61,7 @@ class CartableGraphQL(GraphQL[Context, None]):
         )
         self.runtime = runtime
         self.api = ResolverApi()
-        self.sockets = SocketRegistry(settings.ws_max_sockets_per_user)
+        self.sessions = SessionWatch(runtime, settings.ws_max_sockets_per_user)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -87,22 +88,28 @@ class CartableGraphQL(GraphQL[Context, None]):
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         params = getattr(context, "connection_params", None) or {}
+        # Read once: the payload (a bearer token) is not kept for the socket's lifetime.
+        context.connection_params = None
         token = bearer_token(params.get("authorization") or params.get("Authorization"))
         actor = None
         if token is not None:
             actor = await sessions.authenticate(self.runtime.database, self.runtime.settings, token)
-        guard = context.request.scope.get(GUARD_KEY)
-        if actor is None or not isinstance(guard, SocketGuard) or not guard.admit(actor):
+        websocket = context.request
+        if actor is None or not isinstance(websocket, WebSocket):
             raise ConnectionRejectionError()
+        watched = self.sessions.admit(websocket, actor)
+        if watched is None:
+            raise ConnectionRejectionError()
+        websocket.scope[WATCHED_KEY] = watched
         context.actor, context.token, context.locale = actor, token, actor.locale
         return UNSET
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         if not isinstance(request, WebSocket):
             return await super().run(request, context, root_value)
-        guard = SocketGuard(self.runtime, self.sockets, request)
-        request.scope[GUARD_KEY] = guard
         try:
             return await super().run(request, context, root_value)
         finally:
-            await guard.stop()
+            watched = request.scope.pop(WATCHED_KEY, None)
+            if isinstance(watched, WatchedSocket):
+                await self.sessions.release(watched)

@@ -1,6 +1,7 @@
 """Sessions: opaque bearer tokens with idle and absolute expiry, revocable."""
 
 import logging
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -20,8 +21,12 @@ log = logging.getLogger(__name__)
 TOUCH_EVERY = timedelta(minutes=1)
 
 
-def sessions_channel(user_id: int) -> str:
-    return f"sessions:{user_id}"
+# Every revocation, whoever's: each process listens to it once for all its sockets. Revocations
+# are rare, and their watchers need no sequence number (a lost one is caught by the sockets'
+# expiry re-checks), so they skip the per-channel sequence row that would serialise them.
+SESSIONS_CHANNEL = "sessions"
+# Session ids per statement when re-checking many sockets at once.
+DEADLINES_BATCH = 500
 
 
 async def open_session(uow: UnitOfWork, user: User) -> str:
@@ -79,15 +84,27 @@ async def _touch(database: Database, session_id: int | None, now: datetime) -> N
         log.warning("could not refresh session %s", session_id, exc_info=True)
 
 
-async def session_deadline(
-    database: Database, settings: Settings, session_id: int
-) -> datetime | None:
-    """When the session ends unless it is used meanwhile; None when it already has."""
-    async with database.read() as session:
-        row = await session.get(Session, session_id)
-    if row is None or not is_alive(row, settings, settings.clock()):
-        return None
+def deadline_of(row: Session, settings: Settings) -> datetime:
+    """When the session ends unless it is used meanwhile."""
     return min(row.expires_at, row.last_seen_at + timedelta(minutes=settings.session_idle_minutes))
+
+
+async def session_deadlines(
+    database: Database, settings: Settings, session_ids: Collection[int]
+) -> dict[int, datetime]:
+    """When each session ends unless it is used meanwhile (`deadline_of`), in few statements;
+    sessions that already ended are left out."""
+    ids = sorted(set(session_ids))
+    now = settings.clock()
+    found: dict[int, datetime] = {}
+    async with database.read() as session:
+        for start in range(0, len(ids), DEADLINES_BATCH):
+            chunk = ids[start : start + DEADLINES_BATCH]
+            rows = await session.scalars(select(Session).where(col(Session.id).in_(chunk)))
+            for row in rows:
+                if row.id is not None and is_alive(row, settings, now):
+                    found[row.id] = deadline_of(row, settings)
+    return found
 
 
 async def revoke(
@@ -106,5 +123,6 @@ async def revoke(
         await uow.session.execute(
             update(Session).where(col(Session.id).in_(ids)).values(revoked_at=uow.now)
         )
-        await uow.emit(sessions_channel(user_id), {"revoked": ids})
+        # Published after commit, like `uow.emit`, but without a sequence number (see above).
+        uow.events.append((SESSIONS_CHANNEL, {"user": user_id, "revoked": ids}))
     return ids
