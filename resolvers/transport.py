@@ -9,7 +9,7 @@ operation (a context variable set in the operation's task), without executing an
 """
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from graphql import ExecutionResult
 from starlette.websockets import WebSocketDisconnect
@@ -21,6 +21,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     ConnectionInitMessage,
     Message,
+    SubscribeMessage,
 )
 
 from resolvers.operation_context import SENDER
@@ -60,6 +61,12 @@ class SharedFramesHandler(BaseGraphQLTransportWSHandler[Context, None]):
         await super().handle_connection_init(message)
         # The (cancelled) init timeout would otherwise stay referenced for the socket's life.
         self.connection_init_timeout_task = None
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        await super().handle_subscribe(message)
+        # strawberry's read loop keeps its last message referenced until the next one, for an
+        # idle socket its whole life; the operation has already taken what it needs from it.
+        cast(dict[str, Any], message).clear()
 
     async def run_operation(self, operation: Operation[Context, None]) -> None:
         # The operation's own task: its resolvers and executor see this sender.

@@ -1,6 +1,6 @@
 """What every resolver receives as `info.context`."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from starlette.requests import Request
@@ -46,7 +46,8 @@ class Api(Protocol):
     def dashboard(self) -> "DashboardApi": ...
 
 
-@dataclass
+# Slotted: one lives as long as its websocket.
+@dataclass(slots=True)
 class Context:
     runtime: "Runtime"
     api: Api
@@ -57,8 +58,6 @@ class Context:
     locale: str = "fr"
     # The graphql-transport-ws connection_init payload (websockets only).
     connection_params: dict[str, Any] | None = None
-    # Per-operation state (DataLoaders...) lives in resolvers; sockets share this object.
-    extra: dict[str, Any] = field(default_factory=dict)
     # A point-of-sale device (`Authorization: Device <key>`), instead of a user.
     device: "DeviceActor | None" = None
 
