@@ -1,11 +1,18 @@
 """One subscriber's bounded inbox: filled without ever waiting, closed when it overflows."""
 
 import asyncio
+import logging
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 from pubsub.deliveries import Delivery
 from pubsub.errors import SubscriberOverflow, SubscriptionClosed
+
+log = logging.getLogger(__name__)
+
+# Consumes a delivery on the spot for a subscriber waiting with nothing queued; False when
+# the subscriber must take it in its own turn (see Subscription.idle_handler).
+IdleHandler = Callable[[Delivery], bool]
 
 
 class Subscription:
@@ -16,7 +23,7 @@ class Subscription:
     was disconnected. One task iterates a subscription at a time.
     """
 
-    __slots__ = ("_channel", "_ended", "_error", "_inbox", "_limit", "_waiter")
+    __slots__ = ("_channel", "_ended", "_error", "_inbox", "_limit", "_waiter", "idle_handler")
 
     def __init__(self, channel: str, limit: int) -> None:
         self._channel = channel
@@ -25,6 +32,9 @@ class Subscription:
         self._waiter: asyncio.Future[None] | None = None
         self._error: SubscriptionClosed | None = None
         self._ended = False
+        # Set by the iterating task: offered each delivery while that task waits with an
+        # empty inbox, so that handling it needs no wake-up (see resolvers.live).
+        self.idle_handler: IdleHandler | None = None
 
     @property
     def channel(self) -> str:
@@ -55,7 +65,8 @@ class Subscription:
                 self._waiter = None
 
     def offer(self, delivery: Delivery) -> bool:
-        """Queue a delivery without waiting; False when the subscription is (now) closed."""
+        """Queue a delivery without waiting, or have the idle handler take it at once; False
+        when the subscription is (now) closed."""
         if self._error is not None or self._ended:
             return False
         if len(self._inbox) >= self._limit:
@@ -66,9 +77,27 @@ class Subscription:
                 )
             )
             return False
-        self._inbox.append(delivery)
-        self._wake()
+        if self._inbox or not self.waiting or not self._handled_idle(delivery):
+            self._inbox.append(delivery)
+            self._wake()
         return True
+
+    @property
+    def waiting(self) -> bool:
+        """The iterating task waits for the next delivery (it was not woken yet)."""
+        waiter = self._waiter
+        return waiter is not None and not waiter.done()
+
+    def _handled_idle(self, delivery: Delivery) -> bool:
+        handler = self.idle_handler
+        if handler is None:
+            return False
+        try:
+            return handler(delivery)
+        except Exception:
+            # The subscriber then handles this delivery in its own turn, as without a handler.
+            log.exception("idle handler of a subscriber of %r failed", self._channel)
+            return False
 
     def fail(self, error: SubscriptionClosed) -> None:
         """Close with an error; the queue is dropped at once so memory does not grow."""
