@@ -14,7 +14,7 @@ not one task wake-up each.
 """
 
 import asyncio
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pubsub.deliveries import Delivery, Message, Nudge, Resync
@@ -76,10 +76,13 @@ async def follow(
         try:
             while True:
                 if reading is None and not pending:
-                    # No gap to time out: read directly, without a task per event.
+                    # No gap to time out: read directly, without a task per event (and
+                    # without a helper coroutine: one frame less held per idle subscription).
                     follower.idle = True
                     try:
-                        delivery = await _next(deliveries)
+                        delivery = await anext(deliveries)
+                    except BroadcastClosed as closed:
+                        raise _resubscribe(closed) from None
                     finally:
                         follower.idle = False
                 else:
@@ -232,13 +235,6 @@ def _items(message: Message, on_event: OnEvent[T], shared_as: str | None) -> lis
     if items is None:
         items = message.derived[shared_as] = [share(i) for i in on_event(message.payload)]
     return items
-
-
-async def _next(deliveries: AsyncIterator[Any]) -> Any:
-    try:
-        return await anext(deliveries)
-    except BroadcastClosed as closed:
-        raise _resubscribe(closed) from None
 
 
 def _result(reading: "asyncio.Future[Any]") -> Any:
