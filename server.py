@@ -96,6 +96,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
 def uvicorn_options(settings: Settings) -> dict[str, Any]:
     """How uvicorn serves the app, the same for `make run`, the tests and the benchmarks."""
     return {
+        # uvicorn's default with `websockets` installed, named because resolvers.transport
+        # relies on it: a send waits for a writable socket before writing, never after.
+        "ws": "websockets-sansio",
         # permessage-deflate costs ~40 KB of memory per socket for frames of a few hundred
         # bytes of JSON: off (see bench/).
         "ws_per_message_deflate": False,

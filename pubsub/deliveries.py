@@ -1,4 +1,5 @@
-"""What a subscription yields: a message, or the news that messages may have been lost."""
+"""What a subscription yields: a message, the news that messages may have been lost, or a
+nudge from the subscriber's own side."""
 
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
@@ -22,4 +23,10 @@ class Resync:
     """The backend reconnected and messages may have been lost: re-read a snapshot."""
 
 
-Delivery: TypeAlias = Message | Resync
+@dataclass(frozen=True, slots=True)
+class Nudge:
+    """No news from the channel: the subscriber re-checks work left for it by its idle
+    handler (offered by the subscriber's own side, never published)."""
+
+
+Delivery: TypeAlias = Message | Resync | Nudge

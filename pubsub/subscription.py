@@ -1,11 +1,18 @@
 """One subscriber's bounded inbox: filled without ever waiting, closed when it overflows."""
 
 import asyncio
+import logging
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 from pubsub.deliveries import Delivery
 from pubsub.errors import SubscriberOverflow, SubscriptionClosed
+
+log = logging.getLogger(__name__)
+
+# Consumes a delivery on the spot for a subscriber waiting with nothing queued; False when
+# the subscriber must take it in its own turn (see Subscription.idle_handler).
+IdleHandler = Callable[[Delivery], bool]
 
 
 class Subscription:
@@ -16,15 +23,20 @@ class Subscription:
     was disconnected. One task iterates a subscription at a time.
     """
 
-    __slots__ = ("_channel", "_ended", "_error", "_inbox", "_limit", "_waiter")
+    __slots__ = ("_channel", "_ended", "_error", "_inbox", "_limit", "_waiter", "idle_handler")
 
     def __init__(self, channel: str, limit: int) -> None:
         self._channel = channel
         self._limit = limit
-        self._inbox: deque[Delivery] = deque()
+        # Made when something is queued and dropped once emptied: an empty deque takes 760
+        # bytes, and most subscriptions wait idle with nothing queued.
+        self._inbox: deque[Delivery] | None = None
         self._waiter: asyncio.Future[None] | None = None
         self._error: SubscriptionClosed | None = None
         self._ended = False
+        # Set by the iterating task: offered each delivery while that task waits with an
+        # empty inbox, so that handling it needs no wake-up (see resolvers.live).
+        self.idle_handler: IdleHandler | None = None
 
     @property
     def channel(self) -> str:
@@ -33,7 +45,7 @@ class Subscription:
     @property
     def pending(self) -> int:
         """Deliveries received and not yet read (never more than the queue size)."""
-        return len(self._inbox)
+        return len(self._inbox) if self._inbox is not None else 0
 
     def __aiter__(self) -> AsyncIterator[Delivery]:
         return self
@@ -42,8 +54,12 @@ class Subscription:
         while True:
             if self._error is not None:
                 raise self._error
-            if self._inbox:
-                return self._inbox.popleft()
+            inbox = self._inbox
+            if inbox:
+                delivery = inbox.popleft()
+                if not inbox:
+                    self._inbox = None
+                return delivery
             if self._ended:
                 raise StopAsyncIteration
             if self._waiter is not None:
@@ -55,10 +71,12 @@ class Subscription:
                 self._waiter = None
 
     def offer(self, delivery: Delivery) -> bool:
-        """Queue a delivery without waiting; False when the subscription is (now) closed."""
+        """Queue a delivery without waiting, or have the idle handler take it at once; False
+        when the subscription is (now) closed."""
         if self._error is not None or self._ended:
             return False
-        if len(self._inbox) >= self._limit:
+        inbox = self._inbox
+        if inbox is not None and len(inbox) >= self._limit:
             self.fail(
                 SubscriberOverflow(
                     f"subscriber of channel {self._channel!r} fell {self._limit} events "
@@ -66,21 +84,41 @@ class Subscription:
                 )
             )
             return False
-        self._inbox.append(delivery)
-        self._wake()
+        if inbox or not self.waiting or not self._handled_idle(delivery):
+            if inbox is None:
+                inbox = self._inbox = deque()
+            inbox.append(delivery)
+            self._wake()
         return True
+
+    @property
+    def waiting(self) -> bool:
+        """The iterating task waits for the next delivery (it was not woken yet)."""
+        waiter = self._waiter
+        return waiter is not None and not waiter.done()
+
+    def _handled_idle(self, delivery: Delivery) -> bool:
+        handler = self.idle_handler
+        if handler is None:
+            return False
+        try:
+            return handler(delivery)
+        except Exception:
+            # The subscriber then handles this delivery in its own turn, as without a handler.
+            log.exception("idle handler of a subscriber of %r failed", self._channel)
+            return False
 
     def fail(self, error: SubscriptionClosed) -> None:
         """Close with an error; the queue is dropped at once so memory does not grow."""
         if self._error is None and not self._ended:
             self._error = error
-            self._inbox.clear()
+            self._inbox = None
             self._wake()
 
     def end(self) -> None:
         """The subscribe() block exited: iteration stops."""
         self._ended = True
-        self._inbox.clear()
+        self._inbox = None
         self._wake()
 
     def _wake(self) -> None:

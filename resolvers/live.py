@@ -5,17 +5,27 @@ sequence number as of its read: events at or below it are already in the snapsho
 dropped; later ones are yielded in sequence order (a short reorder buffer absorbs publishes
 that overtook each other). A gap that does not fill, or a broker reconnect, yields a fresh
 snapshot instead, so a client never stays stale.
+
+A shared subscription (`shared_as`) that waits with nothing queued is handed the next event
+by the fan-out itself (`_Follower.on_idle`): its frame is written there and then when another
+subscriber already made it, or once the one subscriber woken to execute it made it (a
+`Claim`), so thousands of watchers of one meeting cost one execution and one socket write each,
+not one task wake-up each.
 """
 
 import asyncio
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterable
-from typing import Any, TypeVar
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from pubsub.deliveries import Message, Resync
+from pubsub.deliveries import Delivery, Message, Nudge, Resync
 from pubsub.errors import SubscriptionClosed as BroadcastClosed
 from pubsub.hub import PubSub
+from pubsub.subscription import Subscription
 from resolvers.operation_context import current_sender
-from resolvers.shared_events import share
+from resolvers.shared_events import Claim, claims, ready_data, share
+
+if TYPE_CHECKING:
+    from resolvers.transport import OperationSender
 
 T = TypeVar("T")
 
@@ -52,8 +62,9 @@ async def follow(
     item: T | None
     delivery: Any
     async with pubsub.subscribe(channel) as subscription:
+        follower = _Follower(subscription, sender, on_event, shared_as)
         deliveries = aiter(subscription)
-        position, items = await snapshot()
+        follower.position, items = await snapshot()
         for item in items:
             yield item
             if spent is not None:
@@ -65,8 +76,15 @@ async def follow(
         try:
             while True:
                 if reading is None and not pending:
-                    # No gap to time out: read directly, without a task per event.
-                    delivery = await _next(deliveries)
+                    # No gap to time out: read directly, without a task per event (and
+                    # without a helper coroutine: one frame less held per idle subscription).
+                    follower.idle = True
+                    try:
+                        delivery = await anext(deliveries)
+                    except BroadcastClosed as closed:
+                        raise _resubscribe(closed) from None
+                    finally:
+                        follower.idle = False
                 else:
                     if reading is None:
                         reading = asyncio.ensure_future(anext(deliveries))
@@ -76,9 +94,13 @@ async def follow(
                         reading = None
                     else:
                         delivery = Resync()
+                if not await follower.catch_up():
+                    delivery = Resync()
+                if isinstance(delivery, Nudge):
+                    continue
                 if isinstance(delivery, Resync):
                     pending.clear()
-                    position, items = await snapshot()
+                    follower.position, items = await snapshot()
                     for item in items:
                         yield item
                         if spent is not None:
@@ -86,20 +108,124 @@ async def follow(
                     item = items = None
                     continue
                 assert isinstance(delivery, Message)
-                sequence = int(delivery.payload.get("sequence", 0))
-                if sequence <= position:
+                sequence = _sequence(delivery)
+                if sequence <= follower.position:
                     continue
                 pending[sequence] = delivery
-                while position + 1 in pending:
-                    position += 1
-                    for item in _items(pending.pop(position), on_event, shared_as):
+                while follower.position + 1 in pending:
+                    follower.position += 1
+                    for item in _items(pending.pop(follower.position), on_event, shared_as):
                         # A shared event already made for this selection is written as is.
                         if sender is None or not await sender.send_shared(item):
                             yield item
+                    follower.release()
                 delivery = item = None
         finally:
+            follower.release()
             if reading is not None:
                 reading.cancel()
+
+
+class _Follower:
+    """Where one subscription stands; the fan-out may move it on while the task waits."""
+
+    __slots__ = (
+        "claim",
+        "idle",
+        "on_event",
+        "owns",
+        "position",
+        "sender",
+        "shared_as",
+        "subscription",
+    )
+
+    def __init__(
+        self,
+        subscription: Subscription,
+        sender: "OperationSender | None",
+        on_event: OnEvent[Any],
+        shared_as: str | None,
+    ) -> None:
+        self.subscription = subscription
+        self.sender = sender
+        self.on_event = on_event
+        self.shared_as = shared_as
+        self.position = 0
+        # True while the task waits for a delivery with nothing pending (no gap, no snapshot).
+        self.idle = False
+        self.claim: Claim | None = None  # an event taken, whose frame is not written yet
+        self.owns: Claim | None = None  # an event this subscriber executes for the others
+        if sender is not None:
+            subscription.idle_handler = self.on_idle
+
+    def on_idle(self, delivery: Delivery) -> bool:
+        """Take the next event without waking the task: write its frame when it is made, or
+        wait for it in the claim of the subscriber executing it (the first one offered)."""
+        sender = self.sender
+        if not self.idle or self.claim is not None or self.owns is not None or sender is None:
+            return False
+        if type(delivery) is not Message or sender.key is None or sender.operation.completed:
+            return False
+        sequence = _sequence(delivery)
+        if sequence != self.position + 1:
+            return False
+        items = _items(delivery, self.on_event, self.shared_as)
+        if len(items) != 1:
+            return False
+        item, key = items[0], sender.key
+        data = ready_data(item, key)
+        if data is not None:
+            if not sender.send_now(data):
+                return False  # its socket is slow: the task writes it, waiting
+        else:
+            pending = claims(item)
+            if pending is None:
+                return False
+            claim = pending.get(key)
+            if claim is None:
+                # Woken (False): this subscriber executes the event for those who wait.
+                self.owns = pending[key] = Claim(item, key)
+                return False
+            if not claim.join(self):
+                return False
+            self.claim = claim
+        self.position = sequence
+        return True
+
+    def claim_settled(self, claim: Claim) -> None:
+        """The claimed event's frame is made (or could not be): write it now if the socket
+        takes it at once, else wake the task to finish (catch_up)."""
+        if self.claim is not claim or self.sender is None:
+            return
+        if claim.data is not None and self.sender.send_now(claim.data):
+            self.claim = None
+        else:
+            self.subscription.offer(Nudge())
+
+    async def catch_up(self) -> bool:
+        """Write the claimed event's frame, waiting for the socket; False when it could not
+        be made, so the subscriber re-reads a snapshot instead."""
+        claim = self.claim
+        if claim is None:
+            return True
+        data = await claim.wait()
+        self.claim = None
+        if data is None or self.sender is None:
+            return False
+        await self.sender.send_data(data)
+        return True
+
+    def release(self) -> None:
+        """Settle the claim this subscriber took to execute, once its event was handled (or
+        the subscription ends): the frame if it was made, else None (waiters re-read)."""
+        claim, self.owns = self.owns, None
+        if claim is not None and not claim.settled:
+            claim.settle(ready_data(claim.item, claim.key))
+
+
+def _sequence(message: Message) -> int:
+    return int(message.payload.get("sequence", 0))
 
 
 def _items(message: Message, on_event: OnEvent[T], shared_as: str | None) -> list[T]:
@@ -109,13 +235,6 @@ def _items(message: Message, on_event: OnEvent[T], shared_as: str | None) -> lis
     if items is None:
         items = message.derived[shared_as] = [share(i) for i in on_event(message.payload)]
     return items
-
-
-async def _next(deliveries: AsyncIterator[Any]) -> Any:
-    try:
-        return await anext(deliveries)
-    except BroadcastClosed as closed:
-        raise _resubscribe(closed) from None
 
 
 def _result(reading: "asyncio.Future[Any]") -> Any:

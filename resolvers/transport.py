@@ -6,12 +6,14 @@ shared events (resolvers.shared_events) the first subscriber with a given select
 way and its data's JSON is kept; every other subscriber with the same selection then gets the
 same bytes written straight to its socket by `follow`, through the `OperationSender` of its
 operation (a context variable set in the operation's task), without executing anything.
+A subscriber idle when the event arrives is even written from the fan-out itself, without
+waking its task (`OperationSender.send_now`, called by resolvers.live).
 """
 
 import json
+from collections.abc import Coroutine
 from typing import Any, cast
 
-from graphql import ExecutionResult
 from starlette.websockets import WebSocketDisconnect
 from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
@@ -25,35 +27,51 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 )
 
 from resolvers.operation_context import SENDER
-from resolvers.shared_events import SelectionKey, SharedData, shared_results
+from resolvers.shared_events import SelectionKey, SharedData, ready_data
 from schema.context import Context
 
 
 class OperationSender:
     """Writes a shared event's `next` frame for one operation, once its selection is known."""
 
-    __slots__ = ("key", "operation")
+    __slots__ = ("_prefix", "key", "operation")
 
     def __init__(self, operation: Operation[Context, None]) -> None:
         self.operation = operation
         # Set by the executor when it first runs this operation (the snapshot).
         self.key: SelectionKey | None = None
+        self._prefix: str | None = None
 
     async def send_shared(self, item: object) -> bool:
         """True when `item`'s frame for this selection was already made and is now sent."""
-        results = shared_results(item)
-        if results is None or self.key is None or self.operation.completed:
+        if self.key is None or self.operation.completed:
             return False
-        found = results.get(self.key)
-        if not isinstance(found, ExecutionResult):
+        data = ready_data(item, self.key)
+        if data is None:
             return False
-        data = found.data
-        # Only data that went out as a plain `{"data": ...}` frame is known to be complete.
-        if type(data) is not SharedData or not data.serialised:
-            return False
-        handler: Any = self.operation.handler
-        await handler.send_text(_frame(self.operation.id, data))
+        await self.send_data(data)
         return True
+
+    async def send_data(self, data: SharedData) -> None:
+        if not self.operation.completed:
+            handler: Any = self.operation.handler
+            await handler.send_text(self._frame(data))
+
+    def send_now(self, data: SharedData) -> bool:
+        """Write the frame from the caller's task if the socket takes it without waiting (the
+        usual case: uvicorn waits only while the peer's buffers are full). False, with
+        nothing written, when it would wait: the subscriber then writes it in its own turn."""
+        if self.operation.completed:
+            return True  # nobody to write to any more
+        handler: Any = self.operation.handler
+        # Straight to Starlette's socket: this runs once per watcher of every event.
+        return _run_if_immediate(handler.websocket.ws.send_text(self._frame(data)))
+
+    def _frame(self, data: SharedData) -> str:
+        prefix = self._prefix
+        if prefix is None:
+            prefix = self._prefix = _frame_prefix(self.operation.id)
+        return f"{prefix}{data.json()}}}}}"
 
 
 class SharedFramesHandler(BaseGraphQLTransportWSHandler[Context, None]):
@@ -80,7 +98,12 @@ class SharedFramesHandler(BaseGraphQLTransportWSHandler[Context, None]):
             _forget_data(message)
         else:
             operation_id: Any = message.get("id")
-            await self.send_text(_frame(str(operation_id), data))
+            frame = _frame(str(operation_id), data)
+            if data.claim is not None:
+                # The frame is made: the subscribers waiting for it are written now, before
+                # this socket's own write, which may wait on a slow peer.
+                data.claim.settle(data)
+            await self.send_text(frame)
 
     async def send_text(self, text: str) -> None:
         websocket: Any = self.websocket
@@ -88,6 +111,19 @@ class SharedFramesHandler(BaseGraphQLTransportWSHandler[Context, None]):
             await websocket.ws.send_text(text)
         except WebSocketDisconnect as exc:
             raise WebSocketDisconnected from exc
+
+
+def _run_if_immediate(sending: Coroutine[Any, Any, None]) -> bool:
+    """Run a send to completion if it never suspends; else abandon it before it wrote."""
+    try:
+        sending.send(None)
+    except StopIteration:
+        return True
+    except (WebSocketDisconnect, WebSocketDisconnected, RuntimeError):
+        return True  # the socket is closed or closing: its operation ends on its own
+    # Suspended: uvicorn waits for the socket to be writable before writing anything.
+    sending.close()
+    return False
 
 
 def _shared_data(message: Message) -> SharedData | None:
@@ -111,5 +147,9 @@ def _forget_data(message: Message) -> None:
 
 
 def _frame(operation_id: str, data: SharedData) -> str:
+    return f"{_frame_prefix(operation_id)}{data.json()}}}}}"
+
+
+def _frame_prefix(operation_id: str) -> str:
     # strawberry's own message layout and separators: the same bytes as json.dumps(message).
-    return f'{{"id":{json.dumps(operation_id)},"type":"next","payload":{{"data":{data.json()}}}}}'
+    return f'{{"id":{json.dumps(operation_id)},"type":"next","payload":{{"data":'

@@ -1,5 +1,6 @@
 """Watchers of one meeting with the same selection share one execution and one JSON per event."""
 
+import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -7,6 +8,7 @@ import pytest
 from starlette.applications import Starlette
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from resolvers.transport import OperationSender
 from schema.meetings import SlotEvent
 from services.uow import Transactions
 from tests.factories import gid, make_family, make_meeting, make_school
@@ -97,3 +99,64 @@ async def test_one_execution_per_distinct_selection_and_variables(
     # The second watcher of the same selection was written the first one's frame: nothing
     # was even prepared for its execution.
     assert executions.count(("built", "")) == 3
+
+
+@pytest.fixture
+def written_from_fan_out(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The operation ids written a frame straight from the fan-out (no task woken)."""
+    written: list[str] = []
+    original = OperationSender.send_now
+
+    def counting(self: OperationSender, data: Any) -> bool:
+        sent = original(self, data)
+        if sent:
+            written.append(self.operation.id)
+        return sent
+
+    monkeypatch.setattr(OperationSender, "send_now", counting)
+    return written
+
+
+async def test_many_idle_watchers_one_execution_per_event_every_frame_in_order(
+    server: str,
+    tx: Transactions,
+    gql: GraphQL,
+    executions: list[tuple[str, str]],
+    written_from_fan_out: list[str],
+) -> None:
+    school = await make_school(tx)
+    meeting = await make_meeting(tx, school)
+    families = [await make_family(tx, school) for _ in range(12)]
+    m = gid("Meeting", meeting.id)
+    slots = [gid("Slot", meeting.slot(0, i).id) for i in range(3)]
+    async with contextlib.AsyncExitStack() as stack:
+        sockets = [
+            await stack.enter_async_context(GraphQLSocket.connect(server, f.parent.token))
+            for f in families
+        ]
+        ops = [await s.subscribe(WATCH, {"m": m}) for s in sockets]
+        positions = [
+            (await s.next_data(op))["meetingSlotsChanged"]["sequence"]
+            for s, op in zip(sockets, ops, strict=True)
+        ]
+        assert len(set(positions)) == 1
+        received: list[list[dict[str, Any]]] = [[] for _ in sockets]
+        for family, slot in zip(families, slots, strict=False):
+            booked = await gql.as_(family.parent.token).data(
+                BOOK, {"c": gid("Child", family.child.id), "s": slot}
+            )
+            assert booked["bookAppointment"]["errors"] == []
+            # Every watcher waits idle for the next one: each event is taken from the fan-out.
+            for got, s, op in zip(received, sockets, ops, strict=True):
+                got.append((await s.next_data(op))["meetingSlotsChanged"])
+
+    first = received[0]
+    assert [e["sequence"] for e in first] == [positions[0] + i for i in (1, 2, 3)]
+    assert [[(s["id"], s["available"]) for s in e["slots"]] for e in first] == [
+        [(slot, False)] for slot in slots
+    ]
+    assert all(got == first for got in received)
+    # One execution per event for the twelve watchers; the eleven others were written its
+    # frame from the fan-out, without their subscription's task running.
+    assert len([e for e in executions if e[0] != "built"]) == 3
+    assert len(written_from_fan_out) == 3 * 11
