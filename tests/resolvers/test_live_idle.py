@@ -31,6 +31,7 @@ class Sender:
         self.operation = SimpleNamespace(completed=False)
         self.socket_full = socket_full
         self.written: list[tuple[str, int]] = []
+        self.waited = asyncio.Event()  # set once a frame was written in the task's own turn
 
     async def send_shared(self, item: object) -> bool:
         data = ready_data(item, self.key)
@@ -41,6 +42,7 @@ class Sender:
 
     async def send_data(self, data: SharedData) -> None:
         self.written.append(("in its turn", data["n"]))
+        self.waited.set()
 
     def send_now(self, data: SharedData) -> bool:
         if self.socket_full:
@@ -120,7 +122,8 @@ async def woken_by(
     is woken, with the event to execute; its task is replaced by a new pending read."""
     await asyncio.sleep(0.01)
     await started[0].pubsub.publish("meeting", {"sequence": sequence})
-    await asyncio.sleep(0.05)
+    await asyncio.wait(tasks, timeout=5, return_when=asyncio.FIRST_COMPLETED)
+    await asyncio.sleep(0.02)  # time for any other (wrongly) woken watcher to show
     done = [i for i, t in enumerate(tasks) if t.done()]
     assert len(done) == 1, "one watcher executes the event"
     index = done[0]
@@ -157,7 +160,7 @@ async def test_a_full_socket_is_written_in_its_own_turn_before_the_next_event() 
                     watcher.sender.socket_full = True
         slow = next(w for w in started if w is not owner)
         execute(item, 1)
-        await asyncio.sleep(0.05)
+        await asyncio.wait_for(slow.sender.waited.wait(), 5)
         # Its task woke to write the frame, waiting; it yielded nothing to execute.
         assert slow.sender.written == [("in its turn", 1)]
         assert not any(t.done() for t in tasks)
