@@ -1,5 +1,6 @@
 """Parent meetings: parents book, move and cancel; staff set meetings up; slots live."""
 
+import functools
 from collections.abc import AsyncGenerator
 from datetime import date, datetime, time
 from typing import Annotated, Any
@@ -28,6 +29,7 @@ from schema.meetings import (
 from services.errors import DomainError
 from services.meetings import access, booking, setup
 from services.meetings.slots import slot_from_payload, slots_channel, snapshot, teacher_view
+from services.uow import Transactions
 
 
 @strawberry.type
@@ -192,34 +194,43 @@ class Subscription:
     async def meeting_slots_changed(
         self, info: Info, meeting_id: strawberry.ID
     ) -> AsyncGenerator[SlotEvent, None]:
-        actor = actor_of(info)
+        meeting = await _watchable_meeting(info, meeting_id)
         runtime = info.context.runtime
-        try:
-            meeting = require_id(meeting_id, "Meeting", "meetingId")
-            await read(info, lambda s: access.meeting_for(s, actor, meeting))
-        except DomainError as error:
-            raise refused(info, error) from None
-
-        async def current() -> tuple[int, list[SlotEvent]]:
-            position, views = await runtime.transactions.read(lambda s: snapshot(s, meeting))
-            return position, [slot_event(views, position, snapshot=True)]
-
-        def changed(payload: dict[str, Any]) -> list[SlotEvent]:
-            views = [slot_from_payload(data) for data in payload["slots"]]
-            return [slot_event(views, int(payload["sequence"]), snapshot=False)]
-
         # Shared: a slot event reads nothing of the viewer (SlotEvent, Slot and Teacher have
         # no viewer-dependent field; one that is added must drop `shared_as`).
-        async for event in follow(
+        events = follow(
             runtime.pubsub,
             slots_channel(meeting),
-            current,
-            changed,
+            functools.partial(_current_slots, runtime.transactions, meeting),
+            _changed_slots,
             shared_as="meetingSlots",
             spent=_empty,
-        ):
+        )
+        # An idle subscription keeps none of its subscribing request's objects.
+        del info, runtime
+        async for event in events:
             yield event
             del event  # not kept while the subscription waits
+
+
+async def _watchable_meeting(info: Info, meeting_id: strawberry.ID) -> int:
+    actor = actor_of(info)
+    try:
+        meeting = require_id(meeting_id, "Meeting", "meetingId")
+        await read(info, lambda s: access.meeting_for(s, actor, meeting))
+    except DomainError as error:
+        raise refused(info, error) from None
+    return meeting
+
+
+async def _current_slots(transactions: Transactions, meeting: int) -> tuple[int, list[SlotEvent]]:
+    position, views = await transactions.read(lambda s: snapshot(s, meeting))
+    return position, [slot_event(views, position, snapshot=True)]
+
+
+def _changed_slots(payload: dict[str, Any]) -> list[SlotEvent]:
+    views = [slot_from_payload(data) for data in payload["slots"]]
+    return [slot_event(views, int(payload["sequence"]), snapshot=False)]
 
 
 def _empty(event: SlotEvent) -> None:
