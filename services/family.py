@@ -8,7 +8,7 @@ from sqlalchemy import BindParameter, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from models.accounts import Role
+from models.accounts import Role, User
 from models.family import Child, Guardianship, School
 from services.actor import Actor
 from services.errors import DomainError, ErrorCode, NotFound
@@ -26,6 +26,21 @@ async def get_school(session: AsyncSession, school_id: int) -> School:
     if school is None:
         raise NotFound()
     return school
+
+
+async def user_and_school(session: AsyncSession, user_id: int) -> tuple[User, School]:
+    """A user and their school (the viewer of every query)."""
+    user, school = (await session.execute(_user_and_school_query(), {"user_id": user_id})).one()
+    return user, school
+
+
+@functools.cache
+def _user_and_school_query() -> Select[User, School]:
+    return (
+        select(User, School)
+        .join(School, col(School.id) == col(User.school_id))
+        .where(col(User.id) == bindparam("user_id"))
+    )
 
 
 async def children_of(session: AsyncSession, actor: Actor) -> Sequence[Child]:
@@ -87,12 +102,18 @@ async def accessible_child_ids(
 
 async def child_for(session: AsyncSession, actor: Actor, child_id: int) -> Child:
     """The child, if the actor may see it; otherwise NOT_FOUND, exactly as for a missing one."""
-    child = await session.scalar(
-        select(Child).where(col(Child.id) == child_id, col(Child.id).in_(visible_children(actor)))
-    )
+    params = {**viewer_params(actor), "child_id": child_id}
+    child = await session.scalar(_child_query(viewer_kind(actor)), params)
     if child is None:
         raise NotFound("childId")
     return child
+
+
+@functools.cache
+def _child_query(whole_school: bool) -> Select[Child]:
+    return select(Child).where(
+        col(Child.id) == bindparam("child_id"), col(Child.id).in_(visible_children_of(whole_school))
+    )
 
 
 async def create_child(

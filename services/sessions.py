@@ -1,9 +1,10 @@
 """Sessions: opaque bearer tokens with idle and absolute expiry, revocable."""
 
+import functools
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import col
 
@@ -49,13 +50,7 @@ async def authenticate(database: Database, settings: Settings, raw_token: str) -
     """The actor behind a bearer token, or None when it is unknown, revoked or expired."""
     now = settings.clock()
     async with database.read() as session:
-        found = (
-            await session.execute(
-                select(Session, User)
-                .join(User, col(User.id) == col(Session.user_id))
-                .where(col(Session.token_hash) == digest(raw_token))
-            )
-        ).first()
+        found = (await session.execute(_session_query(), {"token_hash": digest(raw_token)})).first()
     if found is None:
         return None
     row, user = found
@@ -65,6 +60,16 @@ async def authenticate(database: Database, settings: Settings, raw_token: str) -
         await _touch(database, row.id, now)
     assert user.id is not None
     return Actor(user.id, user.school_id, Role(user.role), user.locale, row.id)
+
+
+@functools.cache
+def _session_query() -> Select[Session, User]:
+    """authenticate's statement, built once: every request runs it."""
+    return (
+        select(Session, User)
+        .join(User, col(User.id) == col(Session.user_id))
+        .where(col(Session.token_hash) == bindparam("token_hash"))
+    )
 
 
 async def _touch(database: Database, session_id: int | None, now: datetime) -> None:
