@@ -10,6 +10,7 @@ scalar does not serialise, an awaitable) takes graphql-core's own path, which gi
 value or error as it always did.
 """
 
+import datetime
 from collections.abc import Callable
 from typing import Any, NamedTuple
 from weakref import WeakKeyDictionary
@@ -17,6 +18,7 @@ from weakref import WeakKeyDictionary
 from graphql import (
     GraphQLField,
     GraphQLObjectType,
+    GraphQLSchema,
     Undefined,
     get_nullable_type,
     is_leaf_type,
@@ -38,8 +40,12 @@ class PlainField(NamedTuple):
     non_null: bool
 
 
+PlansByType = dict[GraphQLObjectType, dict[str, PlainField]]
+
 _SLOW = object()
-_plans: "WeakKeyDictionary[GraphQLObjectType, dict[str, PlainField]]" = WeakKeyDictionary()
+# Values of these exact types are neither awaitables nor exceptions: no need to ask.
+_SIMPLE = frozenset({str, int, float, bool, datetime.datetime, datetime.date, datetime.time})
+_plans: "WeakKeyDictionary[GraphQLSchema, PlansByType]" = WeakKeyDictionary()
 
 
 def plain_field(field: GraphQLField) -> PlainField | None:
@@ -64,26 +70,36 @@ def plain_field(field: GraphQLField) -> PlainField | None:
 
 
 def plain_fields(parent_type: GraphQLObjectType) -> dict[str, PlainField]:
-    found = _plans.get(parent_type)
+    """The plain leaf fields of a type, by name."""
+    found = {}
+    for name, field in parent_type.fields.items():
+        plan = plain_field(field)
+        if plan is not None:
+            found[name] = plan
+    return found
+
+
+def schema_plans(schema: GraphQLSchema) -> PlansByType:
+    """The schema's plans, filled in as types are met (one dict per schema, shared)."""
+    found = _plans.get(schema)
     if found is None:
-        found = {}
-        for name, field in parent_type.fields.items():
-            plan = plain_field(field)
-            if plan is not None:
-                found[name] = plan
-        _plans[parent_type] = found
+        found = _plans[schema] = {}
     return found
 
 
 class PlainFieldsExecutor(SharedEventExecutor):
     """The schema's executor: plain leaf fields directly, every other field as before."""
 
+    _plans_by_type: PlansByType | None = None
+
     def _plain_value(self, plan: PlainField, source: Any) -> Any:
         try:
             value = plan.read(source, plan.attribute)
             if value is None or value is Undefined:
                 return _SLOW if plan.non_null else None
-            if isinstance(value, Exception) or self.is_awaitable(value):
+            if type(value) not in _SIMPLE and (
+                isinstance(value, Exception) or self.is_awaitable(value)
+            ):
                 return _SLOW
             serialised = plan.serialise(value)
         except Exception:  # graphql-core's path raises it again, located
@@ -104,7 +120,12 @@ class PlainFieldsExecutor(SharedEventExecutor):
                 parent_type, source_value, path, grouped_field_set, position_context
             )
         # graphql-core's execute_fields, with plain fields answered before building a path.
-        plans = plain_fields(parent_type)
+        by_type = self._plans_by_type
+        if by_type is None:
+            by_type = self._plans_by_type = schema_plans(self.schema)
+        plans = by_type.get(parent_type)
+        if plans is None:
+            plans = by_type[parent_type] = plain_fields(parent_type)
         results: dict[str, Any] = {}
         is_awaitable = self.is_awaitable
         awaitable_fields: list[str] = []
