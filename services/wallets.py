@@ -49,20 +49,29 @@ async def wallets_of_children(
     """Each child's wallets in slot order (callers have checked access to the children)."""
     found: dict[int, list[WalletView]] = defaultdict(list)
     if child_ids:
-        rows = await session.scalars(_wallets_query(), {"child_ids": list(child_ids)})
-        for row in rows:
-            found[row.child_id].append(WalletView.of(row))
+        rows = await session.execute(_wallets_query(), {"child_ids": list(child_ids)})
+        for row in rows.all():
+            view = WalletView(*tuple(row))
+            found[view.child_id].append(view)
     return found
 
 
 @functools.cache
-def _wallets_query() -> Select[Any]:
-    """wallets_of_children's statement, built once (the dashboard reads it on every load)."""
+def _wallets_query() -> Select[*tuple[Any, ...]]:
+    """wallets_of_children's statement, built once (the dashboard reads it on every load):
+    the columns of a WalletView in its order, so no ORM object (nor a stale one of the
+    session's identity map) is involved."""
     return (
-        select(Wallet)
+        select(
+            col(Wallet.id),
+            col(Wallet.school_id),
+            col(Wallet.child_id),
+            col(Wallet.slot),
+            col(Wallet.name),
+            col(Wallet.balance_cents),
+        )
         .where(col(Wallet.child_id).in_(bindparam("child_ids", expanding=True)))
         .order_by(col(Wallet.child_id), col(Wallet.slot))
-        .execution_options(populate_existing=True)
     )
 
 
