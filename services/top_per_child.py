@@ -29,15 +29,19 @@ def ranked(child: Any, row_id: Any, order_by: Sequence[Any]) -> Select[Any]:
 
 
 def per_child(
-    candidates: Select[Any], entity: Any, *joined: tuple[Any, ColumnElement[bool]]
+    candidates: Select[Any],
+    entity: Any,
+    *joined: tuple[Any, ColumnElement[bool]],
+    columns: Sequence[Any] | None = None,
 ) -> Select[Any]:
     """`(child_id, entity, *joined tables)` of the first LIMIT candidates of each child, in rank
-    order, `entity` being the table whose id `candidates` ranked."""
+    order, `entity` being the table whose id `candidates` ranked; with `columns`,
+    `(child_id, *columns)` of those tables instead (no ORM objects to build: cheaper for
+    lists read on every page load)."""
     top = candidates.subquery()
+    selected = (entity, *(table for table, _ in joined)) if columns is None else columns
     query = (
-        select(top.c.child_id, entity, *(table for table, _ in joined))
-        .select_from(top)
-        .join(entity, entity.id == top.c.row_id)
+        select(top.c.child_id, *selected).select_from(top).join(entity, entity.id == top.c.row_id)
     )
     for table, onclause in joined:
         query = query.join(table, onclause)

@@ -18,11 +18,11 @@ from models.ledger import Posting
 from models.sales import Device, Sale
 from models.wallets import Wallet
 from services.actor import Actor
-from services.devices import DeviceView
+from services.devices import DEVICE_COLUMNS, DeviceView
 from services.family import viewer_kind, viewer_params, visible_children_of
-from services.sales import SaleView
+from services.sales import SALE_COLUMNS, SaleView
 from services.top_per_child import CHILD_IDS, first_rows_per_child, per_child, ranked
-from services.wallet_views import OperationView, WalletView
+from services.wallet_views import OPERATION_COLUMNS, WALLET_COLUMNS, OperationView, WalletView
 
 
 @dataclass(frozen=True)
@@ -46,10 +46,11 @@ async def recent_operations(
     actor may not see get an empty list."""
     statement = _operations_statement(viewer_kind(actor))
     rows = await first_rows_per_child(session, child_ids, statement, limit, viewer_params(actor))
+    split = len(OPERATION_COLUMNS)
     return {
         child_id: [
-            RecentOperation(OperationView.of(posting), WalletView.of(wallet))
-            for posting, wallet in found
+            RecentOperation(OperationView.of_values(*row[:split]), WalletView(*row[split:]))
+            for row in found
         ]
         for child_id, found in rows.items()
     }
@@ -62,10 +63,15 @@ async def recent_sales(
     Child.sales), at most `limit` lines each, with the wallet and device of each."""
     statement = _sales_statement(viewer_kind(actor))
     rows = await first_rows_per_child(session, child_ids, statement, limit, viewer_params(actor))
+    sale, wallet = len(SALE_COLUMNS), len(SALE_COLUMNS) + len(WALLET_COLUMNS)
     return {
         child_id: [
-            RecentSale(SaleView.of(sale), WalletView.of(wallet), DeviceView.of(device))
-            for sale, wallet, device in found
+            RecentSale(
+                SaleView(*row[:sale]),
+                WalletView(*row[sale:wallet]),
+                DeviceView.of_values(*row[wallet:]),
+            )
+            for row in found
         ]
         for child_id, found in rows.items()
     }
@@ -79,7 +85,12 @@ def _operations_statement(whole_school: bool) -> Select[Any]:
         col(Posting.child_id).in_(CHILD_IDS),
         col(Posting.child_id).in_(visible_children_of(whole_school)),
     )
-    return per_child(candidates, Posting, (Wallet, col(Wallet.id) == col(Posting.wallet_id)))
+    return per_child(
+        candidates,
+        Posting,
+        (Wallet, col(Wallet.id) == col(Posting.wallet_id)),
+        columns=(*OPERATION_COLUMNS, *WALLET_COLUMNS),
+    )
 
 
 @functools.cache
@@ -95,4 +106,5 @@ def _sales_statement(whole_school: bool) -> Select[Any]:
         Sale,
         (Wallet, col(Wallet.id) == col(Sale.wallet_id)),
         (Device, col(Device.id) == col(Sale.device_id)),
+        columns=(*SALE_COLUMNS, *WALLET_COLUMNS, *DEVICE_COLUMNS),
     )

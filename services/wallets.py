@@ -24,7 +24,7 @@ from services.family import accessible_child_ids, get_school, require_staff
 from services.idempotency import actor_key, idempotent
 from services.uow import UnitOfWork, current_sequence
 from services.wallet_setup import money_settings
-from services.wallet_views import Posted, WalletView, wallet_channel
+from services.wallet_views import WALLET_COLUMNS, Posted, WalletView, wallet_channel
 
 MAX_REASON = 200
 
@@ -62,14 +62,7 @@ def _wallets_query() -> Select[*tuple[Any, ...]]:
     the columns of a WalletView in its order, so no ORM object (nor a stale one of the
     session's identity map) is involved."""
     return (
-        select(
-            col(Wallet.id),
-            col(Wallet.school_id),
-            col(Wallet.child_id),
-            col(Wallet.slot),
-            col(Wallet.name),
-            col(Wallet.balance_cents),
-        )
+        select(*WALLET_COLUMNS)
         .where(col(Wallet.child_id).in_(bindparam("child_ids", expanding=True)))
         .order_by(col(Wallet.child_id), col(Wallet.slot))
     )
