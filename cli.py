@@ -38,7 +38,7 @@ def serve(settings: Settings) -> None:
     settings.check()
     print(f"Cartable on http://{settings.host}:{settings.port} — GraphiQL at /graphql")
     uvicorn.run(
-        "server:create_app",
+        "server:serving_app",
         factory=True,
         host=settings.host,
         port=settings.port,

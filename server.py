@@ -3,6 +3,7 @@
 uvicorn: `uvicorn server:app` (built on first access) or `uvicorn --factory server:create_app`.
 """
 
+import gc
 import multiprocessing
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -90,6 +91,19 @@ def create_app(settings: Settings | None = None) -> Starlette:
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.runtime = runtime
+    return app
+
+
+def serving_app() -> Starlette:
+    """The app of a server process (`cli serve`): built, then everything alive at that point
+    (modules, the schema, SQLAlchemy's metadata: several hundred thousand objects) is moved
+    out of the cyclic garbage collector's reach. They live as long as the process, and the
+    collections that requests' garbage triggers otherwise traverse them all (measured: 13 ms
+    of CPU per dashboard query under 16 concurrent ones, 10 ms with them frozen). Only for a
+    process serving one app: tests build many apps in one process and must let them go."""
+    app = create_app()
+    gc.collect()
+    gc.freeze()
     return app
 
 

@@ -65,8 +65,11 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         engine = create_async_engine(url, pool_size=20, max_overflow=20, pool_timeout=60, **kwargs)
         _install_sqlite_hooks(engine)
         return engine
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 20)
+    # Connections beyond pool_size are closed when handed back: with fewer than the requests
+    # usually in flight, a busy server opened a new connection every other request (measured:
+    # ~100 connects in 8 s under 16 concurrent dashboard queries). Same cap of 30 as before.
+    kwargs.setdefault("pool_size", 20)
+    kwargs.setdefault("max_overflow", 10)
     return create_async_engine(url, pool_pre_ping=True, pool_timeout=60, **kwargs)
 
 

@@ -3,9 +3,6 @@
 from collections.abc import Sequence
 
 import strawberry
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from models.accounts import User as UserRow
 from models.family import School as SchoolRow
@@ -73,17 +70,7 @@ class Query:
         actor = info.context.actor
         if actor is None:
             return None
-
-        async def load(session: AsyncSession) -> tuple[UserRow, SchoolRow]:
-            found = await session.execute(
-                select(UserRow, SchoolRow)
-                .join(SchoolRow, col(SchoolRow.id) == col(UserRow.school_id))
-                .where(col(UserRow.id) == actor.user_id)
-            )
-            user, school = found.one()
-            return user, school
-
-        user, school = await read(info, load)
+        user, school = await read(info, lambda s: family.user_and_school(s, actor.user_id))
         # The children's dashboards show this school's modules: no second read of it.
         loader(info, schools_by_id).prime(actor.school_id, school)
         return Viewer(user=user_type(user), school=school_type(school))

@@ -14,6 +14,7 @@ from resolvers.meetings_mapping import (
     meeting_type,
     schedule_entry_type,
     slot_type,
+    slot_types,
     teacher_type,
 )
 from schema.context import Info
@@ -117,7 +118,7 @@ class MeetingsResolvers:
     ) -> list[Slot]:
         wanted = _teacher_filter(teacher_id)
         views = await loader(info, _slots_by_meeting).load(meeting_id)
-        return [slot_type(v) for v in views if wanted is None or v.teacher.id == wanted]
+        return slot_types(v for v in views if wanted is None or v.teacher.id == wanted)
 
     async def schedule(
         self, info: Info, meeting_id: int, teacher_id: strawberry.ID | None

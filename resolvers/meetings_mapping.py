@@ -1,5 +1,7 @@
 """Meeting rows and service views to contract types."""
 
+from collections.abc import Iterable
+
 from models.meetings import Meeting as MeetingRow
 from resolvers.mapping import child_type
 from schema.ids import to_global_id
@@ -41,16 +43,28 @@ def teacher_type(view: TeacherView) -> Teacher:
     )
 
 
-def slot_type(view: SlotView) -> Slot:
+def slot_type(view: SlotView, teacher: Teacher | None = None) -> Slot:
     return Slot(
         id=to_global_id("Slot", view.id),
         db_id=view.id,
-        teacher=teacher_type(view.teacher),
+        teacher=teacher_type(view.teacher) if teacher is None else teacher,
         starts_at=view.starts_at,
         ends_at=view.ends_at,
         available=view.available,
         blocked=view.blocked,
     )
+
+
+def slot_types(views: Iterable[SlotView]) -> list[Slot]:
+    """Slots sharing one Teacher per teacher (a meeting's dozens of slots have a few)."""
+    teachers: dict[TeacherView, Teacher] = {}
+    slots = []
+    for view in views:
+        teacher = teachers.get(view.teacher)
+        if teacher is None:
+            teacher = teachers[view.teacher] = teacher_type(view.teacher)
+        slots.append(slot_type(view, teacher))
+    return slots
 
 
 def appointment_type(view: AppointmentView) -> Appointment:
@@ -84,4 +98,4 @@ def schedule_entry_type(entry: ScheduleEntryView) -> ScheduleEntry:
 
 
 def slot_event(slots: list[SlotView], sequence: int, *, snapshot: bool) -> SlotEvent:
-    return SlotEvent(snapshot=snapshot, slots=[slot_type(s) for s in slots], sequence=sequence)
+    return SlotEvent(snapshot=snapshot, slots=slot_types(slots), sequence=sequence)

@@ -32,7 +32,7 @@ from resolvers import (
 )
 from resolvers.live import SubscriptionClosed
 from resolvers.loaders import OperationLoaders
-from resolvers.shared_events import SharedEventExecutor
+from resolvers.plain_fields import PlainFieldsExecutor
 from schema.errors import (
     InvalidArgumentError,
     RefusedError,
@@ -103,8 +103,9 @@ def build_schema(
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions,
-        # Shared subscription events are executed once per distinct selection.
-        execution_context_class=SharedEventExecutor,
+        # Shared subscription events are executed once per distinct selection; plain leaf
+        # fields are read without graphql-core's per-field machinery.
+        execution_context_class=PlainFieldsExecutor,
         config=StrawberryConfig(disable_field_suggestions=production),
     )
 

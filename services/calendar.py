@@ -1,9 +1,11 @@
 """School events (activities, trips, meetings, holidays) for the whole school or one class."""
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import BindParameter, Select, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -11,8 +13,8 @@ from models.calendar import EventKind, SchoolEvent
 from models.family import Child
 from services.actor import Actor
 from services.errors import DomainError, ErrorCode, NotFound
-from services.family import require_staff, visible_children
-from services.top_per_child import first_per_child, ranked
+from services.family import require_staff, viewer_kind, viewer_params, visible_children_of
+from services.top_per_child import CHILD_IDS, first_per_child, per_child, ranked
 from services.uow import UnitOfWork
 
 MAX_TITLE = 200
@@ -79,14 +81,22 @@ async def upcoming_events(
     """For each of these children: the next events of their school and their class (those
     not yet over at `now`), soonest first, at most `limit` each. One statement for any
     number of children (for DataLoaders); children the actor may not see get an empty list."""
+    params = {**viewer_params(actor), "now": now}
+    statement = _upcoming_statement(viewer_kind(actor))
+    return await first_per_child(session, child_ids, statement, limit, params)
+
+
+@functools.cache
+def _upcoming_statement(whole_school: bool) -> Select[Any]:
+    now: BindParameter[datetime] = bindparam("now")
     candidates = (
         ranked(
             col(Child.id), col(SchoolEvent.id), (col(SchoolEvent.starts_at), col(SchoolEvent.id))
         )
         .join(SchoolEvent, col(SchoolEvent.school_id) == col(Child.school_id))
         .where(
-            col(Child.id).in_(child_ids),
-            col(Child.id).in_(visible_children(actor)),
+            col(Child.id).in_(CHILD_IDS),
+            col(Child.id).in_(visible_children_of(whole_school)),
             or_(
                 col(SchoolEvent.class_name).is_(None),
                 col(SchoolEvent.class_name) == col(Child.class_name),
@@ -94,4 +104,4 @@ async def upcoming_events(
             or_(col(SchoolEvent.starts_at) >= now, col(SchoolEvent.ends_at) >= now),
         )
     )
-    return await first_per_child(session, child_ids, candidates, limit, SchoolEvent)
+    return per_child(candidates, SchoolEvent)

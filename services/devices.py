@@ -6,6 +6,7 @@ own school. Revoking it stops its key at once.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -47,8 +48,24 @@ class DeviceView:
 
     @classmethod
     def of(cls, row: Device) -> "DeviceView":
-        assert row.id is not None
-        return cls(row.id, row.school_id, row.name, DeviceKind(row.kind), row.revoked_at is None)
+        return cls.of_values(row.id, row.school_id, row.name, row.kind, row.revoked_at)
+
+    @classmethod
+    def of_values(cls, *values: Any) -> "DeviceView":
+        """From the values of DEVICE_COLUMNS, in that order."""
+        id_, school_id, name, kind, revoked_at = values
+        assert id_ is not None
+        return cls(id_, school_id, name, DeviceKind(kind), revoked_at is None)
+
+
+# DeviceView.of_values' columns, for lists read as columns rather than ORM objects.
+DEVICE_COLUMNS = (
+    col(Device.id),
+    col(Device.school_id),
+    col(Device.name),
+    col(Device.kind),
+    col(Device.revoked_at),
+)
 
 
 async def create_device(

@@ -5,11 +5,13 @@ document of their school. Anything else answers NOT_FOUND, exactly like a missin
 Read markers are per user: one guardian opening a letter does not mark it read for the other.
 """
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Select, and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -20,8 +22,14 @@ from models.family import Guardianship
 from services.actor import Actor
 from services.document_links import LinkClaim
 from services.errors import NotFound
-from services.family import accessible_child_ids
-from services.top_per_child import first_per_child, ranked
+from services.family import (
+    VIEWER_ID,
+    VIEWER_SCHOOL_ID,
+    accessible_child_ids,
+    viewer_kind,
+    viewer_params,
+)
+from services.top_per_child import CHILD_IDS, first_per_child, per_child, ranked
 from services.uow import UnitOfWork
 from storage.protocol import DocumentStorage
 
@@ -65,7 +73,7 @@ def _reachable(actor: Actor) -> ColumnElement[bool]:
     )
 
 
-def _read_by(user_id: int) -> ColumnElement[bool]:
+def _read_by(user_id: int | BindParameter[Any]) -> ColumnElement[bool]:
     return exists(
         select(1).where(
             col(DocumentRead.document_id) == col(Document.id),
@@ -139,6 +147,12 @@ async def latest_unread_documents(
     """For each of these children: the newest documents this user has not read, at most
     `limit` each. One statement whatever the number of children (for DataLoaders).
     Children the actor may not see get an empty list."""
+    statement = _unread_statement(viewer_kind(actor))
+    return await first_per_child(session, child_ids, statement, limit, viewer_params(actor))
+
+
+@functools.cache
+def _unread_statement(whole_school: bool) -> Select[Any]:
     candidates = (
         ranked(
             col(DocumentRecipient.child_id),
@@ -147,22 +161,22 @@ async def latest_unread_documents(
         )
         .join(Document, col(Document.id) == col(DocumentRecipient.document_id))
         .where(
-            col(DocumentRecipient.child_id).in_(child_ids),
-            ~_read_by(actor.user_id),
-            _child_visible(actor),
+            col(DocumentRecipient.child_id).in_(CHILD_IDS),
+            ~_read_by(VIEWER_ID),
+            _recipient_visible(whole_school),
         )
     )
-    return await first_per_child(session, child_ids, candidates, limit, Document)
+    return per_child(candidates, Document)
 
 
-def _child_visible(actor: Actor) -> ColumnElement[bool]:
-    """The recipient row's child is one the actor may see."""
-    if actor.role == Role.STAFF:
-        return col(DocumentRecipient.school_id) == actor.school_id
+def _recipient_visible(whole_school: bool) -> ColumnElement[bool]:
+    """The recipient row's child is one the viewer (VIEWER_ID, VIEWER_SCHOOL_ID) may see."""
+    if whole_school:
+        return col(DocumentRecipient.school_id) == VIEWER_SCHOOL_ID
     return exists(
         select(1).where(
             col(Guardianship.child_id) == col(DocumentRecipient.child_id),
-            col(Guardianship.parent_id) == actor.user_id,
+            col(Guardianship.parent_id) == VIEWER_ID,
         )
     )
 

@@ -1,13 +1,14 @@
 """Schools, children and guardianship; who may reach which child."""
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import BindParameter, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from models.accounts import Role
+from models.accounts import Role, User
 from models.family import Child, Guardianship, School
 from services.actor import Actor
 from services.errors import DomainError, ErrorCode, NotFound
@@ -25,6 +26,21 @@ async def get_school(session: AsyncSession, school_id: int) -> School:
     if school is None:
         raise NotFound()
     return school
+
+
+async def user_and_school(session: AsyncSession, user_id: int) -> tuple[User, School]:
+    """A user and their school (the viewer of every query)."""
+    user, school = (await session.execute(_user_and_school_query(), {"user_id": user_id})).one()
+    return user, school
+
+
+@functools.cache
+def _user_and_school_query() -> Select[User, School]:
+    return (
+        select(User, School)
+        .join(School, col(School.id) == col(User.school_id))
+        .where(col(User.id) == bindparam("user_id"))
+    )
 
 
 async def children_of(session: AsyncSession, actor: Actor) -> Sequence[Child]:
@@ -48,6 +64,30 @@ def visible_children(actor: Actor) -> Select[Any]:
     return select(col(Guardianship.child_id)).where(col(Guardianship.parent_id) == actor.user_id)
 
 
+# The viewer as parameters of statements built once per shape (see services.top_per_child):
+# building a statement costs more than running it on the dashboard's hot path.
+VIEWER_ID: BindParameter[int] = bindparam("viewer_id")
+VIEWER_SCHOOL_ID: BindParameter[int] = bindparam("viewer_school_id")
+
+
+def viewer_params(actor: Actor) -> dict[str, Any]:
+    """The values of VIEWER_ID and VIEWER_SCHOOL_ID for this actor."""
+    return {"viewer_id": actor.user_id, "viewer_school_id": actor.school_id}
+
+
+def viewer_kind(actor: Actor) -> bool:
+    """What shapes `visible_children_of`: whether the actor sees their whole school."""
+    return actor.role == Role.STAFF
+
+
+@functools.cache
+def visible_children_of(whole_school: bool) -> Select[Any]:
+    """`visible_children` with the viewer left as parameters (`viewer_params`), built once."""
+    if whole_school:
+        return select(col(Child.id)).where(col(Child.school_id) == VIEWER_SCHOOL_ID)
+    return select(col(Guardianship.child_id)).where(col(Guardianship.parent_id) == VIEWER_ID)
+
+
 async def accessible_child_ids(
     session: AsyncSession, actor: Actor, child_ids: Sequence[int]
 ) -> set[int]:
@@ -62,12 +102,18 @@ async def accessible_child_ids(
 
 async def child_for(session: AsyncSession, actor: Actor, child_id: int) -> Child:
     """The child, if the actor may see it; otherwise NOT_FOUND, exactly as for a missing one."""
-    child = await session.scalar(
-        select(Child).where(col(Child.id) == child_id, col(Child.id).in_(visible_children(actor)))
-    )
+    params = {**viewer_params(actor), "child_id": child_id}
+    child = await session.scalar(_child_query(viewer_kind(actor)), params)
     if child is None:
         raise NotFound("childId")
     return child
+
+
+@functools.cache
+def _child_query(whole_school: bool) -> Select[Child]:
+    return select(Child).where(
+        col(Child.id) == bindparam("child_id"), col(Child.id).in_(visible_children_of(whole_school))
+    )
 
 
 async def create_child(

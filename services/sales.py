@@ -44,6 +44,21 @@ class SaleLine:
     unit_price_cents: int
 
 
+# SaleView's columns in the order of its fields, for lists read as columns rather than ORM
+# objects (`SaleView(*values)`).
+SALE_COLUMNS = (
+    col(Sale.id),
+    col(Sale.child_id),
+    col(Sale.wallet_id),
+    col(Sale.device_id),
+    col(Sale.transaction_id),
+    col(Sale.article),
+    col(Sale.quantity),
+    col(Sale.amount_cents),
+    col(Sale.at),
+)
+
+
 @dataclass(frozen=True)
 class SaleView:
     id: int

@@ -1,10 +1,12 @@
 """Sessions: opaque bearer tokens with idle and absolute expiry, revocable."""
 
+import functools
 import logging
 from collections.abc import Collection
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import col
 
@@ -46,30 +48,54 @@ async def open_session(uow: UnitOfWork, user: User) -> str:
 
 
 def is_alive(row: Session, settings: Settings, now: datetime) -> bool:
-    idle_limit = row.last_seen_at + timedelta(minutes=settings.session_idle_minutes)
-    return row.revoked_at is None and now < row.expires_at and now < idle_limit
+    return _alive(row.last_seen_at, row.revoked_at, row.expires_at, settings, now)
+
+
+def _alive(
+    last_seen_at: datetime,
+    revoked_at: datetime | None,
+    expires_at: datetime,
+    settings: Settings,
+    now: datetime,
+) -> bool:
+    idle_limit = last_seen_at + timedelta(minutes=settings.session_idle_minutes)
+    return revoked_at is None and now < expires_at and now < idle_limit
 
 
 async def authenticate(database: Database, settings: Settings, raw_token: str) -> Actor | None:
     """The actor behind a bearer token, or None when it is unknown, revoked or expired."""
     now = settings.clock()
-    async with database.read() as session:
-        found = (
-            await session.execute(
-                select(Session, User)
-                .join(User, col(User.id) == col(Session.user_id))
-                .where(col(Session.token_hash) == digest(raw_token))
-            )
-        ).first()
+    # Every request runs this: one Core statement on a connection, no ORM session or objects.
+    async with database.engine.connect() as connection:
+        result = await connection.execute(_session_query(), {"token_hash": digest(raw_token)})
+        found = result.first()
     if found is None:
         return None
-    row, user = found
-    if not is_alive(row, settings, now):
+    session_id, last_seen_at, revoked_at, expires_at, user_id, school_id, role, locale = found
+    if not _alive(last_seen_at, revoked_at, expires_at, settings, now):
         return None
-    if now - row.last_seen_at >= TOUCH_EVERY:
-        await _touch(database, row.id, now)
-    assert user.id is not None
-    return Actor(user.id, user.school_id, Role(user.role), user.locale, row.id)
+    if now - last_seen_at >= TOUCH_EVERY:
+        await _touch(database, session_id, now)
+    return Actor(user_id, school_id, Role(role), locale, session_id)
+
+
+@functools.cache
+def _session_query() -> Select[*tuple[Any, ...]]:
+    """authenticate's statement, built once."""
+    return (
+        select(
+            col(Session.id),
+            col(Session.last_seen_at),
+            col(Session.revoked_at),
+            col(Session.expires_at),
+            col(User.id),
+            col(User.school_id),
+            col(User.role),
+            col(User.locale),
+        )
+        .join(User, col(User.id) == col(Session.user_id))
+        .where(col(Session.token_hash) == bindparam("token_hash"))
+    )
 
 
 async def _touch(database: Database, session_id: int | None, now: datetime) -> None:

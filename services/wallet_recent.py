@@ -5,9 +5,12 @@ each item (its wallet, the device of a sale), so showing them needs no further q
 the journals of wallet_history, there is no period: the latest ones, however old.
 """
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -15,11 +18,11 @@ from models.ledger import Posting
 from models.sales import Device, Sale
 from models.wallets import Wallet
 from services.actor import Actor
-from services.devices import DeviceView
-from services.family import visible_children
-from services.sales import SaleView
-from services.top_per_child import first_rows_per_child, ranked
-from services.wallet_views import OperationView, WalletView
+from services.devices import DEVICE_COLUMNS, DeviceView
+from services.family import viewer_kind, viewer_params, visible_children_of
+from services.sales import SALE_COLUMNS, SaleView
+from services.top_per_child import CHILD_IDS, first_rows_per_child, per_child, ranked
+from services.wallet_views import OPERATION_COLUMNS, WALLET_COLUMNS, OperationView, WalletView
 
 
 @dataclass(frozen=True)
@@ -41,24 +44,13 @@ async def recent_operations(
     """For each of these children: their wallets' latest movements, newest first (time, then
     id, as in Child.operations), at most `limit` each, with the wallet of each. Children the
     actor may not see get an empty list."""
-    candidates = ranked(
-        col(Posting.child_id), col(Posting.id), (col(Posting.at).desc(), col(Posting.id).desc())
-    ).where(
-        col(Posting.child_id).in_(child_ids),
-        col(Posting.child_id).in_(visible_children(actor)),
-    )
-    rows = await first_rows_per_child(
-        session,
-        child_ids,
-        candidates,
-        limit,
-        Posting,
-        (Wallet, col(Wallet.id) == col(Posting.wallet_id)),
-    )
+    statement = _operations_statement(viewer_kind(actor))
+    rows = await first_rows_per_child(session, child_ids, statement, limit, viewer_params(actor))
+    split = len(OPERATION_COLUMNS)
     return {
         child_id: [
-            RecentOperation(OperationView.of(posting), WalletView.of(wallet))
-            for posting, wallet in found
+            RecentOperation(OperationView.of_values(*row[:split]), WalletView(*row[split:]))
+            for row in found
         ]
         for child_id, found in rows.items()
     }
@@ -69,25 +61,50 @@ async def recent_sales(
 ) -> dict[int, list[RecentSale]]:
     """For each of these children: what they bought last, newest first (time, then id, as in
     Child.sales), at most `limit` lines each, with the wallet and device of each."""
-    candidates = ranked(
-        col(Sale.child_id), col(Sale.id), (col(Sale.at).desc(), col(Sale.id).desc())
-    ).where(
-        col(Sale.child_id).in_(child_ids),
-        col(Sale.child_id).in_(visible_children(actor)),
-    )
-    rows = await first_rows_per_child(
-        session,
-        child_ids,
-        candidates,
-        limit,
-        Sale,
-        (Wallet, col(Wallet.id) == col(Sale.wallet_id)),
-        (Device, col(Device.id) == col(Sale.device_id)),
-    )
+    statement = _sales_statement(viewer_kind(actor))
+    rows = await first_rows_per_child(session, child_ids, statement, limit, viewer_params(actor))
+    sale, wallet = len(SALE_COLUMNS), len(SALE_COLUMNS) + len(WALLET_COLUMNS)
     return {
         child_id: [
-            RecentSale(SaleView.of(sale), WalletView.of(wallet), DeviceView.of(device))
-            for sale, wallet, device in found
+            RecentSale(
+                SaleView(*row[:sale]),
+                WalletView(*row[sale:wallet]),
+                DeviceView.of_values(*row[wallet:]),
+            )
+            for row in found
         ]
         for child_id, found in rows.items()
     }
+
+
+@functools.cache
+def _operations_statement(whole_school: bool) -> Select[Any]:
+    candidates = ranked(
+        col(Posting.child_id), col(Posting.id), (col(Posting.at).desc(), col(Posting.id).desc())
+    ).where(
+        col(Posting.child_id).in_(CHILD_IDS),
+        col(Posting.child_id).in_(visible_children_of(whole_school)),
+    )
+    return per_child(
+        candidates,
+        Posting,
+        (Wallet, col(Wallet.id) == col(Posting.wallet_id)),
+        columns=(*OPERATION_COLUMNS, *WALLET_COLUMNS),
+    )
+
+
+@functools.cache
+def _sales_statement(whole_school: bool) -> Select[Any]:
+    candidates = ranked(
+        col(Sale.child_id), col(Sale.id), (col(Sale.at).desc(), col(Sale.id).desc())
+    ).where(
+        col(Sale.child_id).in_(CHILD_IDS),
+        col(Sale.child_id).in_(visible_children_of(whole_school)),
+    )
+    return per_child(
+        candidates,
+        Sale,
+        (Wallet, col(Wallet.id) == col(Sale.wallet_id)),
+        (Device, col(Device.id) == col(Sale.device_id)),
+        columns=(*SALE_COLUMNS, *WALLET_COLUMNS, *DEVICE_COLUMNS),
+    )

@@ -8,9 +8,34 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlmodel import col
+
 from models.ledger import OperationType, PaymentMethod, Posting
 from models.wallets import Wallet
 from services.communication import WALLET, communication_for
+
+# The columns a view is made of, in the order of its positional constructor (WalletView) or
+# of_values (OperationView): for lists read as columns rather than ORM objects.
+WALLET_COLUMNS = (
+    col(Wallet.id),
+    col(Wallet.school_id),
+    col(Wallet.child_id),
+    col(Wallet.slot),
+    col(Wallet.name),
+    col(Wallet.balance_cents),
+)
+OPERATION_COLUMNS = (
+    col(Posting.id),
+    col(Posting.transaction_id),
+    col(Posting.wallet_id),
+    col(Posting.child_id),
+    col(Posting.operation_type),
+    col(Posting.method),
+    col(Posting.amount_cents),
+    col(Posting.balance_after_cents),
+    col(Posting.label),
+    col(Posting.at),
+)
 
 
 def wallet_channel(child_id: int) -> str:
@@ -76,19 +101,36 @@ class OperationView:
 
     @classmethod
     def of(cls, posting: Posting) -> "OperationView":
-        assert posting.id is not None and posting.wallet_id is not None
-        assert posting.child_id is not None and posting.balance_after_cents is not None
+        return cls.of_values(
+            posting.id,
+            posting.transaction_id,
+            posting.wallet_id,
+            posting.child_id,
+            posting.operation_type,
+            posting.method,
+            posting.amount_cents,
+            posting.balance_after_cents,
+            posting.label,
+            posting.at,
+        )
+
+    @classmethod
+    def of_values(cls, *values: Any) -> "OperationView":
+        """From the values of OPERATION_COLUMNS, in that order."""
+        (id_, transaction_id, wallet_id, child_id, type_, method, amount, after, label, at) = values
+        assert id_ is not None and wallet_id is not None
+        assert child_id is not None and after is not None
         return cls(
-            id=posting.id,
-            transaction_id=posting.transaction_id,
-            wallet_id=posting.wallet_id,
-            child_id=posting.child_id,
-            type=OperationType(posting.operation_type or ""),
-            method=PaymentMethod(posting.method or ""),
-            amount_cents=posting.amount_cents,
-            balance_after_cents=posting.balance_after_cents,
-            label=posting.label or "",
-            at=posting.at,
+            id=id_,
+            transaction_id=transaction_id,
+            wallet_id=wallet_id,
+            child_id=child_id,
+            type=OperationType(type_ or ""),
+            method=PaymentMethod(method or ""),
+            amount_cents=amount,
+            balance_after_cents=after,
+            label=label or "",
+            at=at,
         )
 
     def to_json(self) -> dict[str, Any]:

@@ -5,11 +5,12 @@ For other domains: `wallet_for` (access check, NOT_FOUND for another family's wa
 (the wallet a school's settings make pay for meals).
 """
 
+import functools
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -23,7 +24,7 @@ from services.family import accessible_child_ids, get_school, require_staff
 from services.idempotency import actor_key, idempotent
 from services.uow import UnitOfWork, current_sequence
 from services.wallet_setup import money_settings
-from services.wallet_views import Posted, WalletView, wallet_channel
+from services.wallet_views import WALLET_COLUMNS, Posted, WalletView, wallet_channel
 
 MAX_REASON = 200
 
@@ -48,15 +49,23 @@ async def wallets_of_children(
     """Each child's wallets in slot order (callers have checked access to the children)."""
     found: dict[int, list[WalletView]] = defaultdict(list)
     if child_ids:
-        rows = await session.scalars(
-            select(Wallet)
-            .where(col(Wallet.child_id).in_(child_ids))
-            .order_by(col(Wallet.child_id), col(Wallet.slot))
-            .execution_options(populate_existing=True)
-        )
-        for row in rows:
-            found[row.child_id].append(WalletView.of(row))
+        rows = await session.execute(_wallets_query(), {"child_ids": list(child_ids)})
+        for row in rows.all():
+            view = WalletView(*tuple(row))
+            found[view.child_id].append(view)
     return found
+
+
+@functools.cache
+def _wallets_query() -> Select[*tuple[Any, ...]]:
+    """wallets_of_children's statement, built once (the dashboard reads it on every load):
+    the columns of a WalletView in its order, so no ORM object (nor a stale one of the
+    session's identity map) is involved."""
+    return (
+        select(*WALLET_COLUMNS)
+        .where(col(Wallet.child_id).in_(bindparam("child_ids", expanding=True)))
+        .order_by(col(Wallet.child_id), col(Wallet.slot))
+    )
 
 
 async def child_wallets(session: AsyncSession, child_id: int) -> list[WalletView]:

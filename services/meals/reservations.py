@@ -5,12 +5,13 @@ INSUFFICIENT_FUNDS (from the ledger), FEATURE_DISABLED, NOT_FOUND (another famil
 unknown article or reservation), ALLERGEN_CONFLICT, ALREADY_CANCELLED.
 """
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -19,7 +20,14 @@ from models.meals import ChildAllergen, MealArticle, MealOffering, MealReservati
 from services import ledger
 from services.actor import Actor
 from services.errors import DomainError, ErrorCode, NotFound
-from services.family import child_for, get_school, visible_children
+from services.family import (
+    child_for,
+    get_school,
+    viewer_kind,
+    viewer_params,
+    visible_children,
+    visible_children_of,
+)
 from services.idempotency import actor_key, idempotent
 from services.meals.catalogue import article_for, meal_rule
 from services.uow import UnitOfWork
@@ -237,20 +245,42 @@ async def reserved_meals(
     """Active reservations of these children (those the actor may see) between two school days,
     in day order: one statement for any number of children (the dashboard's coming meals)."""
     found: dict[int, list[ReservationView]] = {child_id: [] for child_id in child_ids}
-    rows = await session.execute(
-        select(MealReservation, MealArticle)
+    if not child_ids:
+        return found
+    params = {**viewer_params(actor), "child_ids": list(child_ids), "first": first, "last": last}
+    rows = await session.execute(_reserved_statement(viewer_kind(actor)), params)
+    for row in rows.all():
+        id_, child_id, day, article_id, article_name, price_cents, status = tuple(row)
+        view = ReservationView(
+            id_, child_id, day, article_id, article_name, price_cents, status, cancellable=False
+        )
+        found[child_id].append(view)
+    return found
+
+
+@functools.cache
+def _reserved_statement(whole_school: bool) -> Select[*tuple[Any, ...]]:
+    """reserved_meals' statement, built once (the dashboard reads it on every load). Columns,
+    not entities: loading ORM objects costs more than the statement for these few rows."""
+    return (
+        select(
+            col(MealReservation.id),
+            col(MealReservation.child_id),
+            col(MealReservation.day),
+            col(MealArticle.id),
+            col(MealArticle.name),
+            col(MealReservation.price_cents),
+            col(MealReservation.status),
+        )
         .join(MealArticle, col(MealArticle.id) == col(MealReservation.article_id))
         .where(
-            col(MealReservation.child_id).in_(child_ids),
-            col(MealReservation.child_id).in_(visible_children(actor)),
+            col(MealReservation.child_id).in_(bindparam("child_ids", expanding=True)),
+            col(MealReservation.child_id).in_(visible_children_of(whole_school)),
             col(MealReservation.status) == ACTIVE,
-            col(MealReservation.day).between(first, last),
+            col(MealReservation.day).between(bindparam("first"), bindparam("last")),
         )
         .order_by(col(MealReservation.day), col(MealReservation.id))
     )
-    for reservation, article in rows.all():
-        found[reservation.child_id].append(_view(reservation, article, False, None))
-    return found
 
 
 def _view(

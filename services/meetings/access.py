@@ -4,10 +4,21 @@ those open to one of their children (the whole school, or the child's class).
 A meeting someone may not see answers NOT_FOUND, exactly like one that does not exist.
 """
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, SQLColumnExpression, exists, false, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    SQLColumnExpression,
+    bindparam,
+    exists,
+    false,
+    or_,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -16,8 +27,8 @@ from models.family import Child, School
 from models.meetings import Meeting, MeetingClass, MeetingTeacher
 from services.actor import Actor
 from services.errors import NotFound
-from services.family import visible_children
-from services.top_per_child import first_per_child, ranked
+from services.family import viewer_kind, viewer_params, visible_children, visible_children_of
+from services.top_per_child import CHILD_IDS, first_per_child, per_child, ranked
 
 
 def open_to_class(class_name: str | SQLColumnExpression[str | None] | None) -> ColumnElement[bool]:
@@ -103,19 +114,26 @@ async def upcoming_meetings(
     """For each of these children: the meetings open to them not over at `now`, soonest
     first, at most `limit` each; children the actor may not see, or of a school without
     meetings, get an empty list. One statement for any number of children (DataLoaders)."""
+    params = {**viewer_params(actor), "now": now}
+    statement = _upcoming_statement(viewer_kind(actor))
+    return await first_per_child(session, child_ids, statement, limit, params)
+
+
+@functools.cache
+def _upcoming_statement(whole_school: bool) -> Select[Any]:
     candidates = (
         ranked(col(Child.id), col(Meeting.id), (col(Meeting.starts_at), col(Meeting.id)))
         .join(Meeting, col(Meeting.school_id) == col(Child.school_id))
         .join(School, col(School.id) == col(Child.school_id))
         .where(
-            col(Child.id).in_(child_ids),
-            col(Child.id).in_(visible_children(actor)),
+            col(Child.id).in_(CHILD_IDS),
+            col(Child.id).in_(visible_children_of(whole_school)),
             col(School.feature_meetings),
-            col(Meeting.ends_at) > now,
+            col(Meeting.ends_at) > bindparam("now"),
             open_to_class(col(Child.class_name)),
         )
     )
-    return await first_per_child(session, child_ids, candidates, limit, Meeting)
+    return per_child(candidates, Meeting)
 
 
 async def meetings_between(

@@ -4,12 +4,13 @@ An event carries every field a watcher shows (teacher, times, availability), so 
 costs one read in the transaction that causes it, whatever the number of watchers.
 """
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import Select, and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import col
@@ -47,11 +48,13 @@ def teacher_view(row: MeetingTeacher) -> TeacherView:
     return TeacherView(row.id, row.meeting_id, row.display_name, row.subject, row.user_id)
 
 
-async def slot_views(session: AsyncSession, *where: ColumnElement[bool]) -> list[SlotView]:
-    """Slots matching `where`, with their teacher and availability, by teacher then time."""
+@functools.cache
+def _slots_query() -> Select[*tuple[Any, ...]]:
+    """Every slot with its teacher and availability, by teacher then time (built once: the
+    dashboard reads it on every load)."""
     # Plain columns, not entities: a meeting has dozens of slots, read on every dashboard and
     # snapshot, and building two ORM objects per slot cost more than the query.
-    rows = await session.execute(
+    return (
         select(
             col(Slot.id),
             col(Slot.meeting_id),
@@ -73,9 +76,21 @@ async def slot_views(session: AsyncSession, *where: ColumnElement[bool]) -> list
                 col(Appointment.status) == AppointmentStatus.ACTIVE,
             ),
         )
-        .where(*where)
         .order_by(col(MeetingTeacher.display_name), col(MeetingTeacher.id), col(Slot.starts_at))
     )
+
+
+async def slot_views(session: AsyncSession, *where: ColumnElement[bool]) -> list[SlotView]:
+    """Slots matching `where`, with their teacher and availability, by teacher then time."""
+    return await _read_slots(session, _slots_query().where(*where))
+
+
+async def _read_slots(
+    session: AsyncSession,
+    statement: Select[*tuple[Any, ...]],
+    params: Mapping[str, Any] | None = None,
+) -> list[SlotView]:
+    rows = await session.execute(statement, params)
     teachers: dict[int, TeacherView] = {}
     views = []
     for found in rows.all():
@@ -102,10 +117,16 @@ async def slot_views(session: AsyncSession, *where: ColumnElement[bool]) -> list
 async def meeting_slots(
     session: AsyncSession, meeting_ids: Sequence[int], teacher_id: int | None = None
 ) -> list[SlotView]:
-    where: list[ColumnElement[bool]] = [col(Slot.meeting_id).in_(meeting_ids)]
-    if teacher_id is not None:
-        where.append(col(Slot.teacher_id) == teacher_id)
-    return await slot_views(session, *where)
+    params = {"meeting_ids": list(meeting_ids), "teacher_id": teacher_id}
+    return await _read_slots(session, _meeting_slots_query(teacher_id is not None), params)
+
+
+@functools.cache
+def _meeting_slots_query(one_teacher: bool) -> Select[*tuple[Any, ...]]:
+    query = _slots_query().where(col(Slot.meeting_id).in_(bindparam("meeting_ids", expanding=True)))
+    if one_teacher:
+        query = query.where(col(Slot.teacher_id) == bindparam("teacher_id"))
+    return query
 
 
 async def snapshot(session: AsyncSession, meeting_id: int) -> tuple[int, list[SlotView]]:

@@ -1,0 +1,134 @@
+"""Plain leaf fields read directly answer exactly what graphql-core's own path answers: the same
+data, the same errors at the same paths, with resolvers, lists, enums and nulls around them."""
+
+import datetime
+import enum
+from typing import Any
+
+import strawberry
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from resolvers.plain_fields import PlainFieldsExecutor, plain_fields
+
+WHEN = datetime.datetime(2026, 11, 28, 9, 30, tzinfo=datetime.UTC)
+
+
+@strawberry.enum
+class Colour(enum.Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+@strawberry.type
+class Item:
+    id: strawberry.ID
+    name: str
+    count: int
+    ratio: float
+    on: bool
+    at: datetime.datetime
+    day: datetime.date
+    colour: Colour
+    note: str | None
+    broken: str  # a test puts None or an int into it, as a bug would
+
+    @strawberry.field
+    def shout(self) -> str:
+        return self.name.upper()
+
+    @strawberry.field
+    async def later(self) -> str:
+        return self.name + "!"
+
+
+def item(number: int, **changes: Any) -> Item:
+    values: dict[str, Any] = {
+        "id": strawberry.ID(f"I{number}"),
+        "name": f"item {number}",
+        "count": number,
+        "ratio": number / 4,
+        "on": number % 2 == 0,
+        "at": WHEN,
+        "day": WHEN.date(),
+        "colour": Colour.RED if number % 2 else Colour.BLUE,
+        "note": None if number % 2 else "even",
+        "broken": "fine",
+    }
+    values.update(changes)
+    return Item(**values)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def items(self) -> list[Item]:
+        return [item(n) for n in range(1, 6)]
+
+    @strawberry.field
+    def bad_null(self) -> list[Item]:
+        return [item(1), item(2, broken=None)]
+
+    @strawberry.field
+    def bad_type(self) -> Item | None:
+        return item(3, broken=object())
+
+
+def schemas() -> tuple[strawberry.Schema, strawberry.Schema]:
+    plain = strawberry.Schema(query=Query, execution_context_class=PlainFieldsExecutor)
+    usual = strawberry.Schema(
+        query=Query, execution_context_class=StrawberryGraphQLCoreExecutionContext
+    )
+    return plain, usual
+
+
+ALL = """{ items { id name count ratio on at day colour note shout later
+  again: name, __typename } }"""
+
+
+async def same(query: str) -> dict[str, Any]:
+    plain, usual = schemas()
+    ours, theirs = await plain.execute(query), await usual.execute(query)
+    assert ours.data == theirs.data
+    assert [e.formatted for e in ours.errors or []] == [e.formatted for e in theirs.errors or []]
+    return {"data": ours.data, "errors": [e.formatted for e in ours.errors or []]}
+
+
+async def test_every_kind_of_leaf_answers_as_graphql_core_does() -> None:
+    answer = await same(ALL)
+    first = answer["data"]["items"][0]
+    assert first == {
+        "id": "I1",
+        "name": "item 1",
+        "count": 1,
+        "ratio": 0.25,
+        "on": False,
+        "at": "2026-11-28T09:30:00+00:00",
+        "day": "2026-11-28",
+        "colour": "RED",
+        "note": None,
+        "shout": "ITEM 1",
+        "later": "item 1!",
+        "again": "item 1",
+        "__typename": "Item",
+    }
+    assert list(first) == list(answer["data"]["items"][1])  # the order asked for
+
+
+async def test_null_in_a_non_null_field_is_the_same_error() -> None:
+    answer = await same("{ badNull { name broken } }")
+    assert answer["data"] is None
+    assert answer["errors"][0]["path"] == ["badNull", 1, "broken"]
+
+
+async def test_a_value_the_scalar_refuses_is_the_same_error() -> None:
+    answer = await same("{ badType { name broken } }")
+    assert answer["data"] == {"badType": None}
+    assert answer["errors"][0]["path"] == ["badType", "broken"]
+
+
+def test_only_plain_attribute_leaves_are_read_directly() -> None:
+    plain, _ = schemas()
+    item_type = plain._schema.get_type("Item")
+    assert sorted(plain_fields(item_type)) == sorted(  # type: ignore[arg-type]
+        ["id", "name", "count", "ratio", "on", "at", "day", "colour", "note", "broken"]
+    )
