@@ -50,7 +50,14 @@ from models.ledger import (
 from models.wallets import Wallet
 from services.errors import DomainError, ErrorCode, NotFound
 from services.uow import UnitOfWork
-from services.wallet_views import OperationView, Posted, WalletView, wallet_channel, wallet_event
+from services.wallet_views import (
+    WALLET_COLUMNS,
+    OperationView,
+    Posted,
+    WalletView,
+    wallet_channel,
+    wallet_event,
+)
 
 
 @dataclass(frozen=True)
@@ -218,14 +225,7 @@ async def _move(
             update(Wallet)
             .where(*this_wallet, col(Wallet.balance_cents) + amount_cents >= 0)
             .values(balance_cents=col(Wallet.balance_cents) + amount_cents)
-            .returning(
-                col(Wallet.id),
-                col(Wallet.school_id),
-                col(Wallet.child_id),
-                col(Wallet.slot),
-                col(Wallet.name),
-                col(Wallet.balance_cents),
-            )
+            .returning(*WALLET_COLUMNS)
             .execution_options(synchronize_session=False)
         )
     ).first()

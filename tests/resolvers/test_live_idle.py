@@ -13,7 +13,8 @@ from graphql import ExecutionResult
 from pubsub.hub import PubSub
 from resolvers.live import follow
 from resolvers.operation_context import SENDER
-from resolvers.shared_events import SharedData, claims, ready_data, shared_results
+from resolvers.shared_events import SharedData, claims, shared_results
+from resolvers.transport import OperationSender
 
 KEY = ("subscription { x }", None, "{}")
 
@@ -23,22 +24,16 @@ class Item:
         self.label = label
 
 
-class Sender:
-    """Stands in for the transport's OperationSender: records the frames written, and how."""
+class Sender(OperationSender):
+    """The transport's sender with the socket left out: records the frames written, and how."""
 
     def __init__(self, socket_full: bool = False) -> None:
+        operation: Any = SimpleNamespace(completed=False, id="1")
+        super().__init__(operation)
         self.key = KEY
-        self.operation = SimpleNamespace(completed=False)
         self.socket_full = socket_full
         self.written: list[tuple[str, int]] = []
         self.waited = asyncio.Event()  # set once a frame was written in the task's own turn
-
-    async def send_shared(self, item: object) -> bool:
-        data = ready_data(item, self.key)
-        if data is None:
-            return False
-        await self.send_data(data)
-        return True
 
     async def send_data(self, data: SharedData) -> None:
         self.written.append(("in its turn", data["n"]))
@@ -57,7 +52,7 @@ class Watcher:
         self.sender = sender
         self.snapshots = 0
         context = contextvars.copy_context()
-        context.run(SENDER.set, sender)  # type: ignore[arg-type]
+        context.run(SENDER.set, sender)
         self.stream: AsyncGenerator[Item, None] = follow(
             pubsub, "meeting", self._snapshot, _on_event, shared_as="test"
         )
