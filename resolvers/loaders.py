@@ -5,7 +5,7 @@ each operation runs in its own task, and a context variable set when it starts g
 """
 
 import functools
-from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Sequence
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
@@ -24,11 +24,11 @@ _loaders: ContextVar[dict[Any, DataLoader[Any, Any]] | None] = ContextVar("loade
 
 
 class OperationLoaders(SchemaExtension):
-    def on_operation(self) -> Iterator[None]:
-        _loaders.set({})
-        yield
-
+    # `on_execute`, not `on_operation`: strawberry holds a subscription's operation hooks for its
+    # whole life, its execute hooks only while it subscribes (the loaders set here stay the
+    # operation's: the variable is set in the operation's own context).
     async def on_execute(self) -> AsyncIterator[None]:
+        _loaders.set({})
         # A query's reads share one database session (services.uow.SharedRead).
         context = self.execution_context.context
         runtime = getattr(context, "runtime", None)

@@ -6,10 +6,8 @@ import strawberry
 from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
 from graphql.validation import ASTValidationRule
 from strawberry.extensions import (
-    AddValidationRules,
     MaskErrors,
     MaxAliasesLimiter,
-    MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
@@ -32,6 +30,7 @@ from resolvers import (
 )
 from resolvers.live import SubscriptionClosed
 from resolvers.loaders import OperationLoaders
+from resolvers.operation_limits import OperationLimits
 from resolvers.plain_fields import PlainFieldsExecutor
 from schema.errors import (
     InvalidArgumentError,
@@ -91,9 +90,9 @@ def build_schema(
 ) -> strawberry.Schema:
     rules = list(_limit_rules(max_depth, max_aliases, production))
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
-        lambda: MaxTokensLimiter(max_token_count=max_tokens),
+        # Before the caches: it sets what they parse and validate with.
+        lambda: OperationLimits(max_tokens, rules),
         lambda: ParserCache(maxsize=512),
-        lambda: AddValidationRules(rules),
         lambda: ValidationCache(maxsize=512),
         lambda: MaskErrors(should_mask_error=lambda e: not _expected(e)),
         OperationLoaders,

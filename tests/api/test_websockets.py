@@ -108,3 +108,17 @@ async def test_a_socket_is_closed_once_its_session_has_expired(
             assert (await socket.wait_closed(timeout=3)).code == 4403
     finally:
         graphql.sessions.recheck_seconds = 60.0
+
+
+async def test_validation_limits_hold_over_the_socket(server: str, tx: Transactions) -> None:
+    family = await make_family(tx, await make_school(tx))
+    aliased = (
+        "subscription($m: ID!) { "
+        + " ".join(f"a{i}: meetingSlotsChanged(meetingId: $m) {{ sequence }}" for i in range(40))
+        + " }"
+    )
+    async with GraphQLSocket.connect(server, family.parent.token) as socket:
+        op = await socket.subscribe(aliased, {"m": "x"})
+        answer = await socket.receive()
+        assert (answer["type"], answer["id"]) == ("error", op)
+        assert answer["payload"][0]["message"] == "40 aliases found. Allowed: 30"
