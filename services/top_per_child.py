@@ -16,6 +16,8 @@ from typing import Any
 from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.column_reads import column_rows
+
 # The children asked for (`child.in_(CHILD_IDS)` in the candidates) and the rows kept per child.
 CHILD_IDS: BindParameter[list[int]] = bindparam("child_ids", expanding=True)
 LIMIT: BindParameter[int] = bindparam("per_child_limit")
@@ -54,16 +56,23 @@ async def first_rows_per_child(
     statement: Select[Any],
     limit: int,
     params: Mapping[str, Any],
+    *,
+    columns: bool = False,
 ) -> dict[int, list[tuple[Any, ...]]]:
     """For each child: up to `limit` rows `(entity, *joined tables)` of a `per_child` statement
-    run with `params`. Every child asked for has a list (maybe empty); so does a child the
-    candidates' conditions left out."""
+    run with `params` (`columns`: a statement built with `columns=`, read without the ORM).
+    Every child asked for has a list (maybe empty); so does a child the candidates' conditions
+    left out."""
     result: dict[int, list[tuple[Any, ...]]] = {child_id: [] for child_id in child_ids}
     if not child_ids or limit <= 0:
         return result
     values = {**params, CHILD_IDS.key: list(child_ids), LIMIT.key: limit}
-    rows = await session.execute(statement, values)
-    for row in rows.all():
+    rows: Sequence[Any]
+    if columns:
+        rows = await column_rows(session, statement, values)
+    else:
+        rows = (await session.execute(statement, values)).all()
+    for row in rows:
         result[int(row[0])].append(tuple(row)[1:])
     return result
 

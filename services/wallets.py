@@ -19,6 +19,7 @@ from models.ledger import OperationType, PaymentMethod, SchoolAccount
 from models.wallets import Wallet
 from services import ledger
 from services.actor import Actor
+from services.column_reads import column_rows
 from services.errors import DomainError, ErrorCode, NotFound
 from services.family import accessible_child_ids, get_school, require_staff
 from services.idempotency import actor_key, idempotent
@@ -49,8 +50,8 @@ async def wallets_of_children(
     """Each child's wallets in slot order (callers have checked access to the children)."""
     found: dict[int, list[WalletView]] = defaultdict(list)
     if child_ids:
-        rows = await session.execute(_wallets_query(), {"child_ids": list(child_ids)})
-        for row in rows.all():
+        rows = await column_rows(session, _wallets_query(), {"child_ids": list(child_ids)})
+        for row in rows:
             view = WalletView(*tuple(row))
             found[view.child_id].append(view)
     return found

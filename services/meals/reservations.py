@@ -19,6 +19,7 @@ from models.ledger import OperationType, SchoolAccount
 from models.meals import ChildAllergen, MealArticle, MealOffering, MealReservation
 from services import ledger
 from services.actor import Actor
+from services.column_reads import column_rows
 from services.errors import DomainError, ErrorCode, NotFound
 from services.family import (
     child_for,
@@ -248,8 +249,8 @@ async def reserved_meals(
     if not child_ids:
         return found
     params = {**viewer_params(actor), "child_ids": list(child_ids), "first": first, "last": last}
-    rows = await session.execute(_reserved_statement(viewer_kind(actor)), params)
-    for row in rows.all():
+    rows = await column_rows(session, _reserved_statement(viewer_kind(actor)), params)
+    for row in rows:
         id_, child_id, day, article_id, article_name, price_cents, status = tuple(row)
         view = ReservationView(
             id_, child_id, day, article_id, article_name, price_cents, status, cancellable=False

@@ -10,6 +10,7 @@ from sqlmodel import col
 
 from models.meetings import Appointment, Meeting, MeetingClass, MeetingTeacher, Slot
 from services.actor import Actor
+from services.column_reads import column_rows
 from services.errors import NotFound
 from services.family import child_for
 from services.meetings.access import meeting_for
@@ -64,9 +65,9 @@ async def teachers_of(
     session: AsyncSession, meeting_ids: Sequence[int]
 ) -> dict[int, list[TeacherView]]:
     """Each meeting's teachers, by name."""
-    rows = await session.execute(_teachers_query(), {"meeting_ids": list(meeting_ids)})
+    rows = await column_rows(session, _teachers_query(), {"meeting_ids": list(meeting_ids)})
     found: dict[int, list[TeacherView]] = {meeting_id: [] for meeting_id in meeting_ids}
-    for row in rows.all():
+    for row in rows:
         view = TeacherView(*tuple(row))
         found[view.meeting_id].append(view)
     return found

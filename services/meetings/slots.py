@@ -16,6 +16,7 @@ from sqlalchemy.sql import ColumnElement
 from sqlmodel import col
 
 from models.meetings import Appointment, AppointmentStatus, MeetingTeacher, Slot
+from services.column_reads import column_rows
 from services.uow import UnitOfWork, current_sequence
 
 
@@ -90,10 +91,10 @@ async def _read_slots(
     statement: Select[*tuple[Any, ...]],
     params: Mapping[str, Any] | None = None,
 ) -> list[SlotView]:
-    rows = await session.execute(statement, params)
+    rows = await column_rows(session, statement, params)
     teachers: dict[int, TeacherView] = {}
     views = []
-    for found in rows.all():
+    for found in rows:
         row: tuple[Any, ...] = tuple(found)
         slot_id, meeting_id, starts_at, ends_at, blocked, teacher_id = row[:6]
         teacher = teachers.get(teacher_id)
