@@ -20,7 +20,7 @@ from sqlmodel import col
 
 from bench.clients import Call, Outcome, burst
 from bench.common import Report, cartable_command, free_port, percentile, serve
-from bench.databases import backend_database, cli
+from bench.databases import backend_database, cli, server_env
 from bench.seeding import (
     Bench,
     bookable_day,
@@ -141,13 +141,7 @@ def run_backend(backend: str, report: Report) -> None:
         if url is None:
             report.details[backend] = "skipped: PostgreSQL unreachable"
             return
-        env = {
-            "DATABASE_URL": url,
-            "BROADCAST_URL": "memory://",
-            "HOST": "127.0.0.1",
-            "DOCUMENTS_DIR": os.path.join(directory, "documents"),
-            "MAIL_OUTBOX_DIR": os.path.join(directory, "outbox"),
-        }
+        env = server_env(url, directory)
         cli("migrate", env)
         bench, slots, day, article, wallet = asyncio.run(prepare(url))
         port = free_port()

@@ -26,7 +26,7 @@ from bench.common import (
     percentile,
     serve,
 )
-from bench.databases import backend_database, cli
+from bench.databases import backend_database, cli, server_env
 
 SECONDS = float(os.environ.get("BENCH_DASHBOARD_SECONDS", "8"))
 CONCURRENCY = int(os.environ.get("BENCH_DASHBOARD_CONCURRENCY", "16"))
@@ -57,22 +57,6 @@ ONE_CHILD = "query($id: ID!) { viewer { child(id: $id) { id firstName" + DASHBOA
 LOGIN = "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }"
 CHILDREN = "{ viewer { children { id firstName } } }"
 DEMO_PARENT = ("demo.parent", "demo-parent-pass")
-
-
-def server_env(database_url: str, directory: str) -> dict[str, str]:
-    """What both servers and the seeding read: the database, files kept out of data/, and a
-    cheap password hash (seeding and the one login are not what is measured)."""
-    return {
-        "DATABASE_URL": database_url,
-        "BROADCAST_URL": "memory://",
-        "HOST": "127.0.0.1",
-        "PUBLIC_URL": "http://127.0.0.1:8000",
-        "DOCUMENTS_DIR": os.path.join(directory, "documents"),
-        "MAIL_OUTBOX_DIR": os.path.join(directory, "outbox"),
-        "ARGON2_TIME_COST": "1",
-        "ARGON2_MEMORY_KIB": "8",
-        "ARGON2_PARALLELISM": "1",
-    }
 
 
 def graphql(url: str, query: str, variables: dict[str, Any], token: str | None = None) -> Any:

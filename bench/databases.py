@@ -21,6 +21,22 @@ POSTGRES_ADMIN_DSN = os.environ.get(
 )
 
 
+def server_env(database_url: str, directory: str) -> dict[str, str]:
+    """What a benchmark's servers and seeding read: the database, files kept under `directory`
+    (not data/), and a cheap password hash (logging in is not what is measured)."""
+    return {
+        "DATABASE_URL": database_url,
+        "BROADCAST_URL": "memory://",
+        "HOST": "127.0.0.1",
+        "PUBLIC_URL": "http://127.0.0.1:8000",
+        "DOCUMENTS_DIR": os.path.join(directory, "documents"),
+        "MAIL_OUTBOX_DIR": os.path.join(directory, "outbox"),
+        "ARGON2_TIME_COST": "1",
+        "ARGON2_MEMORY_KIB": "8",
+        "ARGON2_PARALLELISM": "1",
+    }
+
+
 @contextmanager
 def sqlite_database() -> Iterator[str]:
     with tempfile.TemporaryDirectory(prefix="cartable-bench-") as directory:

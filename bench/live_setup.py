@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench import databases
 from bench.databases import backend_database, cli, postgres_reachable
 from bench.seeding import meeting_slots, school_with_parents
 from schema.ids import to_global_id
@@ -45,14 +46,15 @@ def parents_for(sockets: int) -> int:
 
 
 def server_env(database_url: str, port: int, broadcast_url: str = "memory://") -> dict[str, str]:
+    """bench.databases.server_env for a live server on `port` (files in one temporary
+    directory shared by the run's servers)."""
+    directory = str(Path(tempfile.gettempdir()) / "cartable-bench-live")
     return {
-        "DATABASE_URL": database_url,
+        **databases.server_env(database_url, directory),
         "BROADCAST_URL": broadcast_url,
         "PORT": str(port),
-        "HOST": "127.0.0.1",
         "DEMO": "0",
         "PAYMENT_PROVIDER": "none",
-        "MAIL_OUTBOX_DIR": str(Path(tempfile.gettempdir()) / "cartable-bench-outbox"),
     }
 
 

@@ -59,9 +59,7 @@ def visible_children(actor: Actor) -> Select[Any]:
 
     A subquery for `Child.id.in_(...)`: every access check of anything hanging off a child.
     """
-    if actor.role == Role.STAFF:
-        return select(col(Child.id)).where(col(Child.school_id) == actor.school_id)
-    return select(col(Guardianship.child_id)).where(col(Guardianship.parent_id) == actor.user_id)
+    return visible_children_of(viewer_kind(actor)).params(viewer_params(actor))
 
 
 # The viewer as parameters of statements built once per shape (see services.top_per_child):

@@ -58,8 +58,11 @@ def _alive(
     settings: Settings,
     now: datetime,
 ) -> bool:
-    idle_limit = last_seen_at + timedelta(minutes=settings.session_idle_minutes)
-    return revoked_at is None and now < expires_at and now < idle_limit
+    return revoked_at is None and now < expires_at and now < _idle_limit(last_seen_at, settings)
+
+
+def _idle_limit(last_seen_at: datetime, settings: Settings) -> datetime:
+    return last_seen_at + timedelta(minutes=settings.session_idle_minutes)
 
 
 async def authenticate(database: Database, settings: Settings, raw_token: str) -> Actor | None:
@@ -112,7 +115,7 @@ async def _touch(database: Database, session_id: int | None, now: datetime) -> N
 
 def deadline_of(row: Session, settings: Settings) -> datetime:
     """When the session ends unless it is used meanwhile."""
-    return min(row.expires_at, row.last_seen_at + timedelta(minutes=settings.session_idle_minutes))
+    return min(row.expires_at, _idle_limit(row.last_seen_at, settings))
 
 
 async def session_deadlines(
@@ -149,6 +152,5 @@ async def revoke(
         await uow.session.execute(
             update(Session).where(col(Session.id).in_(ids)).values(revoked_at=uow.now)
         )
-        # Published after commit, like `uow.emit`, but without a sequence number (see above).
-        uow.events.append((SESSIONS_CHANNEL, {"user": user_id, "revoked": ids}))
+        uow.notify(SESSIONS_CHANNEL, {"user": user_id, "revoked": ids})
     return ids

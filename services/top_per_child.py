@@ -21,6 +21,8 @@ from services.column_reads import column_rows
 # The children asked for (`child.in_(CHILD_IDS)` in the candidates) and the rows kept per child.
 CHILD_IDS: BindParameter[list[int]] = bindparam("child_ids", expanding=True)
 LIMIT: BindParameter[int] = bindparam("per_child_limit")
+# Marks a `per_child` statement built with `columns=`: it is read without the ORM.
+_COLUMNS_ONLY = "cartable_columns_only"
 
 
 def ranked(child: Any, row_id: Any, order_by: Sequence[Any]) -> Select[Any]:
@@ -47,7 +49,8 @@ def per_child(
     )
     for table, onclause in joined:
         query = query.join(table, onclause)
-    return query.where(top.c.rank <= LIMIT).order_by(top.c.child_id, top.c.rank)
+    query = query.where(top.c.rank <= LIMIT).order_by(top.c.child_id, top.c.rank)
+    return query if columns is None else query.execution_options(**{_COLUMNS_ONLY: True})
 
 
 async def first_rows_per_child(
@@ -56,11 +59,9 @@ async def first_rows_per_child(
     statement: Select[Any],
     limit: int,
     params: Mapping[str, Any],
-    *,
-    columns: bool = False,
 ) -> dict[int, list[tuple[Any, ...]]]:
     """For each child: up to `limit` rows `(entity, *joined tables)` of a `per_child` statement
-    run with `params` (`columns`: a statement built with `columns=`, read without the ORM).
+    run with `params` (the columns asked for, without the ORM, for one built with `columns=`).
     Every child asked for has a list (maybe empty); so does a child the candidates' conditions
     left out."""
     result: dict[int, list[tuple[Any, ...]]] = {child_id: [] for child_id in child_ids}
@@ -68,7 +69,7 @@ async def first_rows_per_child(
         return result
     values = {**params, CHILD_IDS.key: list(child_ids), LIMIT.key: limit}
     rows: Sequence[Any]
-    if columns:
+    if statement.get_execution_options().get(_COLUMNS_ONLY):
         rows = await column_rows(session, statement, values)
     else:
         rows = (await session.execute(statement, values)).all()

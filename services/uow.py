@@ -83,8 +83,14 @@ class UnitOfWork:
             .returning(ChannelSequence.seq)
         )
         sequence = int((await self.session.execute(stmt)).scalar_one())
-        self.events.append((channel, {**payload, "sequence": sequence}))
+        self.notify(channel, {**payload, "sequence": sequence})
         return sequence
+
+    def notify(self, channel: str, payload: dict[str, Any]) -> None:
+        """Queue an event for after commit, without a sequence number: for listeners that need
+        no order and no gap detection (they re-check on a resync), so that the transaction
+        takes no lock on the channel's sequence row."""
+        self.events.append((channel, payload))
 
 
 async def current_sequence(session: AsyncSession, channel: str) -> int:

@@ -45,9 +45,7 @@ async def recent_operations(
     id, as in Child.operations), at most `limit` each, with the wallet of each. Children the
     actor may not see get an empty list."""
     statement = _operations_statement(viewer_kind(actor))
-    rows = await first_rows_per_child(
-        session, child_ids, statement, limit, viewer_params(actor), columns=True
-    )
+    rows = await first_rows_per_child(session, child_ids, statement, limit, viewer_params(actor))
     split = len(OPERATION_COLUMNS)
     return {
         child_id: [
@@ -64,9 +62,7 @@ async def recent_sales(
     """For each of these children: what they bought last, newest first (time, then id, as in
     Child.sales), at most `limit` lines each, with the wallet and device of each."""
     statement = _sales_statement(viewer_kind(actor))
-    rows = await first_rows_per_child(
-        session, child_ids, statement, limit, viewer_params(actor), columns=True
-    )
+    rows = await first_rows_per_child(session, child_ids, statement, limit, viewer_params(actor))
     sale, wallet = len(SALE_COLUMNS), len(SALE_COLUMNS) + len(WALLET_COLUMNS)
     return {
         child_id: [

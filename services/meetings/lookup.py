@@ -15,7 +15,13 @@ from services.errors import NotFound
 from services.family import child_for
 from services.meetings.access import meeting_for
 from services.meetings.appointments import AppointmentView, appointment_views
-from services.meetings.slots import SlotView, TeacherView, slot_views, teacher_view
+from services.meetings.slots import (
+    TEACHER_COLUMNS,
+    SlotView,
+    TeacherView,
+    slot_views,
+    teacher_view,
+)
 
 
 async def _visible(session: AsyncSession, actor: Actor, meeting_id: int, field: str) -> None:
@@ -78,13 +84,7 @@ def _teachers_query() -> Select[*tuple[Any, ...]]:
     """teachers_of's statement: the columns of a TeacherView, in its order (no ORM objects
     for a handful of rows read on every dashboard load)."""
     return (
-        select(
-            col(MeetingTeacher.id),
-            col(MeetingTeacher.meeting_id),
-            col(MeetingTeacher.display_name),
-            col(MeetingTeacher.subject),
-            col(MeetingTeacher.user_id),
-        )
+        select(*TEACHER_COLUMNS)
         .where(col(MeetingTeacher.meeting_id).in_(bindparam("meeting_ids", expanding=True)))
         .order_by(col(MeetingTeacher.display_name), col(MeetingTeacher.id))
     )
