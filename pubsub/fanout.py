@@ -66,6 +66,10 @@ class FanOut:
             raise
         return subscription
 
+    def subscribers(self, name: str) -> int:
+        channel = self._channels.get(name)
+        return len(channel.subscriptions) if channel is not None else 0
+
     async def detach(self, subscription: Subscription) -> None:
         subscription.end()
         channel = self._channels.get(subscription.channel)

@@ -117,7 +117,16 @@ class PubSub:
             future.cancel()
             raise PublishError(f"publishing to {channel!r} timed out") from exc
 
-    async def _attach(self, channel: str) -> Subscription:
+    def local_subscribers(self, channel: str) -> int:
+        """Subscriptions of `channel` in this process (0 when disconnected)."""
+        fanout = self._fanout
+        return fanout.subscribers(channel) if fanout is not None else 0
+
+    async def attach(self, channel: str) -> Subscription:
+        """Subscribed on return, like entering `subscribe()`, for a subscriber whose life is not
+        one block (a live subscription parked between events, see resolvers.live); it must
+        be given back to `detach`."""
+        check_channel(channel)
         fanout = self._fanout
         if fanout is None:
             raise PubSubError("pubsub is not connected")
@@ -125,7 +134,7 @@ class PubSub:
             raise PubSubError("subscribe from the event loop that connected pubsub")
         return await fanout.attach(channel)
 
-    async def _detach(self, subscription: Subscription) -> None:
+    async def detach(self, subscription: Subscription) -> None:
         fanout = self._fanout
         if fanout is None:
             subscription.end()
@@ -144,7 +153,7 @@ class _Subscribing(AbstractAsyncContextManager[Subscription]):
     async def __aenter__(self) -> Subscription:
         if self._subscription is not None:
             raise RuntimeError("this subscribe() context is already entered")
-        self._subscription = await self._hub._attach(self._channel)
+        self._subscription = await self._hub.attach(self._channel)
         return self._subscription
 
     async def __aexit__(
@@ -155,4 +164,4 @@ class _Subscribing(AbstractAsyncContextManager[Subscription]):
     ) -> None:
         subscription, self._subscription = self._subscription, None
         if subscription is not None:
-            await self._hub._detach(subscription)
+            await self._hub.detach(subscription)

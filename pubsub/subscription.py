@@ -13,6 +13,8 @@ log = logging.getLogger(__name__)
 # Consumes a delivery on the spot for a subscriber waiting with nothing queued; False when
 # the subscriber must take it in its own turn (see Subscription.idle_handler).
 IdleHandler = Callable[[Delivery], bool]
+# Starts a task to iterate a parked subscription again (see Subscription.park).
+Revive = Callable[[], None]
 
 
 class Subscription:
@@ -23,7 +25,16 @@ class Subscription:
     was disconnected. One task iterates a subscription at a time.
     """
 
-    __slots__ = ("_channel", "_ended", "_error", "_inbox", "_limit", "_waiter", "idle_handler")
+    __slots__ = (
+        "_channel",
+        "_ended",
+        "_error",
+        "_inbox",
+        "_limit",
+        "_revive",
+        "_waiter",
+        "idle_handler",
+    )
 
     def __init__(self, channel: str, limit: int) -> None:
         self._channel = channel
@@ -37,10 +48,17 @@ class Subscription:
         # Set by the iterating task: offered each delivery while that task waits with an
         # empty inbox, so that handling it needs no wake-up (see resolvers.live).
         self.idle_handler: IdleHandler | None = None
+        # Set while no task iterates the subscription (parked): called instead of waking one.
+        self._revive: Revive | None = None
 
     @property
     def channel(self) -> str:
         return self._channel
+
+    @property
+    def closed(self) -> bool:
+        """Failed or ended: iterating it raises or stops at once."""
+        return self._error is not None or self._ended
 
     @property
     def pending(self) -> int:
@@ -84,12 +102,28 @@ class Subscription:
                 )
             )
             return False
-        if inbox or not self.waiting or not self._handled_idle(delivery):
+        attended = self.waiting or self._revive is not None
+        if inbox or not attended or not self._handled_idle(delivery):
             if inbox is None:
                 inbox = self._inbox = deque()
             inbox.append(delivery)
             self._wake()
         return True
+
+    def park(self, revive: Revive) -> None:
+        """No task iterates this subscription until something needs one: the idle handler is
+        offered every delivery meanwhile, and `revive` is called (once) instead of waking a
+        task when a delivery is queued or the subscription closes. The revived task then
+        iterates it as before."""
+        if self._waiter is not None:
+            raise RuntimeError("a task is iterating this subscription")
+        self._revive = revive
+        if self._inbox or self.closed:
+            self._wake()
+
+    def unpark(self) -> None:
+        """Revive nothing any more (the parked subscriber is leaving)."""
+        self._revive = None
 
     @property
     def waiting(self) -> bool:
@@ -125,3 +159,9 @@ class Subscription:
         waiter = self._waiter
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
+        elif self._revive is not None:
+            revive, self._revive = self._revive, None
+            try:
+                revive()
+            except Exception:
+                log.exception("reviving a parked subscriber of %r failed", self._channel)

@@ -40,6 +40,13 @@ class SubscriptionClosed(Exception):
     """Ends a subscription with a reason the client can act on (resubscribe)."""
 
 
+class Parked(BaseException):
+    """Raised out of `follow` when its subscription was handed over to the fan-out (parked):
+    the operation's task ends, and with it the whole stack strawberry and graphql-core keep
+    for a waiting subscription (see resolvers.transport). A BaseException, so that no layer
+    between the generator and the transport takes it for the subscription's failure."""
+
+
 async def follow(
     pubsub: PubSub,
     channel: str,
@@ -52,82 +59,92 @@ async def follow(
     """`shared_as`: the events' output is the same for every subscriber of the channel (it
     does not depend on the viewer): `on_event` then runs once per event in this process, and
     its items are executed and serialised once per distinct selection (resolvers.shared_events).
-    The name tells apart subscriptions that map one channel's events differently.
+    The name tells apart subscriptions that map one channel's events differently. Over a
+    websocket such a subscription parks while idle: its task ends, and the operation runs
+    again, resuming where it stood, when an event needs more than a frame already made.
 
     `spent(item)` is called on each snapshot item once it was executed and sent, to empty
     it: graphql-core keeps the last item referenced while the subscription waits."""
     sender = current_sender() if shared_as is not None else None
+    follower = sender.take_follower() if sender is not None else None
+    if follower is not None and follower.subscription.channel != channel:
+        await follower.close()  # the operation resolved to another channel: start afresh
+        follower = None
+    resumed = follower is not None
+    if follower is None:
+        follower = _Follower(pubsub, await pubsub.attach(channel), sender, on_event, shared_as)
     # Cleared after use: an idle subscription keeps nothing of what it already sent.
     items: Iterable[T] | None
     item: T | None
     delivery: Any
-    async with pubsub.subscribe(channel) as subscription:
-        follower = _Follower(subscription, sender, on_event, shared_as)
-        deliveries = aiter(subscription)
-        follower.position, items = await snapshot()
-        for item in items:
-            yield item
-            if spent is not None:
-                spent(item)
-        item = items = None
-        pending: dict[int, Message] = {}
-        # A pending read survives a gap timeout: cancelling it would end the subscription.
-        reading: asyncio.Future[Any] | None = None
-        try:
-            while True:
-                if reading is None and not pending:
-                    # No gap to time out: read directly, without a task per event (and
-                    # without a helper coroutine: one frame less held per idle subscription).
-                    follower.idle = True
-                    try:
+    handed_over = False
+    pending: dict[int, Message] = {}
+    try:
+        deliveries = aiter(follower.subscription)
+        if not resumed:
+            follower.position, items = await snapshot()
+            for item in items:
+                yield item
+                if spent is not None:
+                    spent(item)
+            item = items = None
+        while True:
+            if not pending:
+                if follower.park():
+                    handed_over = True
+                    raise Parked
+                # No gap to time out: read directly, without a task per event (and
+                # without a helper coroutine: one frame less held per idle subscription).
+                follower.idle = True
+                try:
+                    delivery = await anext(deliveries)
+                except BroadcastClosed as closed:
+                    raise _resubscribe(closed) from None
+                finally:
+                    follower.idle = False
+            else:
+                # Cancelling a read loses nothing: a delivery stays queued until it is read.
+                try:
+                    async with asyncio.timeout(GAP_TIMEOUT_SECONDS):
                         delivery = await anext(deliveries)
-                    except BroadcastClosed as closed:
-                        raise _resubscribe(closed) from None
-                    finally:
-                        follower.idle = False
-                else:
-                    if reading is None:
-                        reading = asyncio.ensure_future(anext(deliveries))
-                    done, _ = await asyncio.wait({reading}, timeout=GAP_TIMEOUT_SECONDS)
-                    if done:
-                        delivery = _result(reading)
-                        reading = None
-                    else:
-                        delivery = Resync()
-                if not await follower.catch_up():
+                except TimeoutError:
                     delivery = Resync()
-                if isinstance(delivery, Nudge):
-                    continue
-                if isinstance(delivery, Resync):
-                    pending.clear()
-                    follower.position, items = await snapshot()
-                    for item in items:
+                except BroadcastClosed as closed:
+                    raise _resubscribe(closed) from None
+            if not await follower.catch_up():
+                delivery = Resync()
+            if isinstance(delivery, Nudge):
+                continue
+            if isinstance(delivery, Resync):
+                pending.clear()
+                follower.position, items = await snapshot()
+                for item in items:
+                    yield item
+                    if spent is not None:
+                        spent(item)
+                item = items = None
+                continue
+            assert isinstance(delivery, Message)
+            sequence = _sequence(delivery)
+            if sequence <= follower.position:
+                continue
+            pending[sequence] = delivery
+            while follower.position + 1 in pending:
+                follower.position += 1
+                for item in _items(pending.pop(follower.position), on_event, shared_as):
+                    # A shared event already made for this selection is written as is.
+                    if sender is None or not await sender.send_shared(item):
                         yield item
-                        if spent is not None:
-                            spent(item)
-                    item = items = None
-                    continue
-                assert isinstance(delivery, Message)
-                sequence = _sequence(delivery)
-                if sequence <= follower.position:
-                    continue
-                pending[sequence] = delivery
-                while follower.position + 1 in pending:
-                    follower.position += 1
-                    for item in _items(pending.pop(follower.position), on_event, shared_as):
-                        # A shared event already made for this selection is written as is.
-                        if sender is None or not await sender.send_shared(item):
-                            yield item
-                    follower.release()
-                delivery = item = None
-        finally:
-            follower.release()
-            if reading is not None:
-                reading.cancel()
+                follower.release()
+            delivery = item = None
+    finally:
+        if not handed_over:
+            await follower.close()
 
 
 class _Follower:
-    """Where one subscription stands; the fan-out may move it on while the task waits."""
+    """Where one subscription stands; the fan-out may move it on while the task waits, or
+    while no task runs at all (parked)."""
 
     __slots__ = (
         "claim",
@@ -135,6 +152,7 @@ class _Follower:
         "on_event",
         "owns",
         "position",
+        "pubsub",
         "sender",
         "shared_as",
         "subscription",
@@ -142,22 +160,51 @@ class _Follower:
 
     def __init__(
         self,
+        pubsub: PubSub,
         subscription: Subscription,
         sender: "OperationSender | None",
         on_event: OnEvent[Any],
         shared_as: str | None,
     ) -> None:
+        self.pubsub = pubsub
         self.subscription = subscription
         self.sender = sender
         self.on_event = on_event
         self.shared_as = shared_as
         self.position = 0
-        # True while the task waits for a delivery with nothing pending (no gap, no snapshot).
+        # True while the task waits for a delivery with nothing pending (no gap, no snapshot),
+        # and while parked.
         self.idle = False
         self.claim: Claim | None = None  # an event taken, whose frame is not written yet
         self.owns: Claim | None = None  # an event this subscriber executes for the others
         if sender is not None:
             subscription.idle_handler = self.on_idle
+
+    def park(self) -> bool:
+        """Hand the subscription over to the fan-out, with no task iterating it: events whose
+        frame is made (by another subscriber) are written from there; anything else revives
+        the operation, which resumes here. False when it cannot park now."""
+        sender = self.sender
+        if sender is None or self.claim is not None or self.owns is not None:
+            return False
+        subscription = self.subscription
+        if subscription.pending or subscription.closed or not sender.park(self):
+            return False
+        self.idle = True
+        subscription.park(self._revive)
+        return True
+
+    def _revive(self) -> None:
+        self.idle = False
+        if self.sender is not None:
+            self.sender.revive()
+
+    async def close(self) -> None:
+        """The subscriber leaves: settle what it owes the others and unsubscribe."""
+        self.subscription.unpark()
+        self.idle = False
+        self.release()
+        await self.pubsub.detach(self.subscription)
 
     def on_idle(self, delivery: Delivery) -> bool:
         """Take the next event without waking the task: write its frame when it is made, or
@@ -235,13 +282,6 @@ def _items(message: Message, on_event: OnEvent[T], shared_as: str | None) -> lis
     if items is None:
         items = message.derived[shared_as] = [share(i) for i in on_event(message.payload)]
     return items
-
-
-def _result(reading: "asyncio.Future[Any]") -> Any:
-    try:
-        return reading.result()
-    except BroadcastClosed as closed:
-        raise _resubscribe(closed) from None
 
 
 def _resubscribe(closed: BroadcastClosed) -> SubscriptionClosed:

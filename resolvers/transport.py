@@ -8,11 +8,18 @@ same bytes written straight to its socket by `follow`, through the `OperationSen
 operation (a context variable set in the operation's task), without executing anything.
 A subscriber idle when the event arrives is even written from the fan-out itself, without
 waking its task (`OperationSender.send_now`, called by resolvers.live).
+
+Such a subscriber does not even keep a task while idle: `follow` parks it (resolvers.live) and
+its operation's task ends, freeing the stack strawberry and graphql-core hold for a waiting
+subscription. The operation stays registered on the socket (its id, the subscription limit,
+`complete`); when an event needs more than a ready frame, the handler runs the operation
+again and `follow` resumes where it stood, without a snapshot.
 """
 
+import asyncio
 import json
 from collections.abc import Coroutine
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from starlette.websockets import WebSocketDisconnect
 from strawberry.http.exceptions import WebSocketDisconnected
@@ -26,21 +33,46 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     SubscribeMessage,
 )
 
+from resolvers.live import Parked
 from resolvers.operation_context import SENDER
 from resolvers.shared_events import SelectionKey, SharedData, ready_data
 from schema.context import Context
 
+if TYPE_CHECKING:
+    from resolvers.live import _Follower
+
 
 class OperationSender:
-    """Writes a shared event's `next` frame for one operation, once its selection is known."""
+    """Writes a shared event's `next` frame for one operation, once its selection is known;
+    keeps the operation's follower while it is parked, for its next run to resume."""
 
-    __slots__ = ("_prefix", "key", "operation")
+    __slots__ = ("_prefix", "follower", "key", "operation")
 
     def __init__(self, operation: Operation[Context, None]) -> None:
         self.operation = operation
         # Set by the executor when it first runs this operation (the snapshot).
         self.key: SelectionKey | None = None
         self._prefix: str | None = None
+        self.follower: _Follower | None = None
+
+    def park(self, follower: "_Follower") -> bool:
+        """Keep `follower` while the operation's task ends; False when it cannot park."""
+        if self.key is None or self.operation.completed or self.follower is not None:
+            return False
+        handler = getattr(self.operation, "handler", None)
+        if not isinstance(handler, SharedFramesHandler) or not handler.park(self):
+            return False
+        self.follower = follower
+        return True
+
+    def revive(self) -> None:
+        """Run the parked operation again; its `follow` resumes with the follower."""
+        handler: Any = self.operation.handler
+        handler.revive(self)
+
+    def take_follower(self) -> "_Follower | None":
+        follower, self.follower = self.follower, None
+        return follower
 
     async def send_shared(self, item: object) -> bool:
         """True when `item`'s frame for this selection was already made and is now sent."""
@@ -75,6 +107,9 @@ class OperationSender:
 
 
 class SharedFramesHandler(BaseGraphQLTransportWSHandler[Context, None]):
+    # Operations whose task ended while their subscription waits in the fan-out (parked).
+    _parked: dict[str, OperationSender] | None = None
+
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
         await super().handle_connection_init(message)
         # The (cancelled) init timeout would otherwise stay referenced for the socket's life.
@@ -87,9 +122,49 @@ class SharedFramesHandler(BaseGraphQLTransportWSHandler[Context, None]):
         cast(dict[str, Any], message).clear()
 
     async def run_operation(self, operation: Operation[Context, None]) -> None:
+        await self._run(operation, OperationSender(operation))
+
+    async def _run(self, operation: Operation[Context, None], sender: OperationSender) -> None:
         # The operation's own task: its resolvers and executor see this sender.
-        SENDER.set(OperationSender(operation))
-        await super().run_operation(operation)
+        SENDER.set(sender)
+        parked = False
+        try:
+            await super().run_operation(operation)
+        except Parked:
+            parked = True  # registered in park(); the task ends, the operation does not
+        finally:
+            if not parked:
+                # Revived, then ended (refused, cancelled) before its follow resumed.
+                follower = sender.take_follower()
+                if follower is not None:
+                    await follower.close()
+
+    def park(self, sender: OperationSender) -> bool:
+        operation = sender.operation
+        if self.operations.get(operation.id) is not operation:
+            return False
+        if self._parked is None:
+            self._parked = {}
+        self._parked[operation.id] = sender
+        return True
+
+    def revive(self, sender: OperationSender) -> None:
+        operation = sender.operation
+        if self._parked is None or self._parked.pop(operation.id, None) is not sender:
+            return  # completed meanwhile
+        if not self._parked:
+            self._parked = None
+        operation.task = asyncio.create_task(self._run(operation, sender))
+        operation.task.add_done_callback(self._task_done)
+
+    async def cleanup_operation(self, operation_id: str) -> None:
+        sender = self._parked.pop(operation_id, None) if self._parked is not None else None
+        if self._parked is not None and not self._parked:
+            self._parked = None
+        await super().cleanup_operation(operation_id)
+        follower = sender.take_follower() if sender is not None else None
+        if follower is not None:
+            await follower.close()
 
     async def send_message(self, message: Message) -> None:
         data = _shared_data(message)
