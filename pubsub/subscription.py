@@ -88,6 +88,29 @@ class Subscription:
             finally:
                 self._waiter = None
 
+    def take(self) -> Delivery | None:
+        """The next queued delivery without waiting, None when nothing is queued; raises like
+        iterating does once the subscription failed (or StopAsyncIteration once it ended)."""
+        if self._error is not None:
+            raise self._error
+        inbox = self._inbox
+        if inbox:
+            delivery = inbox.popleft()
+            if not inbox:
+                self._inbox = None
+            return delivery
+        if self._ended:
+            raise StopAsyncIteration
+        return None
+
+    def put_back(self, delivery: Delivery) -> None:
+        """Return a delivery taken too early: it is read next, before anything queued since."""
+        if self._error is not None or self._ended:
+            return
+        if self._inbox is None:
+            self._inbox = deque()
+        self._inbox.appendleft(delivery)
+
     def offer(self, delivery: Delivery) -> bool:
         """Queue a delivery without waiting, or have the idle handler take it at once; False
         when the subscription is (now) closed."""

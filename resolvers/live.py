@@ -14,6 +14,7 @@ not one task wake-up each.
 """
 
 import asyncio
+import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
     from resolvers.transport import OperationSender
 
 T = TypeVar("T")
+
+log = logging.getLogger(__name__)
 
 # How long a missing sequence number may be awaited before re-reading a snapshot.
 GAP_TIMEOUT_SECONDS = 1.0
@@ -148,6 +151,7 @@ class _Follower:
 
     __slots__ = (
         "claim",
+        "draining",
         "idle",
         "on_event",
         "owns",
@@ -177,6 +181,8 @@ class _Follower:
         self.idle = False
         self.claim: Claim | None = None  # an event taken, whose frame is not written yet
         self.owns: Claim | None = None  # an event this subscriber executes for the others
+        # While parked: writes what was queued meanwhile (see _drain).
+        self.draining: asyncio.Task[None] | None = None
         if sender is not None:
             subscription.idle_handler = self.on_idle
 
@@ -190,19 +196,89 @@ class _Follower:
         subscription = self.subscription
         if subscription.pending or subscription.closed or not sender.park(self):
             return False
-        self.idle = True
-        subscription.park(self._revive)
+        self._rest()
         return True
 
-    def _revive(self) -> None:
+    def _rest(self) -> None:
+        self.idle = True
+        self.subscription.park(self._wake_parked)
+
+    def _wake_parked(self) -> None:
+        # Something was queued (or the subscription closed) with no task to take it.
         self.idle = False
+        self.draining = asyncio.get_running_loop().create_task(self._drain())
+
+    async def _drain(self) -> None:
+        """Write what was queued while parked as long as each frame is made by others (the
+        claims of a burst of events, a slow socket), then park again; anything that needs the
+        operation itself (an event to execute, a gap, a resync, the end) runs it again. So a
+        burst costs the watchers of one selection one run of the operation per event, not one
+        each."""
+        subscription = self.subscription
+        try:
+            while True:
+                if not await self.catch_up():
+                    subscription.put_back(Resync())
+                    break
+                try:
+                    delivery = subscription.take()
+                except (BroadcastClosed, StopAsyncIteration):
+                    break  # the operation's run tells the client
+                if delivery is None:
+                    self.draining = None
+                    self._rest()
+                    return
+                if isinstance(delivery, Nudge):
+                    continue
+                if not await self._write_made(delivery):
+                    subscription.put_back(delivery)
+                    break
+        except Exception:
+            log.exception("writing to a parked subscriber failed; running its operation")
+        self.draining = None
         if self.sender is not None:
             self.sender.revive()
+
+    async def _write_made(self, delivery: Delivery) -> bool:
+        """Handle the next event from here if it needs no execution of ours: dropped (seen),
+        written (made), or joined (being made); False when the operation must handle it."""
+        sender = self.sender
+        if type(delivery) is not Message or sender is None or sender.key is None:
+            return False
+        if self.owns is not None:
+            return False  # taken in the fan-out to execute: the operation's run does
+        sequence = _sequence(delivery)
+        if sequence <= self.position:
+            return True
+        if sequence != self.position + 1:
+            return False
+        items = _items(delivery, self.on_event, self.shared_as)
+        if len(items) != 1:
+            return False
+        item, key = items[0], sender.key
+        data = ready_data(item, key)
+        if data is not None:
+            self.position = sequence
+            await sender.send_data(data)
+            return True
+        pending = claims(item)
+        claim = pending.get(key) if pending is not None else None
+        if pending is None or (claim is not None and not claim.join(self)):
+            return False
+        if claim is None:
+            # This subscriber executes it for the others: its operation runs again.
+            self.owns = pending[key] = Claim(item, key)
+            return False
+        self.claim, self.position = claim, sequence
+        return True
 
     async def close(self) -> None:
         """The subscriber leaves: settle what it owes the others and unsubscribe."""
         self.subscription.unpark()
         self.idle = False
+        draining, self.draining = self.draining, None
+        if draining is not None and draining is not asyncio.current_task():
+            draining.cancel()
         self.release()
         await self.pubsub.detach(self.subscription)
 
@@ -257,6 +333,8 @@ class _Follower:
         if claim is None:
             return True
         data = await claim.wait()
+        if self.claim is not claim:
+            return True  # written meanwhile, as it was settled (claim_settled)
         self.claim = None
         if data is None or self.sender is None:
             return False
