@@ -11,6 +11,13 @@ by the fan-out itself (`_Follower.on_idle`): its frame is written there and then
 subscriber already made it, or once the one subscriber woken to execute it made it (a
 `Claim`), so thousands of watchers of one meeting cost one execution and one socket write each,
 not one task wake-up each.
+
+Over a websocket such a subscription does not even keep its task while idle: `follow` parks it
+(`_Follower.park`, `Parked`) and the operation's task ends. What the fan-out cannot write at
+once is handled by a short task of the follower's own (`_Follower._drain`: a slow socket, a
+burst of events), and only what needs the operation (the event it is to execute, a gap, a
+resync, the end) runs the operation again, which resumes here where it stood. Every run
+checks the viewer's access again.
 """
 
 import asyncio

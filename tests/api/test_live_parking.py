@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 from starlette.applications import Starlette
 
+from models.family import School
 from resolvers.transport import OperationSender, SharedFramesHandler
 from services.meetings.slots import slot_payload, slots_channel
 from services.runtime import Runtime
-from services.uow import Transactions
+from services.uow import Transactions, UnitOfWork
 from tests.factories import gid, make_family, make_meeting, make_school
 from tests.support.graphql import GraphQL
 from tests.support.live import GraphQLSocket, live_server
@@ -190,6 +191,46 @@ async def test_a_gap_seen_while_parked_gives_a_fresh_snapshot(
         assert fresh["snapshot"] is True
         assert fresh["sequence"] == position
         assert len(fresh["slots"]) == 12
+        assert await settled(0) == 0
+
+
+async def test_a_watcher_that_lost_access_is_refused_when_its_operation_runs_again(
+    server: str, tx: Transactions, runtime: Runtime
+) -> None:
+    school = await make_school(tx)
+    meeting = await make_meeting(tx, school)
+    first, second = await make_family(tx, school), await make_family(tx, school)
+    m = gid("Meeting", meeting.id)
+    views = [view for views in meeting.slots.values() for view in views]
+    channel = slots_channel(meeting.id)
+    async with (
+        GraphQLSocket.connect(server, first.parent.token) as a,
+        GraphQLSocket.connect(server, second.parent.token) as b,
+    ):
+        ops = [await a.subscribe(WATCH, {"m": m}), await b.subscribe(WATCH, {"m": m})]
+        position = (await a.next_data(ops[0]))["meetingSlotsChanged"]["sequence"]
+        await b.next_data(ops[1])
+        assert await settled(0) == 0
+
+        async def meetings_off(uow: UnitOfWork) -> None:
+            row = await uow.session.get(School, school.id)
+            assert row is not None
+            row.feature_meetings = False
+            uow.session.add(row)
+
+        await tx.run(meetings_off)
+        event = {"slots": [slot_payload(views[0])], "sequence": position + 1}
+        await runtime.pubsub.publish(channel, event)
+        # Neither parent is sent the event: each is told the meeting is gone, and unsubscribed.
+        for socket, op in zip((a, b), ops, strict=True):
+            message = await socket.receive()
+            assert message["id"] == op
+            assert message["type"] in ("error", "next"), message
+            errors = (
+                message["payload"] if message["type"] == "error" else message["payload"]["errors"]
+            )
+            assert errors[0]["extensions"]["code"] == "NOT_FOUND", message
+        assert await _subscribers(runtime, channel, 0) == 0
         assert await settled(0) == 0
 
 
