@@ -1,5 +1,6 @@
-"""Plain leaf fields read directly answer exactly what graphql-core's own path answers: the same
-data, the same errors at the same paths, with resolvers, lists, enums and nulls around them."""
+"""Plain fields read directly answer exactly what graphql-core's own path answers: the same
+data, the same errors at the same paths, with resolvers, lists, enums, nested objects and nulls
+around them."""
 
 import datetime
 import enum
@@ -20,6 +21,22 @@ class Colour(enum.Enum):
 
 
 @strawberry.type
+class Owner:
+    name: str
+    nickname: str | None
+
+
+@strawberry.interface
+class Named:
+    name: str
+
+
+@strawberry.type
+class Tag(Named):
+    label: str
+
+
+@strawberry.type
 class Item:
     id: strawberry.ID
     name: str
@@ -31,6 +48,9 @@ class Item:
     colour: Colour
     note: str | None
     broken: str  # a test puts None or an int into it, as a bug would
+    owner: Owner
+    backup: Owner | None
+    tag: Tag
 
     @strawberry.field
     def shout(self) -> str:
@@ -53,6 +73,9 @@ def item(number: int, **changes: Any) -> Item:
         "colour": Colour.RED if number % 2 else Colour.BLUE,
         "note": None if number % 2 else "even",
         "broken": "fine",
+        "owner": Owner(name=f"owner {number}", nickname=None if number % 2 else "nick"),
+        "backup": None if number % 2 else Owner(name="backup", nickname=None),
+        "tag": Tag(name=f"tag {number}", label="label"),
     }
     values.update(changes)
     return Item(**values)
@@ -71,6 +94,38 @@ class Query:
     @strawberry.field
     def bad_type(self) -> Item | None:
         return item(3, broken=object())
+
+    @strawberry.field
+    def bad_owner(self) -> list[Item]:
+        return [item(1), item(2, owner=Owner(name=None, nickname="x"))]  # type: ignore[arg-type]
+
+    @strawberry.field
+    def missing_owner(self) -> list[Item | None]:
+        return [item(1), item(2, owner=None)]
+
+    @strawberry.field
+    def wrong_tag(self) -> list[Item]:
+        return [item(1), item(2, tag=Owner(name="not a tag", nickname=None))]
+
+    @strawberry.field
+    def holes(self) -> list[Item | None]:
+        return [item(1), None, item(3)]
+
+    @strawberry.field
+    def no_holes(self) -> list[Item] | None:
+        return [item(1), None]  # type: ignore[list-item]
+
+    @strawberry.field
+    def tags(self) -> list[str]:
+        return ["a", "b"]
+
+    @strawberry.field
+    def bad_tags(self) -> list[str] | None:
+        return ["a", None]  # type: ignore[list-item]
+
+    @strawberry.field
+    def one(self) -> Item:
+        return item(4)
 
 
 def schemas() -> tuple[strawberry.Schema, strawberry.Schema]:
@@ -126,9 +181,74 @@ async def test_a_value_the_scalar_refuses_is_the_same_error() -> None:
     assert answer["errors"][0]["path"] == ["badType", "broken"]
 
 
-def test_only_plain_attribute_leaves_are_read_directly() -> None:
+async def test_nested_objects_answer_as_graphql_core_does() -> None:
+    answer = await same(
+        """{ items { name owner { name nickname } backup { name } tag { name label } }
+        one { id owner { ...O } o2: owner { nickname } } }
+        fragment O on Owner { name }"""
+    )
+    assert answer["data"]["items"][1] == {
+        "name": "item 2",
+        "owner": {"name": "owner 2", "nickname": "nick"},
+        "backup": {"name": "backup"},
+        "tag": {"name": "tag 2", "label": "label"},
+    }
+    assert answer["data"]["items"][0]["backup"] is None
+    assert answer["data"]["one"] == {
+        "id": "I4",
+        "owner": {"name": "owner 4"},
+        "o2": {"nickname": "nick"},
+    }
+
+
+async def test_objects_with_resolvers_or_typename_inside_answer_the_same() -> None:
+    answer = await same("{ items { owner { name __typename } shout tag { __typename name } } }")
+    assert answer["data"]["items"][0]["owner"] == {"name": "owner 1", "__typename": "Owner"}
+
+
+async def test_errors_in_nested_objects_are_the_same_errors() -> None:
+    for query in (
+        "{ badOwner { name owner { name } } }",
+        "{ missingOwner { name owner { name } } }",
+        "{ wrongTag { tag { name } } }",
+        "{ noHoles { name } }",
+        "{ badTags }",
+    ):
+        answer = await same(query)
+        assert answer["errors"], query
+
+
+async def test_nulls_in_lists_answer_as_graphql_core_does() -> None:
+    answer = await same("{ holes { name owner { name } } tags }")
+    assert answer["data"]["holes"][1] is None
+    assert answer["data"]["tags"] == ["a", "b"]
+
+
+async def test_directives_leave_lists_to_graphql_core() -> None:
+    await same(
+        """query($yes: Boolean = true, $no: Boolean = false) {
+        items @include(if: $yes) { name owner @skip(if: $no) { name } backup @include(if: $no)
+        { name } } }"""
+    )
+
+
+def test_only_plain_attribute_fields_are_read_directly() -> None:
     plain, _ = schemas()
     item_type = plain._schema.get_type("Item")
     assert sorted(plain_fields(item_type)) == sorted(  # type: ignore[arg-type]
-        ["id", "name", "count", "ratio", "on", "at", "day", "colour", "note", "broken"]
+        [
+            "id",
+            "name",
+            "count",
+            "ratio",
+            "on",
+            "at",
+            "day",
+            "colour",
+            "note",
+            "broken",
+            "owner",
+            "backup",
+            "tag",
+        ]
     )

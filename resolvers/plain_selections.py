@@ -1,0 +1,122 @@
+"""Selections made only of plain fields, completed in one pass per object.
+
+A list of objects whose selection asks only plain fields (attributes holding scalars, enums,
+or objects asked for plain fields in turn: a meeting's slots with their teacher, a wallet's
+balance) costs graphql-core several calls per item and per field (paths, completion
+dispatch, type checks). Such a selection is planned once per operation and each object read
+into its dict directly. These reads have no side effects, so when anything is unusual (null
+in a non-null field, an exception, an awaitable, a value the scalar refuses, an object of
+another type) the caller drops what was read and completes the value on graphql-core's path,
+which gives the same value or error as ever.
+"""
+
+import datetime
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from graphql import Undefined
+
+# Values of these exact types are neither awaitables nor exceptions: no need to ask.
+SIMPLE_TYPES = frozenset({str, int, float, bool, datetime.datetime, datetime.date, datetime.time})
+
+
+class Unusual(Exception):
+    """A value graphql-core's own path must complete."""
+
+
+class PlainEntry(NamedTuple):
+    response_name: str
+    read: Callable[[Any, str], Any]
+    attribute: str
+    non_null: bool
+    # A leaf's serialiser, or the selection of an object's fields.
+    serialise: Callable[[Any], Any] | None
+    selection: "PlainSelection | None"
+
+
+class PlainSelection(NamedTuple):
+    is_type_of: Callable[[Any, Any], Any] | None
+    entries: tuple[PlainEntry, ...]
+
+
+def strawberry_is_type_of(check: Any) -> bool:
+    """Whether a type's is_type_of is none or the one Strawberry makes (a plain isinstance
+    that ignores its info): only then may a nested object be checked with its list's info."""
+    return check is None or (
+        getattr(check, "__module__", None) == "strawberry.schema.schema_converter"
+        and getattr(check, "__name__", None) == "is_type_of"
+    )
+
+
+def read_object(
+    selection: PlainSelection, value: Any, info: Any, is_awaitable: Callable[[Any], bool]
+) -> dict[str, Any]:
+    """The completed dict of one object, or Unusual."""
+    if isinstance(value, Exception) or is_awaitable(value):
+        raise Unusual
+    is_type_of = selection.is_type_of
+    if is_type_of is not None and is_type_of(value, info) is not True:
+        raise Unusual
+    result: dict[str, Any] = {}
+    for name, read, attribute, non_null, serialise, nested in selection.entries:
+        found = read(value, attribute)
+        if found is None or found is Undefined:
+            if non_null:
+                raise Unusual
+            result[name] = None
+        elif nested is not None:
+            result[name] = read_object(nested, found, info, is_awaitable)
+        else:
+            if type(found) not in SIMPLE_TYPES and (
+                isinstance(found, Exception) or is_awaitable(found)
+            ):
+                raise Unusual
+            serialised = serialise(found)  # type: ignore[misc]
+            if serialised is None or serialised is Undefined:
+                raise Unusual
+            result[name] = serialised
+    return result
+
+
+def read_objects(
+    selection: PlainSelection,
+    items: list[Any] | tuple[Any, ...],
+    items_non_null: bool,
+    info: Any,
+    is_awaitable: Callable[[Any], bool],
+) -> list[Any]:
+    """The completed list, or Unusual."""
+    completed: list[Any] = []
+    append = completed.append
+    for item in items:
+        if item is None or item is Undefined:
+            if items_non_null:
+                raise Unusual
+            append(None)
+        else:
+            append(read_object(selection, item, info, is_awaitable))
+    return completed
+
+
+def read_leaves(
+    serialise: Callable[[Any], Any],
+    items: list[Any] | tuple[Any, ...],
+    items_non_null: bool,
+    is_awaitable: Callable[[Any], bool],
+) -> list[Any]:
+    """A completed list of scalars or enums, or Unusual."""
+    completed: list[Any] = []
+    append = completed.append
+    for item in items:
+        if item is None or item is Undefined:
+            if items_non_null:
+                raise Unusual
+            append(None)
+            continue
+        if type(item) not in SIMPLE_TYPES and (isinstance(item, Exception) or is_awaitable(item)):
+            raise Unusual
+        serialised = serialise(item)
+        if serialised is None or serialised is Undefined:
+            raise Unusual
+        append(serialised)
+    return completed
