@@ -46,6 +46,7 @@ from resolvers.plain_selections import (
     read_object,
     read_objects,
     strawberry_is_type_of,
+    unchanged_type,
 )
 from resolvers.shared_events import SharedEventExecutor
 
@@ -58,6 +59,7 @@ class PlainField(NamedTuple):
     attribute: str
     serialise: Callable[[Any], Any]
     non_null: bool
+    unchanged: type | None
 
 
 class PlainObjectField(NamedTuple):
@@ -99,6 +101,7 @@ def plain_field(field: GraphQLField) -> Plan | None:
         definition.python_name,
         nullable.coerce_output_value,
         non_null,
+        unchanged_type(nullable),
     )
 
 
@@ -191,6 +194,7 @@ class PlainFieldsExecutor(SharedEventExecutor):
                         plan.attribute,
                         plan.non_null,
                         plan.serialise,
+                        plan.unchanged,
                         None,
                     )
                 )
@@ -202,13 +206,17 @@ class PlainFieldsExecutor(SharedEventExecutor):
             if nested is None:
                 return None
             entries.append(
-                PlainEntry(response_name, plan.read, plan.attribute, plan.non_null, None, nested)
+                PlainEntry(
+                    response_name, plan.read, plan.attribute, plan.non_null, None, None, nested
+                )
             )
         return PlainSelection(object_type.is_type_of, tuple(entries))
 
     def _plain_value(self, plan: PlainField, source: Any) -> Any:
         try:
             value = plan.read(source, plan.attribute)
+            if type(value) is plan.unchanged:
+                return value
             if value is None or value is Undefined:
                 return _SLOW if plan.non_null else None
             if type(value) not in SIMPLE_TYPES and (

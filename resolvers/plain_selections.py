@@ -14,10 +14,20 @@ import datetime
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from graphql import Undefined
+from graphql import GraphQLBoolean, GraphQLID, GraphQLString, Undefined
 
 # Values of these exact types are neither awaitables nor exceptions: no need to ask.
 SIMPLE_TYPES = frozenset({str, int, float, bool, datetime.datetime, datetime.date, datetime.time})
+
+
+def unchanged_type(leaf: Any) -> type | None:
+    """The exact Python type whose values this leaf type serialises to themselves (str for
+    String and ID, bool for Boolean): such a value needs no call to its serialiser."""
+    if leaf is GraphQLString or leaf is GraphQLID:
+        return str
+    if leaf is GraphQLBoolean:
+        return bool
+    return None
 
 
 class Unusual(Exception):
@@ -29,8 +39,10 @@ class PlainEntry(NamedTuple):
     read: Callable[[Any, str], Any]
     attribute: str
     non_null: bool
-    # A leaf's serialiser, or the selection of an object's fields.
+    # A leaf's serialiser (and the type it leaves unchanged), or the selection of an
+    # object's fields.
     serialise: Callable[[Any], Any] | None
+    unchanged: type | None
     selection: "PlainSelection | None"
 
 
@@ -58,9 +70,11 @@ def read_object(
     if is_type_of is not None and is_type_of(value, info) is not True:
         raise Unusual
     result: dict[str, Any] = {}
-    for name, read, attribute, non_null, serialise, nested in selection.entries:
+    for name, read, attribute, non_null, serialise, unchanged, nested in selection.entries:
         found = read(value, attribute)
-        if found is None or found is Undefined:
+        if type(found) is unchanged:
+            result[name] = found
+        elif found is None or found is Undefined:
             if non_null:
                 raise Unusual
             result[name] = None
