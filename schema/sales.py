@@ -6,6 +6,7 @@ import strawberry
 
 from schema.context import Info
 from schema.errors import UserError
+from schema.known import known_or_loaded
 from schema.money import Money
 from schema.node import Node
 from schema.pagination import PageInfo
@@ -33,16 +34,16 @@ class Sale(Node):
     known_wallet: strawberry.Private[Wallet | None] = None
 
     @strawberry.field
-    async def device(self, info: Info) -> Device:
-        if self.known_device is not None:
-            return self.known_device
-        return await info.context.api.wallets.device(info, self.device_db_id)
+    def device(self, info: Info) -> Device:
+        return known_or_loaded(
+            self.known_device, lambda: info.context.api.wallets.device(info, self.device_db_id)
+        )
 
     @strawberry.field
-    async def wallet(self, info: Info) -> Wallet:
-        if self.known_wallet is not None:
-            return self.known_wallet
-        return await info.context.api.wallets.wallet(info, self.wallet_db_id)
+    def wallet(self, info: Info) -> Wallet:
+        return known_or_loaded(
+            self.known_wallet, lambda: info.context.api.wallets.wallet(info, self.wallet_db_id)
+        )
 
 
 @strawberry.type
