@@ -232,12 +232,19 @@ class Transactions:
         shared = _shared_read.get()
         return self.database.read() if shared is None else shared.lend()
 
+    def shared_read(self) -> SharedRead:
+        """A read session to open before the query that will share it (`one_read_session`):
+        an HTTP request authenticates with it, so both use one connection checkout."""
+        return SharedRead(self.database)
+
     @asynccontextmanager
-    async def one_read_session(self) -> AsyncIterator[None]:
-        """Within this block (and the tasks it starts), every `read` shares one session. For
-        queries only: a mutation must see its own commits, a subscription must not hold a
-        session (and a snapshot) for its whole life."""
-        shared = SharedRead(self.database)
+    async def one_read_session(self, shared: SharedRead | None = None) -> AsyncIterator[None]:
+        """Within this block (and the tasks it starts), every `read` shares one session (a
+        new one, or `shared`, closed at the end either way). For queries only: a mutation must
+        see its own commits, a subscription must not hold a session (and a snapshot) for its
+        whole life."""
+        if shared is None:
+            shared = SharedRead(self.database)
         token = _shared_read.set(shared)
         try:
             yield
