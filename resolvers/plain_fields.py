@@ -50,8 +50,8 @@ from resolvers.plain_selections import (
 )
 from resolvers.shared_events import SharedEventExecutor
 
-# Strawberry keeps each GraphQL field's definition under this extension key.
-STRAWBERRY_FIELD = "strawberry-definition"
+# Strawberry keeps each GraphQL field's and type's definition under this extension key.
+STRAWBERRY_FIELD = STRAWBERRY_TYPE = "strawberry-definition"
 
 
 class PlainField(NamedTuple):
@@ -210,7 +210,9 @@ class PlainFieldsExecutor(SharedEventExecutor):
                     response_name, plan.read, plan.attribute, plan.non_null, None, None, nested
                 )
             )
-        return PlainSelection(object_type.is_type_of, tuple(entries))
+        definition = object_type.extensions.get(STRAWBERRY_TYPE)
+        origin = getattr(definition, "origin", None)
+        return PlainSelection(object_type.is_type_of, origin, tuple(entries))
 
     def _plain_value(self, plan: PlainField, source: Any) -> Any:
         try:

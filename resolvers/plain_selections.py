@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from graphql import GraphQLBoolean, GraphQLID, GraphQLString, Undefined
+from strawberry.types.cast import TYPE_CAST_ATTRIBUTE
 
 # Values of these exact types are neither awaitables nor exceptions: no need to ask.
 SIMPLE_TYPES = frozenset({str, int, float, bool, datetime.datetime, datetime.date, datetime.time})
@@ -48,6 +49,9 @@ class PlainEntry(NamedTuple):
 
 class PlainSelection(NamedTuple):
     is_type_of: Callable[[Any, Any], Any] | None
+    # The class Strawberry made the type from: an instance of exactly it, not cast to another
+    # type, is of the type (what Strawberry's is_type_of answers) without asking.
+    origin: type | None
     entries: tuple[PlainEntry, ...]
 
 
@@ -67,7 +71,11 @@ def read_object(
     if isinstance(value, Exception) or is_awaitable(value):
         raise Unusual
     is_type_of = selection.is_type_of
-    if is_type_of is not None and is_type_of(value, info) is not True:
+    if (
+        is_type_of is not None
+        and (type(value) is not selection.origin or getattr(value, TYPE_CAST_ATTRIBUTE, None))
+        and is_type_of(value, info) is not True
+    ):
         raise Unusual
     result: dict[str, Any] = {}
     for name, read, attribute, non_null, serialise, unchanged, nested in selection.entries:
