@@ -49,6 +49,7 @@ from resolvers.plain_selections import (
     unchanged_type,
 )
 from resolvers.shared_events import SharedEventExecutor
+from schema.known import KNOWN_ATTRIBUTE
 
 # Strawberry keeps each GraphQL field's and type's definition under this extension key.
 STRAWBERRY_FIELD = STRAWBERRY_TYPE = "strawberry-definition"
@@ -78,15 +79,31 @@ _SLOW = object()
 _plans: "WeakKeyDictionary[GraphQLSchema, PlansByType]" = WeakKeyDictionary()
 
 
+def known_field(field: GraphQLField, definition: Any) -> PlainObjectField | None:
+    """A resolver marked `returns_known(attribute)` (schema/known.py), of a non-null object
+    field without arguments nor extensions: read as that attribute, its resolver called (on
+    graphql-core's path) only when the attribute is None."""
+    resolver = getattr(definition, "base_resolver", None)
+    attribute = getattr(getattr(resolver, "wrapped_func", None), KNOWN_ATTRIBUTE, None)
+    if (
+        attribute is None
+        or field.args
+        or getattr(definition, "extensions", None)
+        or not isinstance(field.type, GraphQLNonNull)
+        or not isinstance(field.type.of_type, GraphQLObjectType)
+    ):
+        return None
+    return PlainObjectField(getattr, attribute, field, True)
+
+
 def plain_field(field: GraphQLField) -> Plan | None:
     """How to read a field directly, or None when it needs graphql-core's path."""
     definition = field.extensions.get(STRAWBERRY_FIELD)
-    if (
-        definition is None
-        or not getattr(definition, "is_basic_field", False)
-        or not getattr(field.resolve, "_is_default", False)
-        or field.args
-    ):
+    if definition is None:
+        return None
+    if not getattr(definition, "is_basic_field", False):
+        return known_field(field, definition)
+    if not getattr(field.resolve, "_is_default", False) or field.args:
         return None
     nullable = get_nullable_type(field.type)
     non_null = is_non_null_type(field.type)

@@ -6,7 +6,7 @@ import strawberry
 
 from schema.context import Info
 from schema.errors import UserError
-from schema.known import known_or_loaded
+from schema.known import known_or_loaded, returns_known
 from schema.money import Money
 from schema.node import Node
 from schema.pagination import PageInfo
@@ -34,12 +34,14 @@ class Sale(Node):
     known_wallet: strawberry.Private[Wallet | None] = None
 
     @strawberry.field
+    @returns_known("known_device")
     def device(self, info: Info) -> Device:
         return known_or_loaded(
             self.known_device, lambda: info.context.api.wallets.device(info, self.device_db_id)
         )
 
     @strawberry.field
+    @returns_known("known_wallet")
     def wallet(self, info: Info) -> Wallet:
         return known_or_loaded(
             self.known_wallet, lambda: info.context.api.wallets.wallet(info, self.wallet_db_id)

@@ -8,7 +8,7 @@ import strawberry
 
 from schema.context import Info
 from schema.errors import UserError
-from schema.known import known_or_loaded
+from schema.known import known_or_loaded, returns_known
 from schema.money import Money
 from schema.node import Node
 from schema.pagination import PageInfo
@@ -75,6 +75,7 @@ class Operation(Node):
     label: str
 
     @strawberry.field
+    @returns_known("known_wallet")
     def wallet(self, info: Info) -> Wallet:
         return known_or_loaded(
             self.known_wallet, lambda: info.context.api.wallets.wallet(info, self.wallet_db_id)

@@ -10,6 +10,7 @@ import strawberry
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from resolvers.plain_fields import PlainFieldsExecutor, plain_fields
+from schema.known import known_or_loaded, returns_known
 
 WHEN = datetime.datetime(2026, 11, 28, 9, 30, tzinfo=datetime.UTC)
 
@@ -34,6 +35,20 @@ class Named:
 @strawberry.type
 class Tag(Named):
     label: str
+
+
+async def load_owner() -> Owner:
+    return Owner(name="loaded", nickname=None)
+
+
+@strawberry.type
+class Box:
+    known_owner: strawberry.Private[Owner | None]
+
+    @strawberry.field
+    @returns_known("known_owner")
+    def owner(self) -> Owner:
+        return known_or_loaded(self.known_owner, load_owner)
 
 
 @strawberry.type
@@ -127,6 +142,10 @@ class Query:
     def one(self) -> Item:
         return item(4)
 
+    @strawberry.field
+    def boxes(self) -> list[Box]:
+        return [Box(known_owner=Owner(name="known", nickname=None)), Box(known_owner=None)]
+
 
 def schemas() -> tuple[strawberry.Schema, strawberry.Schema]:
     plain = strawberry.Schema(query=Query, execution_context_class=PlainFieldsExecutor)
@@ -216,6 +235,13 @@ async def test_errors_in_nested_objects_are_the_same_errors() -> None:
     ):
         answer = await same(query)
         assert answer["errors"], query
+
+
+async def test_a_known_value_is_read_and_an_unknown_one_resolved() -> None:
+    answer = await same("{ boxes { owner { name } } }")
+    assert answer["data"]["boxes"] == [{"owner": {"name": "known"}}, {"owner": {"name": "loaded"}}]
+    plain, _ = schemas()
+    assert list(plain_fields(plain._schema.get_type("Box"))) == ["owner"]  # type: ignore[arg-type]
 
 
 async def test_nulls_in_lists_answer_as_graphql_core_does() -> None:
