@@ -42,6 +42,7 @@ from resolvers.plain_selections import (
     PlainEntry,
     PlainSelection,
     Unusual,
+    plain_origin,
     read_leaves,
     read_object,
     read_objects,
@@ -227,8 +228,7 @@ class PlainFieldsExecutor(SharedEventExecutor):
                     response_name, plan.read, plan.attribute, plan.non_null, None, None, nested
                 )
             )
-        definition = object_type.extensions.get(STRAWBERRY_TYPE)
-        origin = getattr(definition, "origin", None)
+        origin = plain_origin(object_type.extensions.get(STRAWBERRY_TYPE))
         return PlainSelection(object_type.is_type_of, origin, tuple(entries))
 
     def _plain_value(self, plan: PlainField, source: Any) -> Any:

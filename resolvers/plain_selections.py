@@ -49,10 +49,20 @@ class PlainEntry(NamedTuple):
 
 class PlainSelection(NamedTuple):
     is_type_of: Callable[[Any, Any], Any] | None
-    # The class Strawberry made the type from: an instance of exactly it, not cast to another
-    # type, is of the type (what Strawberry's is_type_of answers) without asking.
+    # The class Strawberry made the type from (None if it could be awaitable or an exception):
+    # an instance of exactly it, not cast to another type, is of the type (what Strawberry's
+    # is_type_of answers) and neither an awaitable nor an exception, without asking.
     origin: type | None
     entries: tuple[PlainEntry, ...]
+
+
+def plain_origin(definition: Any) -> type | None:
+    """The class of a Strawberry type's definition, unless its instances could be awaitables
+    or exceptions (then each value is asked)."""
+    origin = getattr(definition, "origin", None)
+    if not isinstance(origin, type) or issubclass(origin, BaseException):
+        return None
+    return None if hasattr(origin, "__await__") else origin
 
 
 def strawberry_is_type_of(check: Any) -> bool:
@@ -68,15 +78,13 @@ def read_object(
     selection: PlainSelection, value: Any, info: Any, is_awaitable: Callable[[Any], bool]
 ) -> dict[str, Any]:
     """The completed dict of one object, or Unusual."""
-    if isinstance(value, Exception) or is_awaitable(value):
-        raise Unusual
-    is_type_of = selection.is_type_of
-    if (
-        is_type_of is not None
-        and (type(value) is not selection.origin or getattr(value, TYPE_CAST_ATTRIBUTE, None))
-        and is_type_of(value, info) is not True
-    ):
-        raise Unusual
+    if type(value) is not selection.origin or getattr(value, TYPE_CAST_ATTRIBUTE, None):
+        # Not simply an instance of the type's own class: ask as graphql-core would.
+        if isinstance(value, Exception) or is_awaitable(value):
+            raise Unusual
+        is_type_of = selection.is_type_of
+        if is_type_of is not None and is_type_of(value, info) is not True:
+            raise Unusual
     result: dict[str, Any] = {}
     for name, read, attribute, non_null, serialise, unchanged, nested in selection.entries:
         found = read(value, attribute)
