@@ -1,6 +1,6 @@
 """An expanding IN parameter given one value runs as an equality: the same rows."""
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import BindParameter, bindparam, select
 from sqlmodel import col
 
 from models.db import Database
@@ -10,7 +10,7 @@ from services.single_values import single_values
 from services.uow import Transactions
 from tests.factories import make_family, make_school
 
-IDS = bindparam("ids", expanding=True)
+IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
 STATEMENT = select(col(Child.id), col(Child.first_name)).where(col(Child.id).in_(IDS))
 
 
