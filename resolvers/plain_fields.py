@@ -41,6 +41,7 @@ from resolvers.plain_selections import (
     SIMPLE_TYPES,
     PlainEntry,
     PlainSelection,
+    SharedSelections,
     Unusual,
     plain_origin,
     read_leaves,
@@ -78,6 +79,7 @@ PlansByType = dict[GraphQLObjectType, dict[str, Plan]]
 
 _SLOW = object()
 _plans: "WeakKeyDictionary[GraphQLSchema, PlansByType]" = WeakKeyDictionary()
+_SHARED = SharedSelections(size=2048)
 
 
 def known_field(field: GraphQLField, definition: Any) -> PlainObjectField | None:
@@ -180,8 +182,31 @@ class PlainFieldsExecutor(SharedEventExecutor):
         found = selections.get(key)
         if found is not None:
             return found[1]
-        selection = self._plan_selection(object_type, field_details_list)
+        selection = self._shared_selection(object_type, field_details_list)
         selections[key] = (field_details_list, selection)
+        return selection
+
+    def _shared_selection(
+        self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList
+    ) -> PlainSelection | None:
+        """The plan of earlier operations of the same document, or a new one."""
+        manager = self.middleware_manager
+        if (
+            (manager is not None and manager.middlewares)
+            or any(
+                details.defer_usage is not None or details.fragment_variable_values is not None
+                for details in field_details_list
+            )
+            or not _SHARED.plain_document(self.operation, self.fragments)
+        ):
+            return self._plan_selection(object_type, field_details_list)
+        nodes = tuple(details.node for details in field_details_list)
+        key = (object_type, *map(id, nodes))
+        found = _SHARED.get(key)
+        if found is not None:
+            return found[1]
+        selection = self._plan_selection(object_type, field_details_list)
+        _SHARED.put(key, nodes, selection)
         return selection
 
     def _plan_selection(

@@ -11,7 +11,8 @@ which gives the same value or error as ever.
 """
 
 import datetime
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 from graphql import GraphQLBoolean, GraphQLID, GraphQLString, Undefined
@@ -150,3 +151,49 @@ def read_leaves(
             raise Unusual
         append(serialised)
     return completed
+
+
+class SharedSelections:
+    """Plans shared by the operations of one document: the parser cache hands every
+    operation with the same text the same nodes, so a plan keyed on the nodes of a field group
+    (kept alive with it, so that their ids are not reused) serves them all. Only for documents
+    without directives, whose fields asked do not depend on the variables. Bounded: the least
+    recently used plans go first."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.plans: OrderedDict[tuple[Any, ...], tuple[Any, PlainSelection | None]] = OrderedDict()
+        self.without_directives: dict[int, tuple[Any, bool]] = {}
+
+    def plain_document(self, operation: Any, fragments: Mapping[str, Any]) -> bool:
+        """Whether the operation and its fragments carry no directive at all."""
+        found = self.without_directives.get(id(operation))
+        if found is not None and found[0] is operation:
+            return found[1]
+        free = _without_directives(operation) and all(
+            _without_directives(details.definition) for details in fragments.values()
+        )
+        if len(self.without_directives) >= self.size:
+            self.without_directives.clear()
+        self.without_directives[id(operation)] = (operation, free)
+        return free
+
+    def get(self, key: tuple[Any, ...]) -> tuple[Any, PlainSelection | None] | None:
+        found = self.plans.get(key)
+        if found is not None:
+            self.plans.move_to_end(key)
+        return found
+
+    def put(self, key: tuple[Any, ...], nodes: Any, selection: PlainSelection | None) -> None:
+        self.plans[key] = (nodes, selection)
+        if len(self.plans) > self.size:
+            self.plans.popitem(last=False)
+
+
+def _without_directives(node: Any) -> bool:
+    if getattr(node, "directives", None):
+        return False
+    selection_set = getattr(node, "selection_set", None)
+    return selection_set is None or all(
+        _without_directives(selection) for selection in selection_set.selections
+    )

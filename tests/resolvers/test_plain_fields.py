@@ -7,6 +7,7 @@ import enum
 from typing import Any
 
 import strawberry
+from strawberry.extensions import ParserCache
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from resolvers.plain_fields import PlainFieldsExecutor, plain_fields
@@ -148,7 +149,12 @@ class Query:
 
 
 def schemas() -> tuple[strawberry.Schema, strawberry.Schema]:
-    plain = strawberry.Schema(query=Query, execution_context_class=PlainFieldsExecutor)
+    # The parser cache hands every operation of a text the same nodes, as in the app.
+    plain = strawberry.Schema(
+        query=Query,
+        execution_context_class=PlainFieldsExecutor,
+        extensions=[lambda: ParserCache(maxsize=64)],
+    )
     usual = strawberry.Schema(
         query=Query, execution_context_class=StrawberryGraphQLCoreExecutionContext
     )
@@ -159,9 +165,10 @@ ALL = """{ items { id name count ratio on at day colour note shout later
   again: name, __typename } }"""
 
 
-async def same(query: str) -> dict[str, Any]:
+async def same(query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
     plain, usual = schemas()
-    ours, theirs = await plain.execute(query), await usual.execute(query)
+    ours = await plain.execute(query, variable_values=variables)
+    theirs = await usual.execute(query, variable_values=variables)
     assert ours.data == theirs.data
     assert [e.formatted for e in ours.errors or []] == [e.formatted for e in theirs.errors or []]
     return {"data": ours.data, "errors": [e.formatted for e in ours.errors or []]}
@@ -256,6 +263,25 @@ async def test_directives_leave_lists_to_graphql_core() -> None:
         items @include(if: $yes) { name owner @skip(if: $no) { name } backup @include(if: $no)
         { name } } }"""
     )
+
+
+async def test_operations_of_one_document_answer_alike_whatever_their_variables() -> None:
+    plain, usual = schemas()  # one schema: later operations reuse the plans of earlier ones
+
+    async def both(query: str, variables: dict[str, Any] | None = None) -> Any:
+        ours = await plain.execute(query, variable_values=variables)
+        theirs = await usual.execute(query, variable_values=variables)
+        assert ours.data == theirs.data and not ours.errors and not theirs.errors
+        return ours.data
+
+    simple = "{ items { name owner { name } } one { tag { label } } }"
+    assert await both(simple) == await both(simple)
+    asked = "query($yes: Boolean!) { items { name owner @include(if: $yes) { name } } }"
+    for yes in (True, False, True, False):
+        first = (await both(asked, {"yes": yes}))["items"][0]
+        assert first == (
+            {"name": "item 1", "owner": {"name": "owner 1"}} if yes else {"name": "item 1"}
+        )
 
 
 def test_only_plain_attribute_fields_are_read_directly() -> None:
