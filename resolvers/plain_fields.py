@@ -37,6 +37,7 @@ from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.execution.executor import to_nodes
 from graphql.pyutils import AwaitableOrValue, Path, gather_with_cancel
 
+from resolvers.plain_readers import compile_reader
 from resolvers.plain_selections import (
     SIMPLE_TYPES,
     PlainEntry,
@@ -254,7 +255,8 @@ class PlainFieldsExecutor(SharedEventExecutor):
                 )
             )
         origin = plain_origin(object_type.extensions.get(STRAWBERRY_TYPE))
-        return PlainSelection(object_type.is_type_of, origin, tuple(entries))
+        selection = PlainSelection(object_type.is_type_of, origin, tuple(entries))
+        return selection._replace(reader=compile_reader(selection))
 
     def _plain_value(self, plan: PlainField, source: Any) -> Any:
         try:

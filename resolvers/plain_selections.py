@@ -55,6 +55,8 @@ class PlainSelection(NamedTuple):
     # is_type_of answers) and neither an awaitable nor an exception, without asking.
     origin: type | None
     entries: tuple[PlainEntry, ...]
+    # The same reading written as Python for this selection (resolvers/plain_readers.py).
+    reader: Callable[[Any, Any, Callable[[Any], bool]], dict[str, Any]] | None = None
 
 
 def plain_origin(definition: Any) -> type | None:
@@ -79,6 +81,9 @@ def read_object(
     selection: PlainSelection, value: Any, info: Any, is_awaitable: Callable[[Any], bool]
 ) -> dict[str, Any]:
     """The completed dict of one object, or Unusual."""
+    reader = selection.reader
+    if reader is not None:
+        return reader(value, info, is_awaitable)
     if type(value) is not selection.origin or getattr(value, TYPE_CAST_ATTRIBUTE, None):
         # Not simply an instance of the type's own class: ask as graphql-core would.
         if isinstance(value, Exception) or is_awaitable(value):
