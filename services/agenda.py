@@ -19,6 +19,7 @@ from models.family import School
 from models.meetings import Meeting
 from services.actor import Actor
 from services.calendar import upcoming_events
+from services.family_views import SchoolView
 from services.meals.reservations import ReservationView, reserved_meals
 from services.meetings.access import upcoming_meetings
 from services.school_time import local_today, start_of_day, zone
@@ -33,7 +34,7 @@ class MealDays:
     timezone: str
 
     @classmethod
-    def of(cls, school: School) -> "MealDays | None":
+    def of(cls, school: School | SchoolView) -> "MealDays | None":
         """None for a school without meals: its agenda has none."""
         return cls(school.timezone) if school.feature_meals else None
 
