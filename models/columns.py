@@ -1,5 +1,6 @@
 """Column types shared by every table: UTC timestamps alike on SQLite and PostgreSQL."""
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,9 +33,24 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return _as_utc(value)
+
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Callable[[Any], Any]:
+        # process_result_value's work in one call per value, not SQLAlchemy's two wrappers:
+        # timestamps are most of what the dashboard's rows hold.
+        impl = self.impl_instance.result_processor(dialect, coltype)
+        if impl is None:  # PostgreSQL: the driver's aware datetimes
+            return _as_utc
+        return lambda value: _as_utc(impl(value))  # SQLite: parsed from text first
+
+
+def _as_utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    zone = value.tzinfo
+    if zone is UTC:
+        return value
+    return value.replace(tzinfo=UTC) if zone is None else value.astimezone(UTC)
 
 
 def utc_field(*, nullable: bool = False, index: bool = False, **kwargs: Any) -> Any:

@@ -20,12 +20,13 @@ from schema.ids import to_global_id
 from services import agenda, calendar
 from services.actor import Actor
 from services.agenda import AgendaItem, MealDays
+from services.calendar import EventView
 from services.runtime import Runtime
 
 MAX_UPCOMING = 50
 
 
-def event_type(row: SchoolEvent) -> Event:
+def event_type(row: SchoolEvent | EventView) -> Event:
     assert row.id is not None
     return Event(
         id=to_global_id("Event", row.id),

@@ -5,7 +5,6 @@ from collections.abc import Sequence
 import strawberry
 
 from models.accounts import User as UserRow
-from models.family import School as SchoolRow
 from resolvers.common import actor_of, catches_user_errors, read, run
 from resolvers.loaders import loader
 from resolvers.mapping import child_type, school_type, user_type
@@ -15,10 +14,11 @@ from schema.family import Child, ChildPayload, School, Viewer
 from schema.ids import db_id_of
 from services import family
 from services.errors import DomainError
+from services.family_views import SchoolView
 from services.runtime import Runtime
 
 
-async def schools_by_id(runtime: Runtime, school_ids: Sequence[int]) -> list[SchoolRow]:
+async def schools_by_id(runtime: Runtime, school_ids: Sequence[int]) -> list[SchoolView]:
     """The operation's schools (DataLoader batch); `viewer` primes it with the viewer's."""
     found = await runtime.transactions.read(lambda s: family.schools_by_id(s, school_ids))
     return [found[school_id] for school_id in school_ids]
@@ -41,7 +41,7 @@ async def child_node(info: Info, child_id: int) -> Child | None:
     """One of the viewer's children, or None, exactly as for a child that does not exist."""
     actor = actor_of(info)
     try:
-        row = await read(info, lambda s: family.child_for(s, actor, child_id))
+        row = await read(info, lambda s: family.child_view_for(s, actor, child_id))
     except DomainError:
         return None
     return child_type(row)

@@ -15,6 +15,7 @@ from strawberry.types.graphql import OperationType
 
 from schema.context import Info
 from services.runtime import Runtime
+from services.uow import SharedRead
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -23,19 +24,36 @@ BatchFn = Callable[[Runtime, Sequence[K]], Awaitable[Sequence[V]]]
 _loaders: ContextVar[dict[Any, DataLoader[Any, Any]] | None] = ContextVar("loaders", default=None)
 
 
+# Where an HTTP request keeps the read session its authentication opened (in its ASGI scope),
+# for its query to read with; whoever ends up not using it closes it (resolvers.view too).
+OPENED_READ_KEY = "cartable.opened_read"
+
+
+def opened_read(context: Any) -> SharedRead | None:
+    """The read session the request's authentication opened, taken from the request."""
+    request = getattr(context, "request", None)
+    scope = getattr(request, "scope", None)
+    found = scope.pop(OPENED_READ_KEY, None) if isinstance(scope, dict) else None
+    return found if isinstance(found, SharedRead) else None
+
+
 class OperationLoaders(SchemaExtension):
     # `on_execute`, not `on_operation`: strawberry holds a subscription's operation hooks for its
     # whole life, its execute hooks only while it subscribes (the loaders set here stay the
     # operation's: the variable is set in the operation's own context).
     async def on_execute(self) -> AsyncIterator[None]:
         _loaders.set({})
-        # A query's reads share one database session (services.uow.SharedRead).
+        # A query's reads share one database session (services.uow.SharedRead): the one the
+        # request's authentication read with, if any.
         context = self.execution_context.context
         runtime = getattr(context, "runtime", None)
+        opened = opened_read(context)
         if runtime is None or self.execution_context.operation_type != OperationType.QUERY:
+            if opened is not None:
+                await opened.close()
             yield
             return
-        async with runtime.transactions.one_read_session():
+        async with runtime.transactions.one_read_session(opened):
             yield
 
 

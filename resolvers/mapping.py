@@ -5,9 +5,10 @@ from models import family as m_family
 from schema.accounts import Role, User
 from schema.family import BankAccount, Child, School, SchoolFeatures
 from schema.ids import to_global_id
+from services.family_views import ChildView, SchoolView, UserView
 
 
-def user_type(user: m_accounts.User) -> User:
+def user_type(user: m_accounts.User | UserView) -> User:
     assert user.id is not None
     return User(
         id=to_global_id("User", user.id),
@@ -19,7 +20,7 @@ def user_type(user: m_accounts.User) -> User:
     )
 
 
-def school_type(school: m_family.School) -> School:
+def school_type(school: m_family.School | SchoolView) -> School:
     assert school.id is not None
     bank = None
     if school.bank_iban:
@@ -44,7 +45,7 @@ def school_type(school: m_family.School) -> School:
     )
 
 
-def child_type(child: m_family.Child) -> Child:
+def child_type(child: m_family.Child | ChildView) -> Child:
     assert child.id is not None
     return Child(
         id=to_global_id("Child", child.id),

@@ -51,12 +51,14 @@ async def _meetings_by_id(runtime: Runtime, meeting_ids: Sequence[int]) -> list[
     return [found[meeting_id] for meeting_id in meeting_ids]
 
 
-async def _child_meetings(runtime: Runtime, keys: Sequence[ChildKey]) -> list[list[MeetingRow]]:
+async def _child_meetings(
+    runtime: Runtime, keys: Sequence[ChildKey]
+) -> list[list[access.MeetingView]]:
     now = runtime.settings.clock()
 
     async def fetch(
         session: AsyncSession, actor: Actor, child_ids: list[int], limit: int
-    ) -> dict[int, list[MeetingRow]]:
+    ) -> dict[int, list[access.MeetingView]]:
         return await access.upcoming_meetings(session, actor, child_ids, now=now, limit=limit)
 
     return await per_child(runtime, keys, fetch)

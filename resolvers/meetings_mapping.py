@@ -14,12 +14,13 @@ from schema.meetings import (
     SlotEvent,
     Teacher,
 )
+from services.meetings.access import MeetingView
 from services.meetings.appointments import AppointmentView
 from services.meetings.schedule import ScheduleEntry as ScheduleEntryView
 from services.meetings.slots import SlotView, TeacherView
 
 
-def meeting_type(row: MeetingRow) -> Meeting:
+def meeting_type(row: MeetingRow | MeetingView) -> Meeting:
     assert row.id is not None
     return Meeting(
         id=to_global_id("Meeting", row.id),

@@ -1,6 +1,6 @@
 """One schema from every domain's Query, Mutation and Subscription."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import strawberry
 from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
@@ -8,10 +8,8 @@ from graphql.validation import ASTValidationRule
 from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
-    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
-    ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
@@ -81,6 +79,17 @@ def _limit_rules(depth: int, aliases: int, production: bool) -> tuple[type[ASTVa
     return tuple(rules)
 
 
+class OperationHooks(OperationLimits, OperationLoaders, MaskErrors):
+    """Every per-operation hook of the schema in one extension: the limits and caches of
+    parsing and validation, the operation's loaders and read session, error masking.
+    strawberry asks each extension for each of its four stages on every operation: one
+    extension costs less than five."""
+
+    def __init__(self, max_tokens: int, rules: Sequence[type[ASTValidationRule]]) -> None:
+        OperationLimits.__init__(self, max_tokens, rules)
+        MaskErrors.__init__(self, should_mask_error=lambda e: not _expected(e))
+
+
 def build_schema(
     *,
     production: bool = False,
@@ -90,12 +99,7 @@ def build_schema(
 ) -> strawberry.Schema:
     rules = list(_limit_rules(max_depth, max_aliases, production))
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
-        # Before the caches: it sets what they parse and validate with.
-        lambda: OperationLimits(max_tokens, rules),
-        lambda: ParserCache(maxsize=512),
-        lambda: ValidationCache(maxsize=512),
-        lambda: MaskErrors(should_mask_error=lambda e: not _expected(e)),
-        OperationLoaders,
+        lambda: OperationHooks(max_tokens, rules),
     ]
     return strawberry.Schema(
         query=Query,

@@ -12,6 +12,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UNSET, UnsetType
 
 from resolvers.api import ResolverApi
+from resolvers.loaders import OPENED_READ_KEY
 from resolvers.sockets import SessionWatch, WatchedSocket
 from resolvers.transport import SharedFramesHandler
 from schema.context import Context
@@ -69,7 +70,12 @@ class CartableGraphQL(GraphQL[Context, None]):
         token = bearer_token(request.headers.get("authorization"))
         actor = None
         if token is not None:
-            actor = await sessions.authenticate(self.runtime.database, self.runtime.settings, token)
+            opened = None
+            if isinstance(request, Request):  # its query reads on with it (resolvers.loaders)
+                opened = request.scope[OPENED_READ_KEY] = self.runtime.transactions.shared_read()
+            actor = await sessions.authenticate(
+                self.runtime.database, self.runtime.settings, token, opened
+            )
         key = credential(request.headers.get("authorization"), "device")
         device = (
             None if key is None else await devices.authenticate_device(self.runtime.database, key)
@@ -106,7 +112,13 @@ class CartableGraphQL(GraphQL[Context, None]):
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         if not isinstance(request, WebSocket):
-            return await super().run(request, context, root_value)
+            try:
+                return await super().run(request, context, root_value)
+            finally:
+                # Opened by get_context and used by no query (a parse error, a mutation...).
+                opened = request.scope.pop(OPENED_READ_KEY, None)
+                if opened is not None:
+                    await opened.close()
         try:
             return await super().run(request, context, root_value)
         finally:

@@ -5,11 +5,14 @@ import binascii
 
 import strawberry
 
+_URL_SAFE = bytes.maketrans(b"+/", b"-_")
+
 
 def to_global_id(type_name: str, db_id: int) -> strawberry.ID:
-    return strawberry.ID(
-        base64.urlsafe_b64encode(f"{type_name}:{db_id}".encode()).decode().rstrip("=")
-    )
+    # base64.urlsafe_b64encode (and the ID NewType) without their Python calls: a dashboard
+    # makes a hundred.
+    encoded = binascii.b2a_base64(f"{type_name}:{db_id}".encode(), newline=False)
+    return encoded.translate(_URL_SAFE).decode().rstrip("=")  # type: ignore[return-value]
 
 
 def parse_global_id(global_id: str) -> tuple[str, int] | None:

@@ -6,6 +6,7 @@ import strawberry
 
 from schema.context import Info
 from schema.errors import UserError
+from schema.known import known_or_loaded, returns_known
 from schema.money import Money
 from schema.node import Node
 from schema.pagination import PageInfo
@@ -33,16 +34,18 @@ class Sale(Node):
     known_wallet: strawberry.Private[Wallet | None] = None
 
     @strawberry.field
-    async def device(self, info: Info) -> Device:
-        if self.known_device is not None:
-            return self.known_device
-        return await info.context.api.wallets.device(info, self.device_db_id)
+    @returns_known("known_device")
+    def device(self, info: Info) -> Device:
+        return known_or_loaded(
+            self.known_device, lambda: info.context.api.wallets.device(info, self.device_db_id)
+        )
 
     @strawberry.field
-    async def wallet(self, info: Info) -> Wallet:
-        if self.known_wallet is not None:
-            return self.known_wallet
-        return await info.context.api.wallets.wallet(info, self.wallet_db_id)
+    @returns_known("known_wallet")
+    def wallet(self, info: Info) -> Wallet:
+        return known_or_loaded(
+            self.known_wallet, lambda: info.context.api.wallets.wallet(info, self.wallet_db_id)
+        )
 
 
 @strawberry.type

@@ -8,6 +8,7 @@ import strawberry
 
 from schema.context import Info
 from schema.errors import UserError
+from schema.known import known_or_loaded, returns_known
 from schema.money import Money
 from schema.node import Node
 from schema.pagination import PageInfo
@@ -74,10 +75,11 @@ class Operation(Node):
     label: str
 
     @strawberry.field
-    async def wallet(self, info: Info) -> Wallet:
-        if self.known_wallet is not None:
-            return self.known_wallet
-        return await info.context.api.wallets.wallet(info, self.wallet_db_id)
+    @returns_known("known_wallet")
+    def wallet(self, info: Info) -> Wallet:
+        return known_or_loaded(
+            self.known_wallet, lambda: info.context.api.wallets.wallet(info, self.wallet_db_id)
+        )
 
 
 @strawberry.type

@@ -18,9 +18,10 @@ from models.calendar import EventKind, SchoolEvent
 from models.family import School
 from models.meetings import Meeting
 from services.actor import Actor
-from services.calendar import upcoming_events
+from services.calendar import EventView, upcoming_events
+from services.family_views import SchoolView
 from services.meals.reservations import ReservationView, reserved_meals
-from services.meetings.access import upcoming_meetings
+from services.meetings.access import MeetingView, upcoming_meetings
 from services.school_time import local_today, start_of_day, zone
 
 MEAL = "meal"
@@ -33,7 +34,7 @@ class MealDays:
     timezone: str
 
     @classmethod
-    def of(cls, school: School) -> "MealDays | None":
+    def of(cls, school: School | SchoolView) -> "MealDays | None":
         """None for a school without meals: its agenda has none."""
         return cls(school.timezone) if school.feature_meals else None
 
@@ -46,8 +47,8 @@ class AgendaItem:
     starts_at: datetime
     ends_at: datetime | None
     kind: str
-    event: SchoolEvent | None = None
-    meeting: Meeting | None = None
+    event: SchoolEvent | EventView | None = None
+    meeting: Meeting | MeetingView | None = None
     meal: ReservationView | None = None
 
     @property
@@ -63,11 +64,11 @@ class AgendaItem:
         return self.starts_at, 2, self.meal.id
 
     @classmethod
-    def of_event(cls, event: SchoolEvent) -> "AgendaItem":
+    def of_event(cls, event: SchoolEvent | EventView) -> "AgendaItem":
         return cls(event.title, event.starts_at, event.ends_at, event.kind, event=event)
 
     @classmethod
-    def of_meeting(cls, meeting: Meeting) -> "AgendaItem":
+    def of_meeting(cls, meeting: Meeting | MeetingView) -> "AgendaItem":
         return cls(
             meeting.title,
             meeting.starts_at,

@@ -3,7 +3,7 @@
 import functools
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import BindParameter, Select, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,7 +14,7 @@ from models.family import Child
 from services.actor import Actor
 from services.errors import DomainError, ErrorCode, NotFound
 from services.family import require_staff, viewer_kind, viewer_params, visible_children_of
-from services.top_per_child import CHILD_IDS, first_per_child, per_child, ranked
+from services.top_per_child import CHILD_IDS, first_rows_per_child, per_child, ranked
 from services.uow import UnitOfWork
 
 MAX_TITLE = 200
@@ -70,6 +70,21 @@ async def create_event(
     return event
 
 
+class EventView(NamedTuple):
+    """A school event as the agenda shows it (read as columns: on every dashboard load)."""
+
+    id: int
+    school_id: int
+    class_name: str | None
+    title: str
+    kind: str
+    starts_at: datetime
+    ends_at: datetime | None
+
+
+EVENT_COLUMNS = tuple(col(getattr(SchoolEvent, name)) for name in EventView._fields)
+
+
 async def upcoming_events(
     session: AsyncSession,
     actor: Actor,
@@ -77,13 +92,14 @@ async def upcoming_events(
     *,
     now: datetime,
     limit: int = 5,
-) -> dict[int, list[SchoolEvent]]:
+) -> dict[int, list[EventView]]:
     """For each of these children: the next events of their school and their class (those
     not yet over at `now`), soonest first, at most `limit` each. One statement for any
     number of children (for DataLoaders); children the actor may not see get an empty list."""
     params = {**viewer_params(actor), "now": now}
     statement = _upcoming_statement(viewer_kind(actor))
-    return await first_per_child(session, child_ids, statement, limit, params)
+    rows = await first_rows_per_child(session, child_ids, statement, limit, params)
+    return {child_id: [EventView._make(row) for row in found] for child_id, found in rows.items()}
 
 
 @functools.cache
@@ -104,4 +120,4 @@ def _upcoming_statement(whole_school: bool) -> Select[Any]:
             or_(col(SchoolEvent.starts_at) >= now, col(SchoolEvent.ends_at) >= now),
         )
     )
-    return per_child(candidates, SchoolEvent)
+    return per_child(candidates, SchoolEvent, columns=EVENT_COLUMNS)

@@ -12,6 +12,8 @@ from typing import Any
 from sqlalchemy import Executable, Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.single_values import single_values
+
 
 async def column_rows(
     session: AsyncSession, statement: Executable, params: Mapping[str, Any] | None = None
@@ -20,6 +22,8 @@ async def column_rows(
     flushed first, as the ORM's autoflush would before a query."""
     if session.new or session.dirty or session.deleted:
         await session.flush()
+    if params is not None:
+        statement, params = single_values(statement, params)
     connection = await session.connection()
     result = await connection.execute(statement, dict(params) if params is not None else None)
     return result.all()

@@ -7,6 +7,8 @@ lookup table. Check digits: base mod 97, and 97 when that is 0 (python-stdnum `b
 Kinds: 1 wallet; 2 and up are free for invoices, photo orders...
 """
 
+import functools
+
 from stdnum.be import ogm_vcs
 from stdnum.exceptions import ValidationError
 
@@ -14,6 +16,9 @@ WALLET = 1
 MAX_ID = 999_999_999
 
 
+# Every wallet shown (the dashboard's lists show each operation's and sale's) has its own;
+# formatting one costs more than the rest of building the wallet.
+@functools.lru_cache(maxsize=4096)
 def communication_for(kind: int, object_id: int) -> str:
     if not 1 <= kind <= 9 or not 0 < object_id <= MAX_ID:
         raise ValueError(f"no structured communication for kind {kind}, id {object_id}")

@@ -15,13 +15,14 @@ builds its page from, in this order, each present when the child's school offers
 """
 
 from models.family import School
+from services.family_views import SchoolView
 
 ALWAYS = ("balances", "operations", "sales", "documents", "events")
 SWITCHED = ("meals", "meetings", "photos")
 MODULES = (*ALWAYS, *SWITCHED)
 
 
-def enabled_modules(school: School) -> list[str]:
+def enabled_modules(school: School | SchoolView) -> list[str]:
     """The modules this school offers its parents, in the order of MODULES."""
     switches = {
         "meals": school.feature_meals,

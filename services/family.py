@@ -4,14 +4,23 @@ import functools
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import BindParameter, Select, bindparam, select
+from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from models.accounts import Role, User
 from models.family import Child, Guardianship, School
 from services.actor import Actor
+from services.column_reads import column_rows
 from services.errors import DomainError, ErrorCode, NotFound
+from services.family_views import (
+    CHILD_COLUMNS,
+    SCHOOL_COLUMNS,
+    USER_COLUMNS,
+    ChildView,
+    SchoolView,
+    UserView,
+)
 from services.uow import UnitOfWork
 from services.wallet_setup import create_wallets
 
@@ -28,16 +37,17 @@ async def get_school(session: AsyncSession, school_id: int) -> School:
     return school
 
 
-async def user_and_school(session: AsyncSession, user_id: int) -> tuple[User, School]:
+async def user_and_school(session: AsyncSession, user_id: int) -> tuple[UserView, SchoolView]:
     """A user and their school (the viewer of every query)."""
-    user, school = (await session.execute(_user_and_school_query(), {"user_id": user_id})).one()
-    return user, school
+    (row,) = await column_rows(session, _user_and_school_query(), {"user_id": user_id})
+    split = len(USER_COLUMNS)
+    return UserView._make(row[:split]), SchoolView._make(row[split:])
 
 
 @functools.cache
-def _user_and_school_query() -> Select[User, School]:
+def _user_and_school_query() -> Select[Any]:
     return (
-        select(User, School)
+        select(*USER_COLUMNS, *SCHOOL_COLUMNS)
         .join(School, col(School.id) == col(User.school_id))
         .where(col(User.id) == bindparam("user_id"))
     )
@@ -107,11 +117,29 @@ async def child_for(session: AsyncSession, actor: Actor, child_id: int) -> Child
     return child
 
 
+async def child_view_for(session: AsyncSession, actor: Actor, child_id: int) -> ChildView:
+    """child_for as a view, for showing the child (read as columns)."""
+    params = {**viewer_params(actor), "child_id": child_id}
+    rows = await column_rows(session, _child_columns_query(viewer_kind(actor)), params)
+    if not rows:
+        raise NotFound("childId")
+    return ChildView._make(rows[0])
+
+
+def _visible_child(whole_school: bool) -> tuple[ColumnElement[bool], ...]:
+    return col(Child.id) == bindparam("child_id"), col(Child.id).in_(
+        visible_children_of(whole_school)
+    )
+
+
 @functools.cache
 def _child_query(whole_school: bool) -> Select[Child]:
-    return select(Child).where(
-        col(Child.id) == bindparam("child_id"), col(Child.id).in_(visible_children_of(whole_school))
-    )
+    return select(Child).where(*_visible_child(whole_school))
+
+
+@functools.cache
+def _child_columns_query(whole_school: bool) -> Select[Any]:
+    return select(*CHILD_COLUMNS).where(*_visible_child(whole_school))
 
 
 async def create_child(
@@ -165,9 +193,10 @@ async def school_children(
     return rows.all()
 
 
-async def schools_by_id(session: AsyncSession, school_ids: Sequence[int]) -> dict[int, School]:
+async def schools_by_id(session: AsyncSession, school_ids: Sequence[int]) -> dict[int, SchoolView]:
     """These schools, by id (for batches; callers reached them through a child or the viewer)."""
     if not school_ids:
         return {}
-    rows = await session.scalars(select(School).where(col(School.id).in_(school_ids)))
-    return {school.id: school for school in rows if school.id is not None}
+    statement = select(*SCHOOL_COLUMNS).where(col(School.id).in_(school_ids))
+    views = [SchoolView._make(row) for row in await column_rows(session, statement)]
+    return {view.id: view for view in views}

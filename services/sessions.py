@@ -13,8 +13,9 @@ from sqlmodel import col
 from models.accounts import Role, Session, User
 from models.db import Database
 from services.actor import Actor
+from services.column_reads import column_rows
 from services.tokens import digest, new_token
-from services.uow import UnitOfWork
+from services.uow import SharedRead, UnitOfWork
 from settings import Settings
 
 log = logging.getLogger(__name__)
@@ -65,13 +66,25 @@ def _idle_limit(last_seen_at: datetime, settings: Settings) -> datetime:
     return last_seen_at + timedelta(minutes=settings.session_idle_minutes)
 
 
-async def authenticate(database: Database, settings: Settings, raw_token: str) -> Actor | None:
-    """The actor behind a bearer token, or None when it is unknown, revoked or expired."""
+async def authenticate(
+    database: Database,
+    settings: Settings,
+    raw_token: str,
+    reading: SharedRead | None = None,
+) -> Actor | None:
+    """The actor behind a bearer token, or None when it is unknown, revoked or expired. With
+    `reading`, the statement runs in that shared read session (the request's query reads with
+    it next): one connection checkout for both."""
     now = settings.clock()
     # Every request runs this: one Core statement on a connection, no ORM session or objects.
-    async with database.engine.connect() as connection:
-        result = await connection.execute(_session_query(), {"token_hash": digest(raw_token)})
-        found = result.first()
+    params = {"token_hash": digest(raw_token)}
+    if reading is None:
+        async with database.engine.connect() as connection:
+            found = (await connection.execute(_session_query(), params)).first()
+    else:
+        async with reading.lend() as session:
+            rows = await column_rows(session, _session_query(), params)
+        found = rows[0] if rows else None
     if found is None:
         return None
     session_id, last_seen_at, revoked_at, expires_at, user_id, school_id, role, locale = found

@@ -17,6 +17,7 @@ from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, func, se
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.column_reads import column_rows
+from services.single_values import single_values
 
 # The children asked for (`child.in_(CHILD_IDS)` in the candidates) and the rows kept per child.
 CHILD_IDS: BindParameter[list[int]] = bindparam("child_ids", expanding=True)
@@ -67,11 +68,12 @@ async def first_rows_per_child(
     result: dict[int, list[tuple[Any, ...]]] = {child_id: [] for child_id in child_ids}
     if not child_ids or limit <= 0:
         return result
-    values = {**params, CHILD_IDS.key: list(child_ids), LIMIT.key: limit}
+    values: Mapping[str, Any] = {**params, CHILD_IDS.key: list(child_ids), LIMIT.key: limit}
     rows: Sequence[Any]
     if statement.get_execution_options().get(_COLUMNS_ONLY):
         rows = await column_rows(session, statement, values)
     else:
+        statement, values = single_values(statement, values)
         rows = (await session.execute(statement, values)).all()
     for row in rows:
         result[int(row[0])].append(tuple(row)[1:])

@@ -3,8 +3,8 @@
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from contextlib import asynccontextmanager
-from contextvars import ContextVar
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextvars import ContextVar, Token
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
@@ -120,29 +120,52 @@ class SharedRead:
         self.session: AsyncSession | None = None
         self.lock = asyncio.Lock()
 
-    @asynccontextmanager
-    async def lend(self) -> AsyncIterator[AsyncSession]:
-        if _holding.get():  # a read within a read of the same task: it already holds the lock
-            assert self.session is not None
-            yield self.session
-            return
-        async with self.lock:
-            if self.session is None:
-                self.session = self.database.read()
-            token = _holding.set(True)
-            try:
-                yield self.session
-            except BaseException:
-                # A failed statement must not poison the reads that follow (PostgreSQL aborts
-                # the whole transaction): start them afresh.
-                await self.session.rollback()
-                raise
-            finally:
-                _holding.reset(token)
+    def lend(self) -> "_Lent":
+        return _Lent(self)
 
     async def close(self) -> None:
         if self.session is not None:
             await self.session.close()
+
+
+class _Lent:
+    """`async with shared.lend() as session`: the session, to this task alone until the block
+    ends. A class rather than a generator: every read of a query goes through it."""
+
+    __slots__ = ("shared", "token")
+
+    def __init__(self, shared: SharedRead) -> None:
+        self.shared = shared
+        self.token: Token[bool] | None = None
+
+    async def __aenter__(self) -> AsyncSession:
+        shared = self.shared
+        if _holding.get():  # a read within a read of the same task: it already holds the lock
+            assert shared.session is not None
+            return shared.session
+        await shared.lock.acquire()
+        try:
+            if shared.session is None:
+                shared.session = shared.database.read()
+        except BaseException:
+            shared.lock.release()
+            raise
+        self.token = _holding.set(True)
+        return shared.session
+
+    async def __aexit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if self.token is None:
+            return
+        shared = self.shared
+        try:
+            if kind is not None and shared.session is not None:
+                # A failed statement must not poison the reads that follow (PostgreSQL aborts
+                # the whole transaction): start them afresh.
+                await shared.session.rollback()
+        finally:
+            _holding.reset(self.token)
+            self.token = None
+            shared.lock.release()
 
 
 _shared_read: ContextVar[SharedRead | None] = ContextVar("shared_read", default=None)
@@ -203,24 +226,25 @@ class Transactions:
         async with self.reading() as session:
             return await work(session)
 
-    @asynccontextmanager
-    async def reading(self) -> AsyncIterator[AsyncSession]:
+    def reading(self) -> AbstractAsyncContextManager[AsyncSession]:
         """A session to read with: the current query's shared one (see `one_read_session`),
         or a session of its own."""
         shared = _shared_read.get()
-        if shared is None:
-            async with self.database.read() as session:
-                yield session
-        else:
-            async with shared.lend() as session:
-                yield session
+        return self.database.read() if shared is None else shared.lend()
+
+    def shared_read(self) -> SharedRead:
+        """A read session to open before the query that will share it (`one_read_session`):
+        an HTTP request authenticates with it, so both use one connection checkout."""
+        return SharedRead(self.database)
 
     @asynccontextmanager
-    async def one_read_session(self) -> AsyncIterator[None]:
-        """Within this block (and the tasks it starts), every `read` shares one session. For
-        queries only: a mutation must see its own commits, a subscription must not hold a
-        session (and a snapshot) for its whole life."""
-        shared = SharedRead(self.database)
+    async def one_read_session(self, shared: SharedRead | None = None) -> AsyncIterator[None]:
+        """Within this block (and the tasks it starts), every `read` shares one session (a
+        new one, or `shared`, closed at the end either way). For queries only: a mutation must
+        see its own commits, a subscription must not hold a session (and a snapshot) for its
+        whole life."""
+        if shared is None:
+            shared = SharedRead(self.database)
         token = _shared_read.set(shared)
         try:
             yield

@@ -7,7 +7,7 @@ A meeting someone may not see answers NOT_FOUND, exactly like one that does not 
 import functools
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
@@ -28,7 +28,7 @@ from models.meetings import Meeting, MeetingClass, MeetingTeacher
 from services.actor import Actor
 from services.errors import NotFound
 from services.family import viewer_kind, viewer_params, visible_children, visible_children_of
-from services.top_per_child import CHILD_IDS, first_per_child, per_child, ranked
+from services.top_per_child import CHILD_IDS, first_rows_per_child, per_child, ranked
 
 
 def open_to_class(class_name: str | SQLColumnExpression[str | None] | None) -> ColumnElement[bool]:
@@ -103,6 +103,23 @@ async def visible_meetings(
     return (await session.scalars(query.order_by(col(Meeting.starts_at), col(Meeting.id)))).all()
 
 
+class MeetingView(NamedTuple):
+    """A meeting as agendas and lists show it (read as columns: on every dashboard load)."""
+
+    id: int
+    school_id: int
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    booking_opens_at: datetime
+    booking_closes_at: datetime
+    slot_minutes: int
+    several_teachers: bool
+
+
+MEETING_COLUMNS = tuple(col(getattr(Meeting, name)) for name in MeetingView._fields)
+
+
 async def upcoming_meetings(
     session: AsyncSession,
     actor: Actor,
@@ -110,13 +127,14 @@ async def upcoming_meetings(
     *,
     now: datetime,
     limit: int = 5,
-) -> dict[int, list[Meeting]]:
+) -> dict[int, list[MeetingView]]:
     """For each of these children: the meetings open to them not over at `now`, soonest
     first, at most `limit` each; children the actor may not see, or of a school without
     meetings, get an empty list. One statement for any number of children (DataLoaders)."""
     params = {**viewer_params(actor), "now": now}
     statement = _upcoming_statement(viewer_kind(actor))
-    return await first_per_child(session, child_ids, statement, limit, params)
+    rows = await first_rows_per_child(session, child_ids, statement, limit, params)
+    return {child_id: [MeetingView._make(row) for row in found] for child_id, found in rows.items()}
 
 
 @functools.cache
@@ -133,7 +151,7 @@ def _upcoming_statement(whole_school: bool) -> Select[Any]:
             open_to_class(col(Child.class_name)),
         )
     )
-    return per_child(candidates, Meeting)
+    return per_child(candidates, Meeting, columns=MEETING_COLUMNS)
 
 
 async def meetings_between(
