@@ -16,7 +16,7 @@ from schema.ids import to_global_id
 from schema.pagination import PageInfo, decode_cursor, encode_cursor
 from services import document_access
 from services.actor import Actor
-from services.document_access import MAX_PAGE, DocumentCursor, DocumentView
+from services.document_access import MAX_PAGE, DocumentCursor, DocumentView, ListedDocument
 from services.document_links import download_url
 from services.errors import DomainError
 from services.runtime import Runtime
@@ -24,14 +24,23 @@ from settings import Settings
 
 
 def document_type(view: DocumentView, actor: Actor, settings: Settings, now: datetime) -> Document:
-    row: m_documents.Document = view.document
+    return listed_document_type(view.document, view.read, actor, settings, now)
+
+
+def listed_document_type(
+    row: m_documents.Document | ListedDocument,
+    read: bool,
+    actor: Actor,
+    settings: Settings,
+    now: datetime,
+) -> Document:
     assert row.id is not None
     return Document(
         id=to_global_id("Document", row.id),
         db_id=row.id,
         title=row.title,
         date=row.date,
-        read=view.read,
+        read=read,
         kind=row.kind,
         download_url=download_url(settings, row.id, actor.user_id, now),
         file_name=row.file_name,
@@ -54,9 +63,7 @@ def _parse_cursor(after: str) -> DocumentCursor:
         raise InvalidArgumentError("after") from None
 
 
-async def _load_unread(
-    runtime: Runtime, keys: Sequence[ChildKey]
-) -> list[list[m_documents.Document]]:
+async def _load_unread(runtime: Runtime, keys: Sequence[ChildKey]) -> list[list[ListedDocument]]:
     return await per_child(runtime, keys, document_access.latest_unread_documents)
 
 
@@ -71,7 +78,7 @@ class DocumentResolvers:
         rows = await loader(info, _load_unread).load((actor, child_id, limit))
         settings = info.context.runtime.settings
         now = settings.clock()
-        return [document_type(DocumentView(row, False), actor, settings, now) for row in rows]
+        return [listed_document_type(row, False, actor, settings, now) for row in rows]
 
     async def child_documents(
         self, info: Info, child_id: int, *, unread_only: bool, first: int, after: str | None

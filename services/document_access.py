@@ -9,7 +9,7 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import BindParameter, ColumnElement, Select, and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,11 +29,27 @@ from services.family import (
     viewer_kind,
     viewer_params,
 )
-from services.top_per_child import CHILD_IDS, first_per_child, per_child, ranked
+from services.top_per_child import CHILD_IDS, first_rows_per_child, per_child, ranked
 from services.uow import UnitOfWork
 from storage.protocol import DocumentStorage
 
 MAX_PAGE = 100
+
+
+class ListedDocument(NamedTuple):
+    """A document's listed fields, read as columns (the dashboard's unread documents, on
+    every load); a Document row has the same attributes."""
+
+    id: int
+    title: str
+    date: date
+    kind: str
+    file_name: str
+    content_type: str
+    size_bytes: int
+
+
+LISTED_COLUMNS = tuple(col(getattr(Document, name)) for name in ListedDocument._fields)
 
 
 @dataclass(frozen=True)
@@ -143,12 +159,13 @@ async def child_documents(
 
 async def latest_unread_documents(
     session: AsyncSession, actor: Actor, child_ids: Sequence[int], limit: int = 5
-) -> dict[int, list[Document]]:
+) -> dict[int, list[ListedDocument]]:
     """For each of these children: the newest documents this user has not read, at most
     `limit` each. One statement whatever the number of children (for DataLoaders).
     Children the actor may not see get an empty list."""
     statement = _unread_statement(viewer_kind(actor))
-    return await first_per_child(session, child_ids, statement, limit, viewer_params(actor))
+    rows = await first_rows_per_child(session, child_ids, statement, limit, viewer_params(actor))
+    return {child: [ListedDocument._make(row) for row in found] for child, found in rows.items()}
 
 
 @functools.cache
@@ -166,7 +183,7 @@ def _unread_statement(whole_school: bool) -> Select[Any]:
             _recipient_visible(whole_school),
         )
     )
-    return per_child(candidates, Document)
+    return per_child(candidates, Document, columns=LISTED_COLUMNS)
 
 
 def _recipient_visible(whole_school: bool) -> ColumnElement[bool]:
