@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 
 import strawberry
+from graphql import OperationType
 
 from models.accounts import User as UserRow
 from resolvers.common import actor_of, catches_user_errors, read, run
@@ -70,7 +71,12 @@ class Query:
         actor = info.context.actor
         if actor is None:
             return None
-        user, school = await read(info, lambda s: family.user_and_school(s, actor.user_id))
+        # Read with the session when the request was authenticated; a mutation reads anew
+        # (it may have changed them).
+        views = info.context.viewer_views
+        if views is None or info.operation.operation != OperationType.QUERY:
+            views = await read(info, lambda s: family.user_and_school(s, actor.user_id))
+        user, school = views
         # The children's dashboards show this school's modules: no second read of it.
         loader(info, schools_by_id).prime(actor.school_id, school)
         return Viewer(user=user_type(user), school=school_type(school))

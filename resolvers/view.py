@@ -69,13 +69,16 @@ class CartableGraphQL(GraphQL[Context, None]):
     ) -> Context:
         token = bearer_token(request.headers.get("authorization"))
         actor = None
+        views = None
         if token is not None:
-            opened = None
+            database, settings = self.runtime.database, self.runtime.settings
             if isinstance(request, Request):  # its query reads on with it (resolvers.loaders)
                 opened = request.scope[OPENED_READ_KEY] = self.runtime.transactions.shared_read()
-            actor = await sessions.authenticate(
-                self.runtime.database, self.runtime.settings, token, opened
-            )
+                signed_in = await sessions.sign_in_request(database, settings, token, opened)
+                if signed_in is not None:
+                    actor, views = signed_in.actor, (signed_in.user, signed_in.school)
+            else:
+                actor = await sessions.authenticate(database, settings, token)
         key = credential(request.headers.get("authorization"), "device")
         device = (
             None if key is None else await devices.authenticate_device(self.runtime.database, key)
@@ -90,6 +93,7 @@ class CartableGraphQL(GraphQL[Context, None]):
             token=token,
             locale=locale,
             device=device,
+            viewer_views=views,
         )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:

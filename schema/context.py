@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from schema.meetings import MeetingsApi
     from services.actor import Actor
     from services.devices import DeviceActor
+    from services.family_views import SchoolView, UserView
     from services.runtime import Runtime
 
 
@@ -60,6 +61,9 @@ class Context:
     connection_params: dict[str, Any] | None = None
     # A point-of-sale device (`Authorization: Device <key>`), instead of a user.
     device: "DeviceActor | None" = None
+    # The signed-in user and their school as read while authenticating an HTTP request (the
+    # viewer shows them); None over websockets, whose context lives as long as the socket.
+    viewer_views: "tuple[UserView, SchoolView] | None" = None
 
 
 Info = StrawberryInfo[Context, None]

@@ -4,7 +4,7 @@ import functools
 import logging
 from collections.abc import Collection
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.exc import DBAPIError
@@ -12,8 +12,10 @@ from sqlmodel import col
 
 from models.accounts import Role, Session, User
 from models.db import Database
+from models.family import School
 from services.actor import Actor
 from services.column_reads import column_rows
+from services.family_views import SCHOOL_COLUMNS, USER_COLUMNS, SchoolView, UserView
 from services.tokens import digest, new_token
 from services.uow import SharedRead, UnitOfWork
 from settings import Settings
@@ -66,33 +68,72 @@ def _idle_limit(last_seen_at: datetime, settings: Settings) -> datetime:
     return last_seen_at + timedelta(minutes=settings.session_idle_minutes)
 
 
+class SignedIn(NamedTuple):
+    """The actor behind a token, with the user and school every viewer query shows."""
+
+    actor: Actor
+    user: UserView
+    school: SchoolView
+
+
 async def authenticate(
     database: Database,
     settings: Settings,
     raw_token: str,
-    reading: SharedRead | None = None,
 ) -> Actor | None:
-    """The actor behind a bearer token, or None when it is unknown, revoked or expired. With
-    `reading`, the statement runs in that shared read session (the request's query reads with
-    it next): one connection checkout for both."""
+    """The actor behind a bearer token, or None when it is unknown, revoked or expired."""
     now = settings.clock()
-    # Every request runs this: one Core statement on a connection, no ORM session or objects.
-    params = {"token_hash": digest(raw_token)}
-    if reading is None:
-        async with database.engine.connect() as connection:
-            found = (await connection.execute(_session_query(), params)).first()
-    else:
-        async with reading.lend() as session:
-            rows = await column_rows(session, _session_query(), params)
-        found = rows[0] if rows else None
-    if found is None:
+    # Every socket and device check runs this: one Core statement, no ORM session or objects.
+    async with database.engine.connect() as connection:
+        found = await connection.execute(_session_query(), {"token_hash": digest(raw_token)})
+        row = found.first()
+    if row is None:
         return None
-    session_id, last_seen_at, revoked_at, expires_at, user_id, school_id, role, locale = found
+    session_id, last_seen_at, revoked_at, expires_at, user_id, school_id, role, locale = row
+    if not await _still_alive(
+        database, settings, now, session_id, last_seen_at, revoked_at, expires_at
+    ):
+        return None
+    return Actor(user_id, school_id, Role(role), locale, session_id)
+
+
+async def sign_in_request(
+    database: Database, settings: Settings, raw_token: str, reading: SharedRead
+) -> SignedIn | None:
+    """authenticate, in the request's shared read session (its query reads with it next: one
+    connection checkout for both), reading the user and their school in the same statement
+    (the viewer's query shows them: no second statement)."""
+    now = settings.clock()
+    async with reading.lend() as session:
+        rows = await column_rows(session, _signed_in_query(), {"token_hash": digest(raw_token)})
+    if not rows:
+        return None
+    row: tuple[Any, ...] = tuple(rows[0])
+    session_id, last_seen_at, revoked_at, expires_at = row[:4]
+    if not await _still_alive(
+        database, settings, now, session_id, last_seen_at, revoked_at, expires_at
+    ):
+        return None
+    split = 4 + len(USER_COLUMNS)
+    user, school = UserView._make(row[4:split]), SchoolView._make(row[split:])
+    actor = Actor(user.id, user.school_id, Role(user.role), user.locale, session_id)
+    return SignedIn(actor, user, school)
+
+
+async def _still_alive(
+    database: Database,
+    settings: Settings,
+    now: datetime,
+    session_id: int,
+    last_seen_at: datetime,
+    revoked_at: datetime | None,
+    expires_at: datetime,
+) -> bool:
     if not _alive(last_seen_at, revoked_at, expires_at, settings, now):
-        return None
+        return False
     if now - last_seen_at >= TOUCH_EVERY:
         await _touch(database, session_id, now)
-    return Actor(user_id, school_id, Role(role), locale, session_id)
+    return True
 
 
 @functools.cache
@@ -100,10 +141,7 @@ def _session_query() -> Select[*tuple[Any, ...]]:
     """authenticate's statement, built once."""
     return (
         select(
-            col(Session.id),
-            col(Session.last_seen_at),
-            col(Session.revoked_at),
-            col(Session.expires_at),
+            *_SESSION_COLUMNS,
             col(User.id),
             col(User.school_id),
             col(User.role),
@@ -112,6 +150,25 @@ def _session_query() -> Select[*tuple[Any, ...]]:
         .join(User, col(User.id) == col(Session.user_id))
         .where(col(Session.token_hash) == bindparam("token_hash"))
     )
+
+
+@functools.cache
+def _signed_in_query() -> Select[*tuple[Any, ...]]:
+    """sign_in_request's statement, built once."""
+    return (
+        select(*_SESSION_COLUMNS, *USER_COLUMNS, *SCHOOL_COLUMNS)
+        .join(User, col(User.id) == col(Session.user_id))
+        .join(School, col(School.id) == col(User.school_id))
+        .where(col(Session.token_hash) == bindparam("token_hash"))
+    )
+
+
+_SESSION_COLUMNS = (
+    col(Session.id),
+    col(Session.last_seen_at),
+    col(Session.revoked_at),
+    col(Session.expires_at),
+)
 
 
 async def _touch(database: Database, session_id: int | None, now: datetime) -> None:
