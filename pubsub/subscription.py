@@ -70,16 +70,9 @@ class Subscription:
 
     async def __anext__(self) -> Delivery:
         while True:
-            if self._error is not None:
-                raise self._error
-            inbox = self._inbox
-            if inbox:
-                delivery = inbox.popleft()
-                if not inbox:
-                    self._inbox = None
+            delivery = self.take()
+            if delivery is not None:
                 return delivery
-            if self._ended:
-                raise StopAsyncIteration
             if self._waiter is not None:
                 raise RuntimeError("another task is already iterating this subscription")
             self._waiter = asyncio.get_running_loop().create_future()

@@ -30,7 +30,7 @@ from pubsub.errors import SubscriptionClosed as BroadcastClosed
 from pubsub.hub import PubSub
 from pubsub.subscription import Subscription
 from resolvers.operation_context import current_sender
-from resolvers.shared_events import Claim, claims, ready_data, share
+from resolvers.shared_events import Claim, SelectionKey, claims, ready_data, share
 
 if TYPE_CHECKING:
     from resolvers.transport import OperationSender
@@ -249,32 +249,46 @@ class _Follower:
     async def _write_made(self, delivery: Delivery) -> bool:
         """Handle the next event from here if it needs no execution of ours: dropped (seen),
         written (made), or joined (being made); False when the operation must handle it."""
-        sender = self.sender
-        if type(delivery) is not Message or sender is None or sender.key is None:
-            return False
         if self.owns is not None:
             return False  # taken in the fan-out to execute: the operation's run does
-        sequence = _sequence(delivery)
-        if sequence <= self.position:
+        if type(delivery) is Message and _sequence(delivery) <= self.position:
             return True
-        if sequence != self.position + 1:
+        found = self._next_event(delivery)
+        if found is None or self.sender is None:
             return False
+        sequence, item, key = found
+        data = ready_data(item, key)
+        if data is None:
+            return self._wait_for(item, key, sequence)
+        self.position = sequence
+        await self.sender.send_data(data)
+        return True
+
+    def _next_event(self, delivery: Delivery) -> tuple[int, object, SelectionKey] | None:
+        """(sequence, item, selection) when `delivery` is the next event, of one shared item,
+        for a known selection; None when only the subscriber's own run can handle it."""
+        sender = self.sender
+        if type(delivery) is not Message or sender is None or sender.key is None:
+            return None
+        sequence = _sequence(delivery)
+        if sequence != self.position + 1:
+            return None
         items = _items(delivery, self.on_event, self.shared_as)
         if len(items) != 1:
-            return False
-        item, key = items[0], sender.key
-        data = ready_data(item, key)
-        if data is not None:
-            self.position = sequence
-            await sender.send_data(data)
-            return True
+            return None
+        return sequence, items[0], sender.key
+
+    def _wait_for(self, item: object, key: SelectionKey, sequence: int) -> bool:
+        """Join the claim of the subscriber making this event's frame; without one, claim it
+        to make it for the others (False: this subscriber's run executes it)."""
         pending = claims(item)
-        claim = pending.get(key) if pending is not None else None
-        if pending is None or (claim is not None and not claim.join(self)):
+        if pending is None:
             return False
+        claim = pending.get(key)
         if claim is None:
-            # This subscriber executes it for the others: its operation runs again.
             self.owns = pending[key] = Claim(item, key)
+            return False
+        if not claim.join(self):
             return False
         self.claim, self.position = claim, sequence
         return True
@@ -295,31 +309,17 @@ class _Follower:
         sender = self.sender
         if not self.idle or self.claim is not None or self.owns is not None or sender is None:
             return False
-        if type(delivery) is not Message or sender.key is None or sender.operation.completed:
+        if sender.operation.completed:
             return False
-        sequence = _sequence(delivery)
-        if sequence != self.position + 1:
+        found = self._next_event(delivery)
+        if found is None:
             return False
-        items = _items(delivery, self.on_event, self.shared_as)
-        if len(items) != 1:
-            return False
-        item, key = items[0], sender.key
+        sequence, item, key = found
         data = ready_data(item, key)
-        if data is not None:
-            if not sender.send_now(data):
-                return False  # its socket is slow: the task writes it, waiting
-        else:
-            pending = claims(item)
-            if pending is None:
-                return False
-            claim = pending.get(key)
-            if claim is None:
-                # Woken (False): this subscriber executes the event for those who wait.
-                self.owns = pending[key] = Claim(item, key)
-                return False
-            if not claim.join(self):
-                return False
-            self.claim = claim
+        if data is None:
+            return self._wait_for(item, key, sequence)
+        if not sender.send_now(data):
+            return False  # its socket is slow: the task writes it, waiting
         self.position = sequence
         return True
 

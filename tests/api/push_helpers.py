@@ -1,8 +1,8 @@
 """Shared by the live-push tests: the watch subscription, the booking mutation, and units of work
 on the real clock for databases that server processes of their own also use."""
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +15,25 @@ from services.uow import Transactions
 from settings import Settings
 from tests.factories import gid
 from tests.support.graphql import GraphQL
+from tests.support.live import GraphQLSocket
 
 WATCH = """subscription($m: ID!) { meetingSlotsChanged(meetingId: $m) {
   snapshot sequence slots { id available } } }"""
 BOOK = """mutation($c: ID!, $s: ID!) { bookAppointment(childId: $c, slotId: $s) {
   appointment { id } errors { code } } }"""
+
+
+async def watching(
+    stack: AsyncExitStack, server: str, tokens: Sequence[str], query: str, variables: dict[str, Any]
+) -> tuple[list[GraphQLSocket], list[str], list[dict[str, Any]]]:
+    """One socket per token, each subscribed to `query`: the sockets, their operation ids and
+    the first data each received (the snapshot); the sockets close with `stack`."""
+    sockets = [
+        await stack.enter_async_context(GraphQLSocket.connect(server, token)) for token in tokens
+    ]
+    ops = [await socket.subscribe(query, variables) for socket in sockets]
+    firsts = [await socket.next_data(op) for socket, op in zip(sockets, ops, strict=True)]
+    return sockets, ops, firsts
 
 
 def availability(event: dict[str, Any]) -> dict[str, bool]:

@@ -14,14 +14,10 @@ from resolvers.transport import OperationSender, SharedFramesHandler
 from services.meetings.slots import slot_payload, slots_channel
 from services.runtime import Runtime
 from services.uow import Transactions, UnitOfWork
+from tests.api.push_helpers import BOOK, WATCH, watching
 from tests.factories import gid, make_family, make_meeting, make_school
 from tests.support.graphql import GraphQL
 from tests.support.live import GraphQLSocket, live_server
-
-WATCH = """subscription($m: ID!) { meetingSlotsChanged(meetingId: $m) {
-  snapshot sequence slots { id available } } }"""
-BOOK = """mutation($c: ID!, $s: ID!) { bookAppointment(childId: $c, slotId: $s) {
-  appointment { id } errors { code } } }"""
 
 
 @pytest.fixture(scope="module")
@@ -57,16 +53,9 @@ async def test_idle_watchers_keep_no_task_and_get_every_event_in_order(
     m = gid("Meeting", meeting.id)
     slots = [gid("Slot", meeting.slot(0, i).id) for i in range(3)]
     async with contextlib.AsyncExitStack() as stack:
-        sockets = [
-            await stack.enter_async_context(GraphQLSocket.connect(server, f.parent.token))
-            for f in families
-        ]
-        ops = [await s.subscribe(WATCH, {"m": m}) for s in sockets]
-        snapshots = [
-            (await s.next_data(op))["meetingSlotsChanged"]
-            for s, op in zip(sockets, ops, strict=True)
-        ]
-        position = snapshots[0]["sequence"]
+        tokens = [f.parent.token for f in families]
+        sockets, ops, snapshots = await watching(stack, server, tokens, WATCH, {"m": m})
+        position = snapshots[0]["meetingSlotsChanged"]["sequence"]
         # Five live subscriptions, and not one task kept for them.
         assert await settled(0) == 0
         for family, slot in zip(families, slots, strict=False):
@@ -111,13 +100,10 @@ async def test_a_burst_of_events_runs_one_operation_per_event_not_one_per_watche
     views = [view for views in meeting.slots.values() for view in views]
     channel = slots_channel(meeting.id)
     async with contextlib.AsyncExitStack() as stack:
-        sockets = [
-            await stack.enter_async_context(GraphQLSocket.connect(server, f.parent.token))
-            for f in families
-        ]
-        ops = [await s.subscribe(WATCH, {"m": gid("Meeting", meeting.id)}) for s in sockets]
-        for socket, op in zip(sockets, ops, strict=True):
-            position = (await socket.next_data(op))["meetingSlotsChanged"]["sequence"]
+        tokens = [f.parent.token for f in families]
+        m = gid("Meeting", meeting.id)
+        sockets, ops, snapshots = await watching(stack, server, tokens, WATCH, {"m": m})
+        position = snapshots[0]["meetingSlotsChanged"]["sequence"]
         assert await settled(0) == 0
         # Ten events back to back: each arrives while the previous one is still being made.
         for n in range(1, 11):

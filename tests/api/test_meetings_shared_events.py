@@ -11,6 +11,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from resolvers.transport import OperationSender
 from schema.meetings import SlotEvent
 from services.uow import Transactions
+from tests.api.push_helpers import watching
 from tests.factories import gid, make_family, make_meeting, make_school
 from tests.support.graphql import GraphQL
 from tests.support.live import GraphQLSocket, live_server
@@ -130,15 +131,9 @@ async def test_many_idle_watchers_one_execution_per_event_every_frame_in_order(
     m = gid("Meeting", meeting.id)
     slots = [gid("Slot", meeting.slot(0, i).id) for i in range(3)]
     async with contextlib.AsyncExitStack() as stack:
-        sockets = [
-            await stack.enter_async_context(GraphQLSocket.connect(server, f.parent.token))
-            for f in families
-        ]
-        ops = [await s.subscribe(WATCH, {"m": m}) for s in sockets]
-        positions = [
-            (await s.next_data(op))["meetingSlotsChanged"]["sequence"]
-            for s, op in zip(sockets, ops, strict=True)
-        ]
+        tokens = [f.parent.token for f in families]
+        sockets, ops, snapshots = await watching(stack, server, tokens, WATCH, {"m": m})
+        positions = [snapshot["meetingSlotsChanged"]["sequence"] for snapshot in snapshots]
         assert len(set(positions)) == 1
         received: list[list[dict[str, Any]]] = [[] for _ in sockets]
         for family, slot in zip(families, slots, strict=False):
