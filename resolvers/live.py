@@ -92,12 +92,8 @@ async def follow(
     try:
         deliveries = aiter(follower.subscription)
         if not resumed:
-            follower.position, items = await snapshot()
-            for item in items:
-                yield item
-                if spent is not None:
-                    spent(item)
-            item = items = None
+            # The first snapshot is read like any later one, before anything queued since.
+            follower.subscription.put_back(Resync())
         while True:
             if not pending:
                 if follower.park():
