@@ -16,27 +16,31 @@ straight to their subfields, skipping the generic dispatch of `complete_value`.
 """
 
 import inspect
-from collections.abc import Callable
-from typing import Any, NamedTuple
-from weakref import WeakKeyDictionary
+from typing import Any
 
 from graphql import (
-    GraphQLField,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLResolveInfo,
-    GraphQLSchema,
     Undefined,
     get_nullable_type,
     is_leaf_type,
-    is_non_null_type,
 )
 from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.execution.executor import to_nodes
 from graphql.pyutils import AwaitableOrValue, Path, gather_with_cancel
 
+from resolvers.plain_plans import (
+    STRAWBERRY_TYPE,
+    PlainField,
+    PlainObjectField,
+    Plan,
+    PlansByType,
+    plain_fields,
+    schema_plans,
+)
 from resolvers.plain_readers import compile_reader
 from resolvers.plain_selections import (
     SIMPLE_TYPES,
@@ -49,99 +53,11 @@ from resolvers.plain_selections import (
     read_object,
     read_objects,
     strawberry_is_type_of,
-    unchanged_type,
 )
 from resolvers.shared_events import SharedEventExecutor
-from schema.known import KNOWN_ATTRIBUTE
-
-# Strawberry keeps each GraphQL field's and type's definition under this extension key.
-STRAWBERRY_FIELD = STRAWBERRY_TYPE = "strawberry-definition"
-
-
-class PlainField(NamedTuple):
-    read: Callable[[Any, str], Any]
-    attribute: str
-    serialise: Callable[[Any], Any]
-    non_null: bool
-    unchanged: type | None
-
-
-class PlainObjectField(NamedTuple):
-    """A plain attribute holding an object: read directly, completed as graphql-core does."""
-
-    read: Callable[[Any, str], Any]
-    attribute: str
-    field: GraphQLField
-    non_null: bool
-
-
-Plan = PlainField | PlainObjectField
-PlansByType = dict[GraphQLObjectType, dict[str, Plan]]
 
 _SLOW = object()
-_plans: "WeakKeyDictionary[GraphQLSchema, PlansByType]" = WeakKeyDictionary()
 _SHARED = SharedSelections(size=2048)
-
-
-def known_field(field: GraphQLField, definition: Any) -> PlainObjectField | None:
-    """A resolver marked `returns_known(attribute)` (schema/known.py), of a non-null object
-    field without arguments nor extensions: read as that attribute, its resolver called (on
-    graphql-core's path) only when the attribute is None."""
-    resolver = getattr(definition, "base_resolver", None)
-    attribute = getattr(getattr(resolver, "wrapped_func", None), KNOWN_ATTRIBUTE, None)
-    if (
-        attribute is None
-        or field.args
-        or getattr(definition, "extensions", None)
-        or not isinstance(field.type, GraphQLNonNull)
-        or not isinstance(field.type.of_type, GraphQLObjectType)
-    ):
-        return None
-    return PlainObjectField(getattr, attribute, field, True)
-
-
-def plain_field(field: GraphQLField) -> Plan | None:
-    """How to read a field directly, or None when it needs graphql-core's path."""
-    definition = field.extensions.get(STRAWBERRY_FIELD)
-    if definition is None:
-        return None
-    if not getattr(definition, "is_basic_field", False):
-        return known_field(field, definition)
-    if not getattr(field.resolve, "_is_default", False) or field.args:
-        return None
-    nullable = get_nullable_type(field.type)
-    non_null = is_non_null_type(field.type)
-    if isinstance(nullable, GraphQLObjectType):
-        return PlainObjectField(
-            definition.default_resolver, definition.python_name, field, non_null
-        )
-    if not is_leaf_type(nullable):
-        return None
-    return PlainField(
-        definition.default_resolver,
-        definition.python_name,
-        nullable.coerce_output_value,
-        non_null,
-        unchanged_type(nullable),
-    )
-
-
-def plain_fields(parent_type: GraphQLObjectType) -> dict[str, Plan]:
-    """The plain fields of a type (leaves and objects), by name."""
-    found: dict[str, Plan] = {}
-    for name, field in parent_type.fields.items():
-        plan = plain_field(field)
-        if plan is not None:
-            found[name] = plan
-    return found
-
-
-def schema_plans(schema: GraphQLSchema) -> PlansByType:
-    """The schema's plans, filled in as types are met (one dict per schema, shared)."""
-    found = _plans.get(schema)
-    if found is None:
-        found = _plans[schema] = {}
-    return found
 
 
 # An operation's plain selections by (object type, id of the field group asked): the group is

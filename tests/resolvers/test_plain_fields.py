@@ -10,7 +10,8 @@ import strawberry
 from strawberry.extensions import ParserCache
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from resolvers.plain_fields import PlainFieldsExecutor, plain_fields
+from resolvers.plain_fields import PlainFieldsExecutor
+from resolvers.plain_plans import plain_fields
 from schema.known import known_or_loaded, returns_known
 
 WHEN = datetime.datetime(2026, 11, 28, 9, 30, tzinfo=datetime.UTC)
