@@ -20,7 +20,8 @@ E = TypeVar("E", bound=Executable)
 
 def single_values(statement: E, params: Mapping[str, Any]) -> tuple[E, Mapping[str, Any]]:
     """The statement and parameters to run: each expanding parameter given a one-value list
-    becomes an equality with that value."""
+    becomes an equality with that value. Variants are cached by statement: for statements
+    built once (functools.cache), as every caller's are."""
     for key, value in params.items():
         if type(value) is list and len(value) == 1:
             variant = _equality_variant(statement, key)
