@@ -62,7 +62,7 @@ def sweep_documents(settings: Settings) -> None:
     from datetime import timedelta
 
     from models.db import open_database
-    from services.documents import sweep_unrecorded_files
+    from services.documents.publishing import sweep_unrecorded_files
     from storage.local import LocalStorage
 
     async def sweep() -> list[str]:
@@ -85,8 +85,8 @@ def sweep_idempotency_keys(settings: Settings) -> None:
     from datetime import timedelta
 
     from models.db import open_database
-    from services.idempotency import forget_claimed_before
-    from services.uow import Transactions
+    from services.common.idempotency import forget_claimed_before
+    from services.sql.uow import Transactions
 
     before = settings.clock() - timedelta(days=settings.idempotency_retention_days)
 
@@ -105,7 +105,7 @@ def verify_ledger(settings: Settings) -> None:
     from sqlalchemy import inspect
 
     from models.db import open_database
-    from services.ledger_check import verify_ledger as verify
+    from services.wallets.ledger_check import verify_ledger as verify
 
     async def check() -> bool:
         database = open_database(settings.database_url)

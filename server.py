@@ -22,9 +22,9 @@ from resolvers.root import build_schema
 from resolvers.view import CartableGraphQL
 from routes import documents, health
 from routes import payments as payment_routes
-from services.documents import STORAGE_KEY
-from services.runtime import Runtime
-from services.uow import Transactions
+from services.documents.publishing import STORAGE_KEY
+from services.sql.runtime import Runtime
+from services.sql.uow import Transactions
 from settings import ConfigurationError, Settings
 from storage.local import LocalStorage
 

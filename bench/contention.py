@@ -34,8 +34,8 @@ from models.meals import MealReservation
 from models.meetings import Appointment, AppointmentStatus
 from models.wallets import Wallet
 from schema.ids import to_global_id
-from services.ledger_check import verify_ledger
-from services.uow import Transactions
+from services.sql.uow import Transactions
+from services.wallets.ledger_check import verify_ledger
 from settings import Settings
 
 PARENTS = int(os.environ.get("BENCH_PARENTS", "200"))

@@ -37,10 +37,10 @@ from bench.dashboard_sql import (
 )
 from models.db import create_engine
 from schema.ids import parse_global_id, to_global_id
-from services.communication import WALLET, communication_for
-from services.dashboard import enabled_modules
-from services.document_links import download_url
-from services.school_time import local_today, start_of_day, zone
+from services.common.school_time import local_today, start_of_day, zone
+from services.dashboard.modules import enabled_modules
+from services.documents.links import download_url
+from services.wallets.communication import WALLET, communication_for
 from settings import Settings
 
 
@@ -58,7 +58,7 @@ class Baseline:
         self.engine = engine
 
     async def viewer(self, connection: AsyncConnection, request: Request) -> int | None:
-        """The user behind the bearer token, checked as services.sessions checks it."""
+        """The user behind the bearer token, checked as services.accounts.sessions checks it."""
         given, _, token = request.headers.get("authorization", "").partition(" ")
         if given.lower() != "bearer" or not token.strip():
             return None
@@ -163,7 +163,7 @@ class Baseline:
     async def agenda(
         self, connection: AsyncConnection, child: RowMapping, now: datetime
     ) -> list[dict[str, Any]]:
-        """School events, meetings and tomorrow's meals merged, soonest first (services.agenda)."""
+        """School events, meetings and tomorrow's meals merged, soonest first (services.dashboard.agenda)."""
         school, class_name = child["school_id"], child["class_name"]
         # (starts_at, source rank, id) orders the merge exactly as AgendaItem.order.
         items: list[tuple[tuple[datetime, int, int], dict[str, Any]]] = []

@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 from models.accounts import Role, User
 from models.family import Child, Guardianship, School
 from models.ledger import OperationType, PaymentMethod, SchoolAccount
-from services import ledger
-from services.actor import Actor
+from services.accounts.actor import Actor
+from services.accounts.sessions import open_session
 from services.meals import catalogue
 from services.meetings import setup
-from services.sessions import open_session
-from services.uow import Transactions, UnitOfWork
-from services.wallet_setup import create_wallets
-from services.wallets import paying_wallet
+from services.sql.uow import Transactions, UnitOfWork
+from services.wallets import ledger
+from services.wallets.settings import create_wallets
+from services.wallets.wallets import paying_wallet
 
 TIMEZONE = "Europe/Brussels"
 

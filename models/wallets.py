@@ -38,7 +38,7 @@ class WalletSettings(SQLModel, table=True):
 class Wallet(SQLModel, table=True):
     """A child's prepaid account. `balance_cents` caches the sum of its postings.
 
-    Only services/ledger.py changes the balance, by one conditional UPDATE; the CHECK is the
+    Only services/wallets/ledger.py changes the balance, by one conditional UPDATE; the CHECK is the
     backstop. One wallet per (child, slot): slot 1 is the first wallet, 2 the second.
     """
 

@@ -13,7 +13,7 @@ from resolvers.common import (
 from resolvers.mapping import user_type
 from schema.accounts import AuthPayload, InviteParentPayload, RequestPayload
 from schema.context import Info
-from services import accounts
+from services.accounts import users as accounts
 
 
 @strawberry.type

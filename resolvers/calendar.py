@@ -17,11 +17,12 @@ from schema.calendar import Event, EventPayload
 from schema.context import Info
 from schema.errors import InvalidArgumentError
 from schema.ids import to_global_id
-from services import agenda, calendar
-from services.actor import Actor
-from services.agenda import AgendaItem, MealDays
-from services.calendar import EventView
-from services.runtime import Runtime
+from services.accounts.actor import Actor
+from services.dashboard import agenda
+from services.dashboard.agenda import AgendaItem, MealDays
+from services.school import events as calendar
+from services.school.events import EventView
+from services.sql.runtime import Runtime
 
 MAX_UPCOMING = 50
 

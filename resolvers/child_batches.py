@@ -11,8 +11,8 @@ from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.actor import Actor
-from services.runtime import Runtime
+from services.accounts.actor import Actor
+from services.sql.runtime import Runtime
 
 T = TypeVar("T")
 P = TypeVar("P", bound=Hashable)

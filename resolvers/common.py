@@ -11,9 +11,9 @@ from resolvers.messages import message
 from schema.context import Info
 from schema.errors import RefusedError, UnauthenticatedError, UserError
 from schema.ids import db_id_of
-from services.actor import Actor
-from services.errors import DomainError, NotFound
-from services.uow import UnitOfWork
+from services.accounts.actor import Actor
+from services.common.errors import DomainError, NotFound
+from services.sql.uow import UnitOfWork
 
 T = TypeVar("T")
 P = ParamSpec("P")

@@ -16,10 +16,10 @@ from schema.context import Info
 from schema.errors import InvalidArgumentError
 from schema.sales import Sale
 from schema.wallets import Operation
-from services import wallet_recent
-from services.dashboard import enabled_modules
-from services.runtime import Runtime
-from services.wallet_recent import RecentOperation, RecentSale
+from services.dashboard.modules import enabled_modules
+from services.sql.runtime import Runtime
+from services.wallets import recent as wallet_recent
+from services.wallets.recent import RecentOperation, RecentSale
 
 MAX_RECENT = 50
 

@@ -14,12 +14,12 @@ from schema.documents import Document, DocumentConnection, DocumentEdge, Documen
 from schema.errors import InvalidArgumentError
 from schema.ids import to_global_id
 from schema.pagination import PageInfo, decode_cursor, encode_cursor
-from services import document_access
-from services.actor import Actor
-from services.document_access import MAX_PAGE, DocumentCursor, DocumentView, ListedDocument
-from services.document_links import download_url
-from services.errors import DomainError
-from services.runtime import Runtime
+from services.accounts.actor import Actor
+from services.common.errors import DomainError
+from services.documents import access as document_access
+from services.documents.access import MAX_PAGE, DocumentCursor, DocumentView, ListedDocument
+from services.documents.links import download_url
+from services.sql.runtime import Runtime
 from settings import Settings
 
 

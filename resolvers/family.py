@@ -13,10 +13,10 @@ from schema.accounts import User
 from schema.context import Info
 from schema.family import Child, ChildPayload, School, Viewer
 from schema.ids import db_id_of
-from services import family
-from services.errors import DomainError
-from services.family_views import SchoolView
-from services.runtime import Runtime
+from services.common.errors import DomainError
+from services.family import children as family
+from services.family.views import SchoolView
+from services.sql.runtime import Runtime
 
 
 async def schools_by_id(runtime: Runtime, school_ids: Sequence[int]) -> list[SchoolView]:

@@ -14,8 +14,8 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from schema.context import Info
-from services.runtime import Runtime
-from services.uow import SharedRead
+from services.sql.runtime import Runtime
+from services.sql.uow import SharedRead
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -43,7 +43,7 @@ class OperationLoaders(SchemaExtension):
     # operation's: the variable is set in the operation's own context).
     async def on_execute(self) -> AsyncIterator[None]:
         _loaders.set({})
-        # A query's reads share one database session (services.uow.SharedRead): the one the
+        # A query's reads share one database session (services.sql.uow.SharedRead): the one the
         # request's authentication read with, if any.
         context = self.execution_context.context
         runtime = getattr(context, "runtime", None)

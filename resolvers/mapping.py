@@ -5,7 +5,7 @@ from models import family as m_family
 from schema.accounts import Role, User
 from schema.family import BankAccount, Child, School, SchoolFeatures
 from schema.ids import to_global_id
-from services.family_views import ChildView, SchoolView, UserView
+from services.family.views import ChildView, SchoolView, UserView
 
 
 def user_type(user: m_accounts.User | UserView) -> User:

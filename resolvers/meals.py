@@ -24,10 +24,11 @@ from schema.meals import (
     MealRule,
     MealRulePayload,
 )
-from services.errors import DomainError, ErrorCode
-from services.meals import calendar, catalogue, closures, reservations
+from services.common.errors import DomainError, ErrorCode
+from services.common.school_time import parse_month
+from services.meals import catalogue, closures, reservations
+from services.meals import month as calendar
 from services.meals.reservations import ReservationView
-from services.school_time import parse_month
 
 
 class MealsResolvers:

@@ -5,7 +5,7 @@ from models.meals import MealSettings
 from schema.ids import to_global_id
 from schema.meals import Allergen, MealArticle, MealCalendar, MealDay, MealReservation, MealRule
 from schema.money import money
-from services.meals.calendar import MonthCalendar
+from services.meals.month import MonthCalendar
 from services.meals.reservations import ReservationView
 from services.meals.rules import MealRule as Rule
 

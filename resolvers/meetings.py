@@ -26,10 +26,10 @@ from schema.meetings import (
     TeacherPayload,
     TimeRangeInput,
 )
-from services.errors import DomainError
+from services.common.errors import DomainError
 from services.meetings import access, booking, setup
 from services.meetings.slots import slot_from_payload, slots_channel, snapshot, teacher_view
-from services.uow import Transactions
+from services.sql.uow import Transactions
 
 
 @strawberry.type

@@ -20,12 +20,12 @@ from resolvers.meetings_mapping import (
 from schema.context import Info
 from schema.ids import db_id_of
 from schema.meetings import Appointment, Meeting, ScheduleEntry, Slot, Teacher
-from services.actor import Actor
-from services.errors import DomainError
+from services.accounts.actor import Actor
+from services.common.errors import DomainError
 from services.meetings import access, appointments, lookup, schedule, slots
 from services.meetings.appointments import AppointmentView
 from services.meetings.slots import SlotView, TeacherView
-from services.runtime import Runtime
+from services.sql.runtime import Runtime
 
 # Child.meetings and Child.appointments list at most this many (one batch for every child).
 PER_CHILD = 100

@@ -9,8 +9,8 @@ from schema.context import Info
 from schema.errors import UnauthenticatedError
 from schema.sales import DevicePayload, SaleLineInput, SalePayload
 from schema.wallets import OperationPayload
-from services import devices, sales
-from services.devices import DeviceActor
+from services.wallets import devices, sales
+from services.wallets.devices import DeviceActor
 
 
 def device_of(info: Info) -> DeviceActor:

@@ -1,7 +1,7 @@
 """Authenticated websockets: authenticated at connection_init, closed when their session ends.
 
 One `SessionWatch` per app serves every socket of the process: a single pubsub subscription
-to the revocations (services.sessions.SESSIONS_CHANNEL), and one heap of expiry re-checks
+to the revocations (services.accounts.sessions.SESSIONS_CHANNEL), and one heap of expiry re-checks
 behind a single timer; sockets falling due together have their sessions read together. An
 idle socket costs a small object and a heap entry, not a subscription, a task or a timer of
 its own (measured: a task with its timeout scope ~3.4 KB per socket, a timer handle ~0.7 KB).
@@ -17,9 +17,9 @@ from collections import Counter
 from starlette.websockets import WebSocket, WebSocketState
 
 from pubsub.deliveries import Message, Resync
-from services import sessions
-from services.actor import Actor
-from services.runtime import Runtime
+from services.accounts import sessions
+from services.accounts.actor import Actor
+from services.sql.runtime import Runtime
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,9 @@ from resolvers.loaders import OPENED_READ_KEY
 from resolvers.sockets import SessionWatch, WatchedSocket
 from resolvers.transport import SharedFramesHandler
 from schema.context import Context
-from services import devices, sessions
-from services.runtime import Runtime
+from services.accounts import sessions
+from services.sql.runtime import Runtime
+from services.wallets import devices
 
 LOCALES = ("fr", "en")
 # Where an admitted socket keeps its WatchedSocket (in its ASGI scope) until it closes.

@@ -14,11 +14,11 @@ from schema.wallets import (
     WalletEvent,
     WalletSettings,
 )
-from services.devices import DeviceView
-from services.sales import SaleView
-from services.topups import TopUpView
-from services.wallet_setup import MoneySettings
-from services.wallet_views import OperationView, WalletView
+from services.wallets.devices import DeviceView
+from services.wallets.sales import SaleView
+from services.wallets.settings import MoneySettings
+from services.wallets.topups import TopUpView
+from services.wallets.views import OperationView, WalletView
 
 
 def wallet_type(view: WalletView) -> Wallet:

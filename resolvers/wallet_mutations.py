@@ -16,8 +16,9 @@ from schema.wallets import (
     TransferPayload,
     WalletSettingsPayload,
 )
-from services import bank_transfers, topups, wallet_settings, wallets
-from services.wallet_views import Posted
+from services.wallets import bank_transfers, topups, wallets
+from services.wallets import settings_changes as wallet_settings
+from services.wallets.views import Posted
 
 
 def payments_of(info: Info) -> Payments:

@@ -28,13 +28,15 @@ from schema.wallets import (
 from schema.wallets import (
     Period as SchemaPeriod,
 )
-from services import devices, family, topups, wallet_history, wallets
-from services.actor import Actor
-from services.errors import DomainError, NotFound
-from services.periods import Period
-from services.runtime import Runtime
-from services.wallet_setup import money_settings
-from services.wallet_views import WalletView, wallet_channel
+from services.accounts.actor import Actor
+from services.common.errors import DomainError, NotFound
+from services.common.periods import Period
+from services.family import children as family
+from services.sql.runtime import Runtime
+from services.wallets import devices, topups, wallets
+from services.wallets import history as wallet_history
+from services.wallets.settings import money_settings
+from services.wallets.views import WalletView, wallet_channel
 
 V = TypeVar("V")
 N = TypeVar("N")

@@ -25,11 +25,13 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from resolvers.messages import message
 from resolvers.view import bearer_token, preferred_locale
 from schema.ids import db_id_of, to_global_id
-from services import document_access, document_links, sessions
-from services.actor import Actor
-from services.documents import Audience, NewDocument, storage_of, upload_document
-from services.errors import DomainError, ErrorCode
-from services.runtime import Runtime
+from services.accounts import sessions
+from services.accounts.actor import Actor
+from services.common.errors import DomainError, ErrorCode
+from services.documents import access as document_access
+from services.documents import links as document_links
+from services.documents.publishing import Audience, NewDocument, storage_of, upload_document
+from services.sql.runtime import Runtime
 
 # Room for the form's other fields and multipart framing around the file itself.
 FORM_OVERHEAD_BYTES = 64 * 1024

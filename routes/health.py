@@ -6,7 +6,7 @@ from sqlalchemy import text
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from services.runtime import Runtime
+from services.sql.runtime import Runtime
 
 DB_TIMEOUT_SECONDS = 2.0
 

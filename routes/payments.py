@@ -8,8 +8,8 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from payments.provider import InvalidWebhook
 from payments.registry import Payments
-from services import topups
-from services.runtime import Runtime
+from services.sql.runtime import Runtime
+from services.wallets import topups
 
 log = logging.getLogger(__name__)
 MAX_WEBHOOK_BYTES = 64 * 1024

@@ -16,10 +16,10 @@ if TYPE_CHECKING:
     from schema.family import FamilyApi
     from schema.meals import MealsApi
     from schema.meetings import MeetingsApi
-    from services.actor import Actor
-    from services.devices import DeviceActor
-    from services.family_views import SchoolView, UserView
-    from services.runtime import Runtime
+    from services.accounts.actor import Actor
+    from services.family.views import SchoolView, UserView
+    from services.sql.runtime import Runtime
+    from services.wallets.devices import DeviceActor
 
 
 class Api(Protocol):

@@ -2,7 +2,7 @@
 
 import strawberry
 
-from services.errors import ErrorCode
+from services.common.errors import ErrorCode
 
 # One list of codes: the services raise them and the schema serves the same enum.
 strawberry.enum(ErrorCode, name="ErrorCode")

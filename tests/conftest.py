@@ -11,8 +11,8 @@ from starlette.applications import Starlette
 import models  # noqa: F401  (registers every table)
 from models.db import Database, open_database
 from server import create_app
-from services.runtime import Runtime
-from services.uow import Transactions
+from services.sql.runtime import Runtime
+from services.sql.uow import Transactions
 from settings import Settings
 from tests.support.backends import fresh_database
 from tests.support.clock import FakeClock

@@ -11,22 +11,22 @@ from models.calendar import SchoolEvent
 from models.documents import Document
 from models.family import Child, Guardianship, School
 from models.meals import MealArticle
-from services.actor import Actor
-from services.documents import Audience, NewDocument, publish_document
+from services.accounts.actor import Actor
+from services.accounts.passwords import hash_password
+from services.accounts.sessions import open_session
+from services.documents.publishing import Audience, NewDocument, publish_document
 from services.meetings.slots import teacher_view
-from services.passwords import hash_password
-from services.sessions import open_session
-from services.uow import Transactions, UnitOfWork
-from services.wallet_setup import create_wallets
-from services.wallet_views import WalletView
+from services.sql.uow import Transactions, UnitOfWork
+from services.wallets.settings import create_wallets
+from services.wallets.views import WalletView
 from storage.local import LocalStorage
 from tests.support.files import pdf_bytes
 
 if TYPE_CHECKING:
     from models.meetings import Meeting
-    from services.devices import DeviceActor
     from services.meals.reservations import ReservationView
     from services.meetings.slots import SlotView, TeacherView
+    from services.wallets.devices import DeviceActor
 
 PASSWORD = "correct horse battery staple"
 _serial = itertools.count(1)
@@ -225,7 +225,7 @@ def pk(row: Any) -> int:
 
 async def wallets_of(tx: Transactions, child: Child) -> list[WalletView]:
     """The child's wallets, first one first."""
-    from services.wallets import child_wallets
+    from services.wallets.wallets import child_wallets
 
     assert child.id is not None
     child_id = child.id
@@ -235,7 +235,7 @@ async def wallets_of(tx: Transactions, child: Child) -> list[WalletView]:
 async def fund(tx: Transactions, wallet_id: int, cents: int) -> WalletView:
     """Credit a wallet as a received bank transfer would; returns the wallet after it."""
     from models.ledger import OperationType, PaymentMethod, SchoolAccount
-    from services import ledger
+    from services.wallets import ledger
 
     posted = await tx.run(
         lambda uow: ledger.credit_wallet(
@@ -408,7 +408,7 @@ async def make_device(
 ) -> "DeviceActor":
     """A point-of-sale device of the school, as its requests would be seen."""
     from models.sales import DeviceKind
-    from services.devices import DeviceActor, create_device
+    from services.wallets.devices import DeviceActor, create_device
 
     assert school.id is not None
     staff = Actor(user_id=0, school_id=school.id, role=Role.STAFF, locale="fr")
@@ -424,7 +424,7 @@ async def make_sale(
     *lines: tuple[str, int, int],
 ) -> None:
     """A purchase at the device, one sale per (article, quantity, unit price in cents)."""
-    from services import sales
+    from services.wallets import sales
 
     assert child.id is not None
     child_id = child.id

@@ -8,8 +8,8 @@ from fpdf import FPDF
 from models.calendar import EventKind, SchoolEvent
 from models.documents import Document, DocumentRead
 from services.demo.school import DemoSchool
-from services.documents import Audience, NewDocument, publish_document
-from services.uow import UnitOfWork
+from services.documents.publishing import Audience, NewDocument, publish_document
+from services.sql.uow import UnitOfWork
 from storage.local import LocalStorage
 
 

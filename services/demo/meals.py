@@ -9,14 +9,14 @@ from datetime import date, timedelta
 
 from models.accounts import Role, User
 from models.meals import MealArticle
-from services import bank_transfers
-from services.actor import Actor
+from services.accounts.actor import Actor
+from services.common.school_time import is_weekday, local_today, month_days
 from services.demo.school import DemoSchool
 from services.meals import catalogue, reservations
 from services.meals.rules import MealRule
-from services.school_time import is_weekday, local_today, month_days
-from services.uow import UnitOfWork
-from services.wallets import paying_wallet
+from services.sql.uow import UnitOfWork
+from services.wallets import bank_transfers
+from services.wallets.wallets import paying_wallet
 
 ARTICLES = [
     ("Repas chaud", 420, ["gluten", "milk"]),

@@ -6,11 +6,11 @@ from zoneinfo import ZoneInfo
 
 from models.accounts import Role, User
 from models.meetings import Meeting
-from services.actor import Actor
+from services.accounts.actor import Actor
+from services.accounts.passwords import hash_password
 from services.demo.school import DemoSchool, _user
 from services.meetings import booking, setup
-from services.passwords import hash_password
-from services.uow import UnitOfWork
+from services.sql.uow import UnitOfWork
 
 TEACHER_USERNAME, TEACHER_PASSWORD = "demo.teacher", "demo-teacher-pass"
 

@@ -4,8 +4,8 @@ from dataclasses import dataclass, field
 
 from models.accounts import Role, User
 from models.family import Child, Guardianship, School
-from services.passwords import hash_password
-from services.uow import UnitOfWork
+from services.accounts.passwords import hash_password
+from services.sql.uow import UnitOfWork
 
 DEMO_IBAN = "BE71096123456769"
 

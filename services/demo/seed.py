@@ -9,7 +9,7 @@ from services.demo.meals import seed_meals
 from services.demo.meetings import seed_meetings
 from services.demo.school import DemoSchool, seed_people
 from services.demo.wallets import seed_wallets
-from services.uow import Transactions, UnitOfWork
+from services.sql.uow import Transactions, UnitOfWork
 from settings import Settings
 
 

@@ -16,14 +16,14 @@ from models.topups import TopUp
 from payments.provider import PaymentEvent, PaymentStatus
 from payments.registry import Payments
 from payments.sandbox import SandboxProvider
-from services import bank_transfers, sales, topups, wallets
-from services.actor import Actor
+from services.accounts.actor import Actor
+from services.accounts.tokens import digest
 from services.demo.school import DemoSchool
-from services.devices import DeviceActor
-from services.tokens import digest
-from services.uow import UnitOfWork
-from services.wallet_setup import create_wallets
-from services.wallet_views import WalletView
+from services.sql.uow import UnitOfWork
+from services.wallets import bank_transfers, sales, topups, wallets
+from services.wallets.devices import DeviceActor
+from services.wallets.settings import create_wallets
+from services.wallets.views import WalletView
 
 DEVICES = {
     DeviceKind.VENDING: ("Distributeur du préau", "demo-vending-key"),

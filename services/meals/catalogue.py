@@ -17,12 +17,12 @@ from models.meals import (
     MealReservation,
     MealSettings,
 )
-from services.actor import Actor
-from services.errors import DomainError, ErrorCode, NotFound
-from services.family import get_school, require_staff
+from services.accounts.actor import Actor
+from services.common.errors import DomainError, ErrorCode, NotFound
+from services.common.school_time import month_days
+from services.family.children import get_school, require_staff
 from services.meals.rules import MealRule
-from services.school_time import month_days
-from services.uow import UnitOfWork
+from services.sql.uow import UnitOfWork
 
 MAX_PRICE_CENTS = 100_00
 

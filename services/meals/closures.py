@@ -11,13 +11,13 @@ from models.accounts import User
 from models.db import dialect_insert
 from models.family import Child, Guardianship
 from models.meals import MealClosure, MealOffering, MealReservation
-from services.actor import Actor
-from services.errors import DomainError, ErrorCode
-from services.family import get_school, require_staff
+from services.accounts.actor import Actor
+from services.common.errors import DomainError, ErrorCode
+from services.common.notify import send_mail
+from services.family.children import get_school, require_staff
 from services.meals.catalogue import meal_rule
 from services.meals.reservations import ACTIVE, ReservationView, refund
-from services.notify import send_mail
-from services.uow import UnitOfWork
+from services.sql.uow import UnitOfWork
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,10 @@ from sqlmodel import col
 
 from models.ledger import OperationType, SchoolAccount
 from models.meals import ChildAllergen, MealArticle, MealOffering, MealReservation
-from services import ledger
-from services.actor import Actor
-from services.column_reads import column_rows
-from services.errors import DomainError, ErrorCode, NotFound
-from services.family import (
+from services.accounts.actor import Actor
+from services.common.errors import DomainError, ErrorCode, NotFound
+from services.common.idempotency import actor_key, idempotent
+from services.family.children import (
     child_for,
     get_school,
     viewer_kind,
@@ -29,11 +28,12 @@ from services.family import (
     visible_children,
     visible_children_of,
 )
-from services.idempotency import actor_key, idempotent
 from services.meals.catalogue import article_for, meal_rule
-from services.uow import UnitOfWork
-from services.wallet_views import WalletView
-from services.wallets import paying_wallet
+from services.sql.column_reads import column_rows
+from services.sql.uow import UnitOfWork
+from services.wallets import ledger
+from services.wallets.views import WalletView
+from services.wallets.wallets import paying_wallet
 
 ACTIVE, CANCELLED = "ACTIVE", "CANCELLED"
 

@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from models.meals import MealSettings
-from services.school_time import at_local, local_today, school_days_before
+from services.common.school_time import at_local, local_today, school_days_before
 
 DEFAULT_CUTOFF_DAYS_BEFORE = 1
 DEFAULT_CUTOFF_TIME = time(10, 0)

@@ -25,10 +25,15 @@ from sqlmodel import col
 from models.accounts import Role
 from models.family import Child, School
 from models.meetings import Meeting, MeetingClass, MeetingTeacher
-from services.actor import Actor
-from services.errors import NotFound
-from services.family import viewer_kind, viewer_params, visible_children, visible_children_of
-from services.top_per_child import CHILD_IDS, first_rows_per_child, per_child, ranked
+from services.accounts.actor import Actor
+from services.common.errors import NotFound
+from services.family.children import (
+    viewer_kind,
+    viewer_params,
+    visible_children,
+    visible_children_of,
+)
+from services.sql.per_child import CHILD_IDS, first_rows_per_child, per_child, ranked
 
 
 def open_to_class(class_name: str | SQLColumnExpression[str | None] | None) -> ColumnElement[bool]:

@@ -11,8 +11,8 @@ from sqlmodel import col
 
 from models.family import Child
 from models.meetings import Appointment, AppointmentStatus, Slot
-from services.actor import Actor
-from services.family import visible_children
+from services.accounts.actor import Actor
+from services.family.children import visible_children
 from services.meetings.slots import SlotView, slot_views
 
 

@@ -21,14 +21,14 @@ from sqlmodel import col
 
 from models.family import Child, School
 from models.meetings import Appointment, AppointmentStatus, Meeting, Slot
-from services.actor import Actor
-from services.errors import DomainError, ErrorCode, NotFound
-from services.family import child_for, visible_children
+from services.accounts.actor import Actor
+from services.common.errors import DomainError, ErrorCode, NotFound
+from services.family.children import child_for, visible_children
 from services.meetings.access import meeting_open_to_child
 from services.meetings.appointments import AppointmentView, appointment_view
 from services.meetings.notify import mail_appointment
 from services.meetings.slots import emit_slots
-from services.uow import UnitOfWork
+from services.sql.uow import UnitOfWork
 
 
 @dataclass(frozen=True)

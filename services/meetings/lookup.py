@@ -9,10 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from models.meetings import Appointment, Meeting, MeetingClass, MeetingTeacher, Slot
-from services.actor import Actor
-from services.column_reads import column_rows
-from services.errors import NotFound
-from services.family import child_for
+from services.accounts.actor import Actor
+from services.common.errors import NotFound
+from services.family.children import child_for
 from services.meetings.access import meeting_for
 from services.meetings.appointments import AppointmentView, appointment_views
 from services.meetings.slots import (
@@ -22,6 +21,7 @@ from services.meetings.slots import (
     slot_views,
     teacher_view,
 )
+from services.sql.column_reads import column_rows
 
 
 async def _visible(session: AsyncSession, actor: Actor, meeting_id: int, field: str) -> None:

@@ -15,10 +15,10 @@ from mailer.message import Attachment, message_id_domain
 from models.accounts import User
 from models.family import Child, School
 from models.meetings import Appointment, Meeting, MeetingTeacher
-from services.actor import Actor
-from services.meetings.calendar import CalendarEntry, Method, appointment_uid, ics
-from services.notify import send_mail
-from services.uow import UnitOfWork
+from services.accounts.actor import Actor
+from services.common.notify import send_mail
+from services.meetings.ics import CalendarEntry, Method, appointment_uid, ics
+from services.sql.uow import UnitOfWork
 
 Action = Literal["booked", "moved", "cancelled"]
 TEMPLATE = "appointment"

@@ -14,7 +14,7 @@ from mailer.render import BABEL_LOCALES
 from models.accounts import Role, User
 from models.family import Child, School
 from models.meetings import Appointment, AppointmentStatus, MeetingTeacher, Slot
-from services.actor import Actor
+from services.accounts.actor import Actor
 from services.meetings.access import meeting_for
 from services.meetings.slots import SlotView, slot_views
 

@@ -23,11 +23,11 @@ from models.meetings import (
     MeetingTeacher,
     Slot,
 )
-from services.actor import Actor
-from services.errors import DomainError, ErrorCode, NotFound
-from services.family import get_school, require_staff
+from services.accounts.actor import Actor
+from services.common.errors import DomainError, ErrorCode, NotFound
+from services.family.children import get_school, require_staff
 from services.meetings.slots import SlotView, emit_slots, slot_views
-from services.uow import UnitOfWork
+from services.sql.uow import UnitOfWork
 
 MIN_SLOT_MINUTES, MAX_SLOT_MINUTES = 5, 240
 

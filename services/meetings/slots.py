@@ -16,8 +16,8 @@ from sqlalchemy.sql import ColumnElement
 from sqlmodel import col
 
 from models.meetings import Appointment, AppointmentStatus, MeetingTeacher, Slot
-from services.column_reads import column_rows
-from services.uow import UnitOfWork, current_sequence
+from services.sql.column_reads import column_rows
+from services.sql.uow import UnitOfWork, current_sequence
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy import event
 
-from services.runtime import Runtime
-from services.uow import Transactions
-from tests.api.dashboard_queries import ALL_CHILDREN
+from services.sql.runtime import Runtime
+from services.sql.uow import Transactions
+from tests.api.dashboard.queries import ALL_CHILDREN
 from tests.factories import gid, make_family, make_meeting, make_school
 from tests.support.graphql import GraphQL
 

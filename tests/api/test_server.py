@@ -10,7 +10,7 @@ from starlette.applications import Starlette
 
 from models.db import Database
 from server import create_app
-from services.uow import Transactions
+from services.sql.uow import Transactions
 from settings import DEFAULT_SECRET_KEY, ConfigurationError, Settings
 from tests.factories import make_family, make_school
 from tests.support.graphql import GraphQL

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from models.db import Database, open_database
-from services.uow import Transactions, UnitOfWork, current_sequence
+from services.sql.uow import Transactions, UnitOfWork, current_sequence
 from settings import Settings
 
 

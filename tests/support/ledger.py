@@ -1,7 +1,7 @@
 """After every money test: the books still balance (the check `make verify-ledger` runs)."""
 
-from services.ledger_check import verify_ledger
-from services.uow import Transactions
+from services.sql.uow import Transactions
+from services.wallets.ledger_check import verify_ledger
 
 
 async def assert_ledger_balanced(tx: Transactions) -> None:

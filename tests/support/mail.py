@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from models.mail import OutboxMail
-from services.runtime import Runtime
+from services.sql.runtime import Runtime
 
 
 async def mails_to(runtime: Runtime, address: str) -> list[EmailMessage]:

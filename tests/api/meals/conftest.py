@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from services.uow import Transactions
+from services.sql.uow import Transactions
 from tests.support.ledger import assert_ledger_balanced
 
 

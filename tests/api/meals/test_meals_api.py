@@ -11,8 +11,8 @@ from starlette.applications import Starlette
 
 from models.accounts import Role
 from models.meals import MealArticle
-from services.runtime import Runtime
-from services.uow import Transactions
+from services.sql.runtime import Runtime
+from services.sql.uow import Transactions
 from tests.factories import (
     Family,
     fund,

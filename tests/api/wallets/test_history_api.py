@@ -7,9 +7,9 @@ from typing import Any
 from models.accounts import Role
 from models.ledger import OperationType, SchoolAccount
 from models.sales import DeviceKind
-from services import ledger, sales
-from services.devices import DeviceActor, create_device
-from services.uow import Transactions, UnitOfWork
+from services.sql.uow import Transactions, UnitOfWork
+from services.wallets import ledger, sales
+from services.wallets.devices import DeviceActor, create_device
 from tests.api.wallets.queries import OPERATIONS, SALES, gid
 from tests.factories import Family, actor_for, fund, make_family, make_school, make_user, wallets_of
 from tests.support.clock import FakeClock

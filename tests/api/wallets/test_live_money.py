@@ -17,8 +17,8 @@ from starlette.routing import Route
 from models.ledger import OperationType, SchoolAccount
 from models.topups import TopUp
 from schema.ids import parse_global_id
-from services import ledger
-from services.uow import Transactions
+from services.sql.uow import Transactions
+from services.wallets import ledger
 from settings import Settings
 from tests.api.wallets.queries import START_TOP_UP, TRANSFER, balances, gid
 from tests.factories import Family, fund, make_family, make_school, wallets_of

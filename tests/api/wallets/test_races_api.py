@@ -11,7 +11,7 @@ import pytest
 from starlette.applications import Starlette
 
 from models.accounts import Role
-from services.uow import Transactions
+from services.sql.uow import Transactions
 from tests.api.wallets.queries import CREATE_DEVICE, RECORD_SALE, TRANSFER, balances, gid, line
 from tests.factories import fund, make_family, make_school, make_user, wallets_of
 from tests.support.graphql import GraphQL

@@ -3,7 +3,7 @@
 from typing import Any
 
 from models.accounts import Role
-from services.uow import Transactions
+from services.sql.uow import Transactions
 from tests.api.wallets.queries import CREATE_DEVICE, RECORD_SALE, SALES, balances, gid, line
 from tests.factories import Family, Person, fund, make_family, make_school, make_user, wallets_of
 from tests.support.graphql import GraphQL, error_codes

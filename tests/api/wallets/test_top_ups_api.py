@@ -9,8 +9,8 @@ from models.topups import TopUp
 from payments.provider import PaymentStatus
 from payments.sandbox import SandboxProvider
 from schema.ids import parse_global_id
-from services.runtime import Runtime
-from services.uow import Transactions
+from services.sql.runtime import Runtime
+from services.sql.uow import Transactions
 from tests.api.wallets.queries import START_TOP_UP, balances, gid
 from tests.factories import Family, make_family, make_school, wallets_of
 from tests.support.clock import FakeClock

@@ -1,8 +1,8 @@
 """Wallets, transfers and staff money operations through the public API."""
 
 from models.accounts import Role
-from services.communication import WALLET, communication_for
-from services.uow import Transactions
+from services.sql.uow import Transactions
+from services.wallets.communication import WALLET, communication_for
 from tests.api.wallets.queries import (
     TRANSFER,
     WALLET_FIELDS,

@@ -7,11 +7,11 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.accounts import Role
-from services.actor import Actor
-from services.errors import DomainError, ErrorCode
+from services.accounts.actor import Actor
+from services.common.errors import DomainError, ErrorCode
 from services.meals import catalogue
-from services.meals.calendar import month_calendar
-from services.uow import Transactions, UnitOfWork
+from services.meals.month import month_calendar
+from services.sql.uow import Transactions, UnitOfWork
 from tests.factories import Person, make_family, make_school, make_user, pk
 from tests.support.clock import FakeClock
 

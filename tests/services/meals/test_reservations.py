@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime
 import pytest
 
 from models.accounts import Role
-from services.errors import DomainError
+from services.common.errors import DomainError
 from services.meals import catalogue, closures, reservations
 from services.meals.reservations import ReservationView
-from services.uow import Transactions, UnitOfWork
+from services.sql.uow import Transactions, UnitOfWork
 from tests.factories import (
     Family,
     actor_for,

@@ -3,8 +3,8 @@
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from services.common.school_time import month_days, parse_month, school_days_before
 from services.meals.rules import MealRule
-from services.school_time import month_days, parse_month, school_days_before
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 

@@ -3,11 +3,11 @@
 import asyncio
 from collections import Counter
 
-from services import wallets
-from services.errors import DomainError
-from services.idempotency import idempotent
-from services.uow import Transactions, UnitOfWork
-from services.wallet_views import Posted
+from services.common.errors import DomainError
+from services.common.idempotency import idempotent
+from services.sql.uow import Transactions, UnitOfWork
+from services.wallets import wallets
+from services.wallets.views import Posted
 from tests.factories import (
     actor_for,
     fund,

@@ -2,9 +2,9 @@
 
 from datetime import timedelta
 
-from services import wallets
-from services.idempotency import forget_claimed_before
-from services.uow import Transactions
+from services.common.idempotency import forget_claimed_before
+from services.sql.uow import Transactions
+from services.wallets import wallets
 from tests.factories import actor_for, fund, make_family, make_school, wallets_of
 from tests.support.clock import FakeClock
 

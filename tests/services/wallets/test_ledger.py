@@ -12,11 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from models.ledger import LedgerTransaction, OperationType, PaymentMethod, Posting, SchoolAccount
-from services import ledger
-from services.errors import DomainError
-from services.runtime import Runtime
-from services.uow import Transactions, UnitOfWork
-from services.wallet_views import Posted, wallet_channel
+from services.common.errors import DomainError
+from services.sql.runtime import Runtime
+from services.sql.uow import Transactions, UnitOfWork
+from services.wallets import ledger
+from services.wallets.views import Posted, wallet_channel
 from tests.factories import fund, make_family, make_school, wallets_of
 
 

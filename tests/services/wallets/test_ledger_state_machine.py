@@ -31,11 +31,11 @@ from models.sales import DeviceKind
 from models.topups import TopUp
 from payments.provider import PaymentStatus
 from payments.sandbox import SandboxProvider
-from services import sales, topups, wallets
-from services.devices import DeviceActor, create_device
-from services.errors import DomainError
-from services.runtime import Runtime
-from services.uow import Transactions
+from services.common.errors import DomainError
+from services.sql.runtime import Runtime
+from services.sql.uow import Transactions
+from services.wallets import sales, topups, wallets
+from services.wallets.devices import DeviceActor, create_device
 from tests.factories import actor_for, make_family, make_school, make_user, wallets_of
 from tests.support.ledger import assert_ledger_balanced
 

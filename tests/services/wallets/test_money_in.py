@@ -12,12 +12,12 @@ from models.ledger import OperationType, PaymentMethod
 from models.topups import TopUp
 from payments.provider import PaymentEvent, PaymentStatus
 from payments.registry import Payments
-from services import bank_transfers, topups
-from services.communication import WALLET, communication_for
-from services.errors import DomainError
-from services.runtime import Runtime
-from services.uow import Transactions
-from services.wallet_views import Posted
+from services.common.errors import DomainError
+from services.sql.runtime import Runtime
+from services.sql.uow import Transactions
+from services.wallets import bank_transfers, topups
+from services.wallets.communication import WALLET, communication_for
+from services.wallets.views import Posted
 from tests.factories import actor_for, make_family, make_school, make_user, wallets_of
 
 VALUE_DATE = date(2026, 10, 30)

@@ -1,0 +1,94 @@
+"""Top-ups by bank transfer: a line of the school's bank statement credits the wallet its
+structured communication names, once per bank reference.
+
+Staff record lines one by one (`recordBankTransfer`); the CODA statement import calls the same
+`record_bank_transfer`, as often as statements overlap: a bank reference seen before answers
+what it answered the first time and credits nothing (the same reference with other data is
+IDEMPOTENCY_CONFLICT: the statement and the record disagree).
+"""
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlmodel import col
+
+from models.ledger import OperationType, PaymentMethod, SchoolAccount
+from models.topups import BankTransfer
+from models.wallets import Wallet
+from services.accounts.actor import Actor
+from services.common.errors import DomainError, ErrorCode, NotFound
+from services.common.idempotency import idempotent
+from services.family.children import require_staff
+from services.sql.uow import UnitOfWork
+from services.wallets import communication, ledger
+from services.wallets.views import Posted
+
+MAX_REFERENCE = 100
+
+
+async def record_bank_transfer(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    communication_text: str,
+    amount_cents: int,
+    bank_reference: str,
+    value_date: date,
+) -> Posted:
+    require_staff(actor)
+    parsed = communication.parse_communication(communication_text)
+    if parsed is None:
+        raise DomainError(ErrorCode.INVALID_INPUT, "communication")
+    kind, wallet_id = parsed
+    wallet = None
+    if kind == communication.WALLET:
+        wallet = await uow.session.scalar(
+            select(Wallet).where(
+                col(Wallet.id) == wallet_id, col(Wallet.school_id) == actor.school_id
+            )
+        )
+    if wallet is None:
+        raise NotFound("communication")
+    if amount_cents <= 0:
+        raise DomainError(ErrorCode.INVALID_AMOUNT, "amountCents")
+    reference = bank_reference.strip()
+    if not reference or len(reference) > MAX_REFERENCE:
+        raise DomainError(ErrorCode.INVALID_INPUT, "bankReference")
+    digits = communication.compact(communication_text)
+
+    async def credit() -> Posted:
+        posted = await ledger.credit_wallet(
+            uow,
+            wallet_id=wallet_id,
+            amount_cents=amount_cents,
+            source=SchoolAccount.BANK_CLEARING,
+            type=OperationType.TOP_UP,
+            label="Virement bancaire",
+            method=PaymentMethod.BANK_TRANSFER,
+        )
+        uow.session.add(
+            BankTransfer(
+                school_id=actor.school_id,
+                wallet_id=wallet_id,
+                amount_cents=amount_cents,
+                communication=digits,
+                bank_reference=reference,
+                value_date=value_date,
+                recorded_by=actor.user_id,
+                recorded_at=uow.now,
+                transaction_id=posted.transaction_id,
+            )
+        )
+        await uow.session.flush()
+        return posted
+
+    return await idempotent(
+        uow,
+        scope="bankTransfer",
+        actor=f"school:{actor.school_id}",
+        key=reference,
+        request={"wallet": wallet_id, "amount": amount_cents, "valueDate": value_date.isoformat()},
+        work=credit,
+        encode=Posted.to_json,
+        decode=Posted.from_json,
+    )
