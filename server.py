@@ -18,8 +18,8 @@ from mailer.worker import OutboxWorker
 from models.db import open_database
 from payments.registry import RETURN_PATH, WEBHOOK_PATH, build_payments
 from pubsub.hub import PubSub
+from resolvers.endpoint import CartableGraphQL
 from resolvers.root import build_schema
-from resolvers.view import CartableGraphQL
 from routes import documents, health
 from routes import payments as payment_routes
 from services.documents.publishing import STORAGE_KEY
@@ -110,7 +110,7 @@ def serving_app() -> Starlette:
 def uvicorn_options(settings: Settings) -> dict[str, Any]:
     """How uvicorn serves the app, the same for `make run`, the tests and the benchmarks."""
     return {
-        # uvicorn's default with `websockets` installed, named because resolvers.transport
+        # uvicorn's default with `websockets` installed, named because graphql_runtime.live.transport
         # relies on it: a send waits for a writable socket before writing, never after.
         "ws": "websockets-sansio",
         # permessage-deflate costs ~40 KB of memory per socket for frames of a few hundred

@@ -124,7 +124,7 @@ class PubSub:
 
     async def attach(self, channel: str) -> Subscription:
         """Subscribed on return, like entering `subscribe()`, for a subscriber whose life is not
-        one block (a live subscription parked between events, see resolvers.live); it must
+        one block (a live subscription parked between events, see graphql_runtime.live.follow); it must
         be given back to `detach`."""
         check_channel(channel)
         fanout = self._fanout

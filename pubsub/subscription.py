@@ -46,7 +46,7 @@ class Subscription:
         self._error: SubscriptionClosed | None = None
         self._ended = False
         # Set by the iterating task: offered each delivery while that task waits with an
-        # empty inbox, so that handling it needs no wake-up (see resolvers.live).
+        # empty inbox, so that handling it needs no wake-up (see graphql_runtime.live.follow).
         self.idle_handler: IdleHandler | None = None
         # Set while no task iterates the subscription (parked): called instead of waking one.
         self._revive: Revive | None = None

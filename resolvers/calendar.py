@@ -7,11 +7,10 @@ from datetime import datetime
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from graphql_runtime.loaders import loader
 from models.calendar import SchoolEvent
-from resolvers.child_batches import per_child
 from resolvers.common import actor_of, catches_user_errors, run
 from resolvers.family import schools_by_id
-from resolvers.loaders import loader
 from resolvers.meetings_mapping import meeting_type
 from schema.calendar import Event, EventPayload
 from schema.context import Info
@@ -22,6 +21,7 @@ from services.dashboard import agenda
 from services.dashboard.agenda import AgendaItem, MealDays
 from services.school import events as calendar
 from services.school.events import EventView
+from services.sql.per_child import batched_per_child
 from services.sql.runtime import Runtime
 
 MAX_UPCOMING = 50
@@ -75,7 +75,7 @@ async def _load_upcoming(runtime: Runtime, keys: Sequence[AgendaKey]) -> list[li
         limit, meals = asked
         return await agenda.upcoming(session, actor, child_ids, now=now, limit=limit, meals=meals)
 
-    return await per_child(runtime, keys, fetch)
+    return await batched_per_child(runtime, keys, fetch)
 
 
 class CalendarResolvers:

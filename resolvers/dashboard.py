@@ -7,16 +7,16 @@ dashboard reads them once.
 
 from collections.abc import Sequence
 
+from graphql_runtime.loaders import loader
 from resolvers import wallet_mapping as mapping
-from resolvers.child_batches import ChildKey, per_child
 from resolvers.common import actor_of
 from resolvers.family import schools_by_id
-from resolvers.loaders import loader
 from schema.context import Info
 from schema.errors import InvalidArgumentError
 from schema.sales import Sale
 from schema.wallets import Operation
 from services.dashboard.modules import enabled_modules
+from services.sql.per_child import ChildKey, batched_per_child
 from services.sql.runtime import Runtime
 from services.wallets import recent as wallet_recent
 from services.wallets.recent import RecentOperation, RecentSale
@@ -27,11 +27,11 @@ MAX_RECENT = 50
 async def _recent_operations(
     runtime: Runtime, keys: Sequence[ChildKey]
 ) -> list[list[RecentOperation]]:
-    return await per_child(runtime, keys, wallet_recent.recent_operations)
+    return await batched_per_child(runtime, keys, wallet_recent.recent_operations)
 
 
 async def _recent_sales(runtime: Runtime, keys: Sequence[ChildKey]) -> list[list[RecentSale]]:
-    return await per_child(runtime, keys, wallet_recent.recent_sales)
+    return await batched_per_child(runtime, keys, wallet_recent.recent_sales)
 
 
 def _checked(limit: int) -> int:

@@ -5,10 +5,9 @@ from datetime import date, datetime
 
 import strawberry
 
+from graphql_runtime.loaders import loader
 from models import documents as m_documents
-from resolvers.child_batches import ChildKey, per_child
 from resolvers.common import actor_of, catches_user_errors, read, require_id, run
-from resolvers.loaders import loader
 from schema.context import Info
 from schema.documents import Document, DocumentConnection, DocumentEdge, DocumentPayload
 from schema.errors import InvalidArgumentError
@@ -19,6 +18,7 @@ from services.common.errors import DomainError
 from services.documents import access as document_access
 from services.documents.access import MAX_PAGE, DocumentCursor, DocumentView, ListedDocument
 from services.documents.links import download_url
+from services.sql.per_child import ChildKey, batched_per_child
 from services.sql.runtime import Runtime
 from settings import Settings
 
@@ -64,7 +64,7 @@ def _parse_cursor(after: str) -> DocumentCursor:
 
 
 async def _load_unread(runtime: Runtime, keys: Sequence[ChildKey]) -> list[list[ListedDocument]]:
-    return await per_child(runtime, keys, document_access.latest_unread_documents)
+    return await batched_per_child(runtime, keys, document_access.latest_unread_documents)
 
 
 class DocumentResolvers:

@@ -5,9 +5,9 @@ from collections.abc import Sequence
 import strawberry
 from graphql import OperationType
 
+from graphql_runtime.loaders import loader
 from models.accounts import User as UserRow
 from resolvers.common import actor_of, catches_user_errors, read, run
-from resolvers.loaders import loader
 from resolvers.mapping import child_type, school_type, user_type
 from schema.accounts import User
 from schema.context import Info

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 import strawberry
 
+from graphql_runtime.live.follow import follow
 from resolvers.common import actor_of, catches_user_errors, read, refused, require_id, run
-from resolvers.live import follow
 from resolvers.meetings_mapping import (
     appointment_type,
     meeting_type,

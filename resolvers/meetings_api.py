@@ -5,10 +5,9 @@ from collections.abc import Sequence
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from graphql_runtime.loaders import loader
 from models.meetings import Meeting as MeetingRow
-from resolvers.child_batches import ChildKey, per_child
 from resolvers.common import actor_of, read
-from resolvers.loaders import loader
 from resolvers.meetings_mapping import (
     appointment_type,
     meeting_type,
@@ -25,6 +24,7 @@ from services.common.errors import DomainError
 from services.meetings import access, appointments, lookup, schedule, slots
 from services.meetings.appointments import AppointmentView
 from services.meetings.slots import SlotView, TeacherView
+from services.sql.per_child import ChildKey, batched_per_child
 from services.sql.runtime import Runtime
 
 # Child.meetings and Child.appointments list at most this many (one batch for every child).
@@ -61,7 +61,7 @@ async def _child_meetings(
     ) -> dict[int, list[access.MeetingView]]:
         return await access.upcoming_meetings(session, actor, child_ids, now=now, limit=limit)
 
-    return await per_child(runtime, keys, fetch)
+    return await batched_per_child(runtime, keys, fetch)
 
 
 async def _child_appointments(
@@ -76,7 +76,7 @@ async def _child_appointments(
             session, actor, child_ids, now=now, limit=limit
         )
 
-    return await per_child(runtime, keys, fetch)
+    return await batched_per_child(runtime, keys, fetch)
 
 
 async def _classes_by_meeting(runtime: Runtime, meeting_ids: Sequence[int]) -> list[list[str]]:

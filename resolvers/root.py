@@ -14,6 +14,10 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from graphql_runtime.execution.plain_fields import PlainFieldsExecutor
+from graphql_runtime.limits import OperationLimits
+from graphql_runtime.live.follow import SubscriptionClosed
+from graphql_runtime.loaders import OperationLoaders
 from resolvers import (
     accounts,
     calendar,
@@ -26,10 +30,6 @@ from resolvers import (
     wallet_mutations,
     wallets,
 )
-from resolvers.live import SubscriptionClosed
-from resolvers.loaders import OperationLoaders
-from resolvers.operation_limits import OperationLimits
-from resolvers.plain_fields import PlainFieldsExecutor
 from schema.errors import (
     InvalidArgumentError,
     RefusedError,

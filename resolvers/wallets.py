@@ -7,11 +7,11 @@ from typing import TypeVar
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from graphql_runtime.live.follow import follow
+from graphql_runtime.loaders import loader
 from models.ledger import OperationType, PaymentMethod
 from resolvers import wallet_mapping as mapping
 from resolvers.common import actor_of, read, refused
-from resolvers.live import follow
-from resolvers.loaders import loader
 from schema.context import Info
 from schema.errors import InvalidArgumentError
 from schema.ids import db_id_of

@@ -22,8 +22,8 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
+from resolvers.endpoint import bearer_token, preferred_locale
 from resolvers.messages import message
-from resolvers.view import bearer_token, preferred_locale
 from schema.ids import db_id_of, to_global_id
 from services.accounts import sessions
 from services.accounts.actor import Actor

@@ -4,9 +4,9 @@ from datetime import date, datetime
 
 import strawberry
 
+from graphql_runtime.execution.known import known_or_loaded, returns_known
 from schema.context import Info
 from schema.errors import UserError
-from schema.known import known_or_loaded, returns_known
 from schema.money import Money
 from schema.node import Node
 from schema.pagination import PageInfo

@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from graphql_runtime.execution.known import known_or_loaded, returns_known
 from schema.context import Info
 from schema.errors import UserError
-from schema.known import known_or_loaded, returns_known
 from schema.money import Money
 from schema.node import Node
 from schema.pagination import PageInfo

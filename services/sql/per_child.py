@@ -10,13 +10,15 @@ table) or `first_rows_per_child` (with joined tables) and the parameters' values
 a statement costs several times more than running it.
 """
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.accounts.actor import Actor
 from services.sql.column_reads import column_rows
+from services.sql.runtime import Runtime
 from services.sql.single_values import single_values
 
 # The children asked for (`child.in_(CHILD_IDS)` in the candidates) and the rows kept per child.
@@ -91,3 +93,26 @@ async def first_per_child(
     first_rows_per_child)."""
     rows = await first_rows_per_child(session, child_ids, statement, limit, params)
     return {child_id: [row[0] for row in found] for child_id, found in rows.items()}
+
+
+T = TypeVar("T")
+P = TypeVar("P", bound=Hashable)
+# A DataLoader key of such a list: (viewer, child id, limit), or (viewer, child id, anything
+# hashable that says what is asked) where a list needs more than a limit.
+ChildKey = tuple[Actor, int, int]
+PerChild = Callable[[AsyncSession, Actor, list[int], P], Awaitable[dict[int, list[T]]]]
+
+
+async def batched_per_child(
+    runtime: Runtime, keys: Sequence[tuple[Actor, int, P]], fetch: PerChild[P, T]
+) -> list[list[T]]:
+    """A DataLoader batch: the keys grouped by (viewer, what is asked), one `fetch` per group
+    for all its children, so a page showing many children costs the statements of one."""
+    found: dict[tuple[Actor, int, P], list[T]] = {}
+    for actor, asked in dict.fromkeys((actor, asked) for actor, _, asked in keys):
+        child_ids = sorted({c for a, c, n in keys if (a, n) == (actor, asked)})
+        async with runtime.transactions.reading() as session:
+            rows = await fetch(session, actor, child_ids, asked)
+        for child_id, items in rows.items():
+            found[(actor, child_id, asked)] = items
+    return [found.get(key, []) for key in keys]

@@ -16,7 +16,7 @@ from tests.support.live import GraphQLSocket, live_server
 WARM_UP = 300
 EVENTS = 2_000
 # Each event kept ~34 allocated blocks (~2 KB) alive while graphql-core's per-event executors
-# shared their subscription's memos (resolvers/execution.py): 68,000 over EVENTS. Flat measured
+# shared their subscription's memos (graphql_runtime/execution/per_event.py): 68,000 over EVENTS. Flat measured
 # about a hundred either way.
 MOST_BLOCKS = 3_000
 

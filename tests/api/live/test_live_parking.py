@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from starlette.applications import Starlette
 
+from graphql_runtime.live.transport import OperationSender, SharedFramesHandler
 from models.family import School
-from resolvers.transport import OperationSender, SharedFramesHandler
 from services.meetings.slots import slot_payload, slots_channel
 from services.sql.runtime import Runtime
 from services.sql.uow import Transactions, UnitOfWork

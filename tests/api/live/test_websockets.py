@@ -8,7 +8,7 @@ import websockets
 from starlette.applications import Starlette
 from starlette.routing import WebSocketRoute
 
-from resolvers.view import CartableGraphQL
+from resolvers.endpoint import CartableGraphQL
 from services.accounts.sessions import open_session
 from services.sql.uow import Transactions
 from settings import Settings

@@ -8,7 +8,7 @@ import pytest
 from starlette.applications import Starlette
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from resolvers.transport import OperationSender
+from graphql_runtime.live.transport import OperationSender
 from schema.meetings import SlotEvent
 from services.sql.uow import Transactions
 from tests.api.live.push_helpers import watching

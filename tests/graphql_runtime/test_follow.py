@@ -3,9 +3,9 @@
 import asyncio
 from typing import Any
 
+from graphql_runtime.live import follow as live
+from graphql_runtime.live.follow import follow
 from pubsub.hub import PubSub
-from resolvers import live
-from resolvers.live import follow
 
 
 class State:

@@ -2,14 +2,14 @@
 
 strawberry runs every event of a subscription through graphql-core's per-event execution,
 its extension hooks and `json.dumps` of the whole `next` message, once per subscriber. For
-shared events (resolvers.shared_events) the first subscriber with a given selection goes that
+shared events (graphql_runtime.live.shared_events) the first subscriber with a given selection goes that
 way and its data's JSON is kept; every other subscriber with the same selection then gets the
 same bytes written straight to its socket by `follow`, through the `OperationSender` of its
 operation (a context variable set in the operation's task), without executing anything.
 A subscriber idle when the event arrives is even written from the fan-out itself, without
-waking its task (`OperationSender.send_now`, called by resolvers.live).
+waking its task (`OperationSender.send_now`, called by graphql_runtime.live.follow).
 
-Such a subscriber does not even keep a task while idle: `follow` parks it (resolvers.live) and
+Such a subscriber does not even keep a task while idle: `follow` parks it (graphql_runtime.live.follow) and
 its operation's task ends, freeing the stack strawberry and graphql-core hold for a waiting
 subscription. The operation stays registered on the socket (its id, the subscription limit,
 `complete`); when an event needs more than a ready frame, the handler runs the operation
@@ -33,13 +33,13 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     SubscribeMessage,
 )
 
-from resolvers.live import Parked
-from resolvers.operation_context import SENDER
-from resolvers.shared_events import SelectionKey, SharedData, ready_data
+from graphql_runtime.live.follow import Parked
+from graphql_runtime.live.operation_context import SENDER
+from graphql_runtime.live.shared_events import SelectionKey, SharedData, ready_data
 from schema.context import Context
 
 if TYPE_CHECKING:
-    from resolvers.live import _Follower
+    from graphql_runtime.live.follow import _Follower
 
 
 class OperationSender:

@@ -2,15 +2,15 @@
 
 The naive path executes a subscription's selection set on each event, then serialises the
 result to JSON, once per subscriber: with thousands of watchers of one meeting, that work is
-the fan-out's cost. An event marked `shared` (by `resolvers.live.follow`, for a subscription
+the fan-out's cost. An event marked `shared` (by `graphql_runtime.live.follow.follow`, for a subscription
 whose output does not depend on the viewer) carries a small table of its results: the first
 subscriber to execute a given selection fills it, the others with the same document text,
 operation name and variables reuse that result, and the JSON text is made once too (see
-`SharedData` and `resolvers.transport`).
+`SharedData` and `graphql_runtime.live.transport`).
 
-Subscribers idle when an event arrives do not even execute it: `resolvers.live` has one of
+Subscribers idle when an event arrives do not even execute it: `graphql_runtime.live.follow` has one of
 them (the claim's owner) execute it, and the others wait in its `Claim`, to be written the
-frame as soon as it is made (`resolvers.transport`).
+frame as soon as it is made (`graphql_runtime.live.transport`).
 
 Only events are shared: a subscription's authorisation and its snapshot stay per subscriber.
 """
@@ -23,8 +23,8 @@ from typing import Any, Protocol, TypeVar
 
 from graphql import ExecutionResult
 
-from resolvers.execution import EventScopedExecutor
-from resolvers.operation_context import current_sender
+from graphql_runtime.execution.per_event import EventScopedExecutor
+from graphql_runtime.live.operation_context import current_sender
 
 T = TypeVar("T")
 

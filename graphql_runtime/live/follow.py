@@ -25,15 +25,15 @@ import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from graphql_runtime.live.operation_context import current_sender
+from graphql_runtime.live.shared_events import Claim, SelectionKey, claims, ready_data, share
 from pubsub.deliveries import Delivery, Message, Nudge, Resync
 from pubsub.errors import SubscriptionClosed as BroadcastClosed
 from pubsub.hub import PubSub
 from pubsub.subscription import Subscription
-from resolvers.operation_context import current_sender
-from resolvers.shared_events import Claim, SelectionKey, claims, ready_data, share
 
 if TYPE_CHECKING:
-    from resolvers.transport import OperationSender
+    from graphql_runtime.live.transport import OperationSender
 
 T = TypeVar("T")
 
@@ -53,7 +53,7 @@ class SubscriptionClosed(Exception):
 class Parked(BaseException):
     """Raised out of `follow` when its subscription was handed over to the fan-out (parked):
     the operation's task ends, and with it the whole stack strawberry and graphql-core keep
-    for a waiting subscription (see resolvers.transport). A BaseException, so that no layer
+    for a waiting subscription (see graphql_runtime.live.transport). A BaseException, so that no layer
     between the generator and the transport takes it for the subscription's failure."""
 
 
@@ -68,7 +68,7 @@ async def follow(
 ) -> AsyncGenerator[T, None]:
     """`shared_as`: the events' output is the same for every subscriber of the channel (it
     does not depend on the viewer): `on_event` then runs once per event in this process, and
-    its items are executed and serialised once per distinct selection (resolvers.shared_events).
+    its items are executed and serialised once per distinct selection (graphql_runtime.live.shared_events).
     The name tells apart subscriptions that map one channel's events differently. Over a
     websocket such a subscription parks while idle: its task ends, and the operation runs
     again, resuming where it stood, when an event needs more than a frame already made.

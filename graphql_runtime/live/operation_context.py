@@ -4,7 +4,7 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from resolvers.transport import OperationSender
+    from graphql_runtime.live.transport import OperationSender
 
 # Set by the transport in each operation's own task; None outside websocket operations.
 SENDER: ContextVar["OperationSender | None"] = ContextVar("operation_sender", default=None)

@@ -55,7 +55,7 @@ class PlainSelection(NamedTuple):
     # is_type_of answers) and neither an awaitable nor an exception, without asking.
     origin: type | None
     entries: tuple[PlainEntry, ...]
-    # The same reading written as Python for this selection (resolvers/plain_readers.py).
+    # The same reading written as Python for this selection (graphql_runtime/execution/plain_readers.py).
     reader: Callable[[Any, Any, Callable[[Any], bool]], dict[str, Any]] | None = None
 
 

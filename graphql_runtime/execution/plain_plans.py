@@ -1,8 +1,8 @@
-"""Which fields of the schema are plain, and how each is read (resolvers/plain_fields.py).
+"""Which fields of the schema are plain, and how each is read (graphql_runtime/execution/plain_fields.py).
 
 A plain field is an attribute of a Strawberry type (its "basic" field: no resolver, no
 extension, no argument) holding a scalar, an enum or an object, or a resolver marked
-`returns_known` (schema/known.py). Plans are made once per type and schema.
+`returns_known` (graphql_runtime/execution/known.py). Plans are made once per type and schema.
 """
 
 from collections.abc import Callable
@@ -19,8 +19,8 @@ from graphql import (
     is_non_null_type,
 )
 
-from resolvers.plain_selections import unchanged_type
-from schema.known import KNOWN_ATTRIBUTE
+from graphql_runtime.execution.known import KNOWN_ATTRIBUTE
+from graphql_runtime.execution.plain_selections import unchanged_type
 
 # Strawberry keeps each GraphQL field's and type's definition under this extension key.
 STRAWBERRY_FIELD = STRAWBERRY_TYPE = "strawberry-definition"
@@ -50,7 +50,7 @@ _plans: "WeakKeyDictionary[GraphQLSchema, PlansByType]" = WeakKeyDictionary()
 
 
 def known_field(field: GraphQLField, definition: Any) -> PlainObjectField | None:
-    """A resolver marked `returns_known(attribute)` (schema/known.py), of a non-null object
+    """A resolver marked `returns_known(attribute)` (graphql_runtime/execution/known.py), of a non-null object
     field without arguments nor extensions: read as that attribute, its resolver called (on
     graphql-core's path) only when the attribute is None."""
     resolver = getattr(definition, "base_resolver", None)

@@ -10,9 +10,9 @@ import strawberry
 from strawberry.extensions import ParserCache
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from resolvers.plain_fields import PlainFieldsExecutor
-from resolvers.plain_plans import plain_fields
-from schema.known import known_or_loaded, returns_known
+from graphql_runtime.execution.known import known_or_loaded, returns_known
+from graphql_runtime.execution.plain_fields import PlainFieldsExecutor
+from graphql_runtime.execution.plain_plans import plain_fields
 
 WHEN = datetime.datetime(2026, 11, 28, 9, 30, tzinfo=datetime.UTC)
 

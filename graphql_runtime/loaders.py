@@ -25,7 +25,7 @@ _loaders: ContextVar[dict[Any, DataLoader[Any, Any]] | None] = ContextVar("loade
 
 
 # Where an HTTP request keeps the read session its authentication opened (in its ASGI scope),
-# for its query to read with; whoever ends up not using it closes it (resolvers.view too).
+# for its query to read with; whoever ends up not using it closes it (resolvers.endpoint too).
 OPENED_READ_KEY = "cartable.opened_read"
 
 

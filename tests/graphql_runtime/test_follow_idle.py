@@ -10,11 +10,11 @@ from typing import Any
 
 from graphql import ExecutionResult
 
+from graphql_runtime.live.follow import follow
+from graphql_runtime.live.operation_context import SENDER
+from graphql_runtime.live.shared_events import SharedData, claims, shared_results
+from graphql_runtime.live.transport import OperationSender
 from pubsub.hub import PubSub
-from resolvers.live import follow
-from resolvers.operation_context import SENDER
-from resolvers.shared_events import SharedData, claims, shared_results
-from resolvers.transport import OperationSender
 
 KEY = ("subscription { x }", None, "{}")
 

@@ -14,7 +14,12 @@ from typing import Any
 from graphql import Undefined
 from strawberry.types.cast import TYPE_CAST_ATTRIBUTE
 
-from resolvers.plain_selections import SIMPLE_TYPES, PlainSelection, Unusual, read_object
+from graphql_runtime.execution.plain_selections import (
+    SIMPLE_TYPES,
+    PlainSelection,
+    Unusual,
+    read_object,
+)
 
 Reader = Callable[[Any, Any, Callable[[Any], bool]], dict[str, Any]]
 

@@ -32,7 +32,7 @@ from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.execution.executor import to_nodes
 from graphql.pyutils import AwaitableOrValue, Path, gather_with_cancel
 
-from resolvers.plain_plans import (
+from graphql_runtime.execution.plain_plans import (
     STRAWBERRY_TYPE,
     PlainField,
     PlainObjectField,
@@ -41,8 +41,8 @@ from resolvers.plain_plans import (
     plain_fields,
     schema_plans,
 )
-from resolvers.plain_readers import compile_reader
-from resolvers.plain_selections import (
+from graphql_runtime.execution.plain_readers import compile_reader
+from graphql_runtime.execution.plain_selections import (
     SIMPLE_TYPES,
     PlainEntry,
     PlainSelection,
@@ -54,7 +54,7 @@ from resolvers.plain_selections import (
     read_objects,
     strawberry_is_type_of,
 )
-from resolvers.shared_events import SharedEventExecutor
+from graphql_runtime.live.shared_events import SharedEventExecutor
 
 _SLOW = object()
 _SHARED = SharedSelections(size=2048)

@@ -23,7 +23,7 @@ def known_or_loaded(known: T | None, load: Callable[[], Awaitable[T]]) -> T:
 def returns_known(attribute: str) -> Callable[[F], F]:
     """Marks a resolver (of a non-null field, without arguments) that returns `attribute` of
     its object when it is set: the executor then reads that attribute as a plain field
-    (resolvers/plain_plans.py, plain_fields.py) and calls the resolver only when it is None."""
+    (graphql_runtime/execution/plain_plans.py, plain_fields.py) and calls the resolver only when it is None."""
 
     def mark(resolver: F) -> F:
         setattr(resolver, KNOWN_ATTRIBUTE, attribute)

@@ -11,10 +11,10 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UNSET, UnsetType
 
+from graphql_runtime.live.transport import SharedFramesHandler
+from graphql_runtime.loaders import OPENED_READ_KEY
 from resolvers.api import ResolverApi
-from resolvers.loaders import OPENED_READ_KEY
-from resolvers.sockets import SessionWatch, WatchedSocket
-from resolvers.transport import SharedFramesHandler
+from resolvers.socket_sessions import SessionWatch, WatchedSocket
 from schema.context import Context
 from services.accounts import sessions
 from services.sql.runtime import Runtime
@@ -73,7 +73,7 @@ class CartableGraphQL(GraphQL[Context, None]):
         views = None
         if token is not None:
             database, settings = self.runtime.database, self.runtime.settings
-            if isinstance(request, Request):  # its query reads on with it (resolvers.loaders)
+            if isinstance(request, Request):  # its query reads on with it (graphql_runtime.loaders)
                 opened = request.scope[OPENED_READ_KEY] = self.runtime.transactions.shared_read()
                 signed_in = await sessions.sign_in_request(database, settings, token, opened)
                 if signed_in is not None:
