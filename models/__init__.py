@@ -2,9 +2,8 @@
 
 from models import (
     accounts,
-    calendar,
+    channels,
     documents,
-    events,
     family,
     ledger,
     mail,
@@ -12,15 +11,15 @@ from models import (
     meetings,
     sales,
     sandbox_payments,
+    school,
     topups,
     wallets,
 )
 
 __all__ = [
     "accounts",
-    "calendar",
+    "channels",
     "documents",
-    "events",
     "family",
     "ledger",
     "mail",
@@ -28,6 +27,7 @@ __all__ = [
     "meetings",
     "sales",
     "sandbox_payments",
+    "school",
     "topups",
     "wallets",
 ]

@@ -1,8 +1,8 @@
 """The resolvers' side of schema.context.Api: one object per domain."""
 
-from resolvers.calendar import CalendarResolvers
 from resolvers.dashboard import DashboardResolvers
 from resolvers.documents import DocumentResolvers
+from resolvers.events import CalendarResolvers
 from resolvers.family import FamilyResolvers
 from resolvers.meals import MealsResolvers
 from resolvers.meetings_api import MeetingsResolvers

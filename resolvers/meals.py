@@ -27,7 +27,7 @@ from schema.meals import (
 from services.common.errors import DomainError, ErrorCode
 from services.common.school_time import parse_month
 from services.meals import catalogue, closures, reservations
-from services.meals import month as calendar
+from services.meals.month import month_calendar
 from services.meals.reservations import ReservationView
 
 
@@ -38,14 +38,12 @@ class MealsResolvers:
         now = info.context.runtime.settings.clock()
 
         try:
-            month_calendar = await read(
-                info, lambda s: calendar.month_calendar(s, child_id, school_id, month, now)
-            )
+            found = await read(info, lambda s: month_calendar(s, child_id, school_id, month, now))
         except DomainError as error:
             if error.code == ErrorCode.INVALID_INPUT:
                 raise InvalidArgumentError("month") from None
             raise refused(info, error) from None
-        return mapping.calendar_type(month_calendar)
+        return mapping.calendar_type(found)
 
     async def allergens(self, info: Info, child_id: int) -> list[Allergen]:
         found = await read(info, lambda s: catalogue.allergens_by_child(s, [child_id]))

@@ -20,8 +20,8 @@ from graphql_runtime.live.follow import SubscriptionClosed
 from graphql_runtime.loaders import OperationLoaders
 from resolvers import (
     accounts,
-    calendar,
     documents,
+    events,
     family,
     meals,
     meetings,
@@ -43,7 +43,7 @@ Mutation = merge_types(
         accounts.Mutation,
         family.Mutation,
         documents.Mutation,
-        calendar.Mutation,
+        events.Mutation,
         wallet_mutations.Mutation,
         sales.Mutation,
         meetings.Mutation,

@@ -9,10 +9,10 @@ from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
 if TYPE_CHECKING:
-    from schema.calendar import CalendarApi
     from schema.child_money import WalletsApi
     from schema.dashboard import DashboardApi
     from schema.documents import DocumentsApi
+    from schema.events import CalendarApi
     from schema.family import FamilyApi
     from schema.meals import MealsApi
     from schema.meetings import MeetingsApi

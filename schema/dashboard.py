@@ -4,9 +4,9 @@ from typing import Protocol
 
 import strawberry
 
-from schema.calendar import Event
 from schema.context import Info
 from schema.documents import Document
+from schema.events import Event
 from schema.sales import Sale
 from schema.wallets import Operation, Wallet
 

@@ -5,12 +5,12 @@ from typing import Protocol
 import strawberry
 
 from schema.accounts import User
-from schema.calendar import ChildCalendar
 from schema.child_money import ChildWallets
 from schema.context import Info
 from schema.dashboard import ChildDashboard
 from schema.documents import ChildDocuments
 from schema.errors import UserError
+from schema.events import ChildCalendar
 from schema.meals import ChildMeals
 from schema.meetings import ChildMeetings
 from schema.node import Node

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from models.accounts import Role, User
-from models.calendar import SchoolEvent
 from models.documents import Document
 from models.family import Child, Guardianship, School
 from models.meals import MealArticle
+from models.school import SchoolEvent
 from services.accounts.actor import Actor
 from services.accounts.passwords import hash_password
 from services.accounts.sessions import open_session

@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.calendar import EventKind, SchoolEvent
 from models.family import School
 from models.meetings import Meeting
+from models.school import EventKind, SchoolEvent
 from services.accounts.actor import Actor
 from services.common.school_time import local_today, start_of_day, zone
 from services.family.views import SchoolView

@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 from fpdf import FPDF
 
-from models.calendar import EventKind, SchoolEvent
 from models.documents import Document, DocumentRead
+from models.school import EventKind, SchoolEvent
 from services.demo.school import DemoSchool
 from services.documents.publishing import Audience, NewDocument, publish_document
 from services.sql.uow import UnitOfWork

@@ -9,8 +9,8 @@ from sqlalchemy import BindParameter, Select, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from models.calendar import EventKind, SchoolEvent
 from models.family import Child
+from models.school import EventKind, SchoolEvent
 from services.accounts.actor import Actor
 from services.common.errors import DomainError, ErrorCode, NotFound
 from services.family.children import require_staff, viewer_kind, viewer_params, visible_children_of

@@ -13,8 +13,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from models.channels import ChannelSequence
 from models.db import Database, dialect_insert
-from models.events import ChannelSequence
 from settings import Settings
 
 log = logging.getLogger(__name__)

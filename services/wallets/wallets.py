@@ -14,7 +14,7 @@ from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from models.events import ChannelSequence
+from models.channels import ChannelSequence
 from models.ledger import OperationType, PaymentMethod, SchoolAccount
 from models.wallets import Wallet
 from services.accounts.actor import Actor

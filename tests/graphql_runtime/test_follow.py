@@ -3,7 +3,7 @@
 import asyncio
 from typing import Any
 
-from graphql_runtime.live import follow as live
+from graphql_runtime.live import follow as follow_module
 from graphql_runtime.live.follow import follow
 from pubsub.hub import PubSub
 
@@ -47,7 +47,7 @@ async def test_events_follow_the_snapshot_in_sequence_order() -> None:
 
 
 async def test_a_gap_that_does_not_fill_gives_a_fresh_snapshot(monkeypatch: Any) -> None:
-    monkeypatch.setattr(live, "GAP_TIMEOUT_SECONDS", 0.05)
+    monkeypatch.setattr(follow_module, "GAP_TIMEOUT_SECONDS", 0.05)
     pubsub = PubSub("memory://")
     await pubsub.connect()
     state = State()

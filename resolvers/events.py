@@ -8,18 +8,18 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from graphql_runtime.loaders import loader
-from models.calendar import SchoolEvent
+from models.school import SchoolEvent
 from resolvers.common import actor_of, catches_user_errors, run
 from resolvers.family import schools_by_id
 from resolvers.meetings_mapping import meeting_type
-from schema.calendar import Event, EventPayload
 from schema.context import Info
 from schema.errors import InvalidArgumentError
+from schema.events import Event, EventPayload
 from schema.ids import to_global_id
 from services.accounts.actor import Actor
 from services.dashboard import agenda
 from services.dashboard.agenda import AgendaItem, MealDays
-from services.school import events as calendar
+from services.school import events as school_events
 from services.school.events import EventView
 from services.sql.per_child import batched_per_child
 from services.sql.runtime import Runtime
@@ -79,7 +79,7 @@ async def _load_upcoming(runtime: Runtime, keys: Sequence[AgendaKey]) -> list[li
 
 
 class CalendarResolvers:
-    """Implements schema.calendar.CalendarApi."""
+    """Implements schema.events.CalendarApi."""
 
     async def upcoming_events(
         self, info: Info, child_id: int, school_id: int, limit: int
@@ -112,7 +112,7 @@ class Mutation:
         actor = actor_of(info)
         row = await run(
             info,
-            lambda uow: calendar.create_event(
+            lambda uow: school_events.create_event(
                 uow,
                 actor,
                 title=title,
