@@ -7,16 +7,34 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export HOST PORT
 
-.PHONY: run serve test lint format bench schema migrate seed verify-ledger clean
+.PHONY: run serve test lint format bench schema migrate seed verify-ledger clean lock upgrade
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-# Reinstall only when the dependencies change.
-$(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[dev]"
+# Reinstall only when the dependencies change. Every version comes from requirements.lock
+# (hash-checked); the project itself is installed on top, without resolving anything.
+$(STAMP): requirements.lock pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
+
+LOCK := $(PY) -m uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+	--generate-hashes --quiet -o requirements.lock
+
+# After editing pyproject.toml's dependencies: pin them (and what they need) again.
+lock: $(STAMP)
+	$(LOCK)
+	$(PY) -m pip install --quiet -r requirements.lock
+
+# Newer releases within pyproject.toml's ranges, then the engine's compatibility tests and the
+# benchmarks. strawberry-graphql and graphql-core are pinned exactly: see README, "Upgrading".
+upgrade: $(STAMP)
+	$(LOCK) --upgrade
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pytest -q tests/graphql_runtime
+	$(PY) -m bench
 
 install: $(STAMP)
 
@@ -29,6 +47,8 @@ test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
+	$(PY) -m deptry .
+	$(VENV)/bin/lint-imports
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy .
