@@ -7,10 +7,10 @@ from typing import ParamSpec, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection
 
-from resolvers.messages import message
 from schema.context import Info
 from schema.errors import RefusedError, UnauthenticatedError, UserError
 from schema.ids import db_id_of
+from schema.messages import message
 from services.accounts.actor import Actor
 from services.common.errors import DomainError, NotFound
 from services.sql.uow import UnitOfWork

@@ -17,32 +17,13 @@ from resolvers.api import ResolverApi
 from resolvers.socket_sessions import SessionWatch, WatchedSocket
 from schema.context import Context
 from services.accounts import sessions
+from services.accounts.credentials import bearer_token, device_key
+from services.common.locales import preferred_locale
 from services.sql.runtime import Runtime
 from services.wallets import devices
 
-LOCALES = ("fr", "en")
 # Where an admitted socket keeps its WatchedSocket (in its ASGI scope) until it closes.
 WATCHED_KEY = "cartable.watched_socket"
-
-
-def credential(value: object, scheme: str) -> str | None:
-    """The credential of `Authorization: <scheme> <credential>` (Bearer: users, Device: tills)."""
-    if not isinstance(value, str):
-        return None
-    given, _, secret = value.strip().partition(" ")
-    return secret.strip() or None if given.lower() == scheme else None
-
-
-def bearer_token(value: object) -> str | None:
-    return credential(value, "bearer")
-
-
-def preferred_locale(accept_language: str | None) -> str:
-    for part in (accept_language or "").split(","):
-        tag = part.split(";")[0].strip().lower()[:2]
-        if tag in LOCALES:
-            return tag
-    return "fr"
 
 
 class CartableGraphQL(GraphQL[Context, None]):
@@ -80,7 +61,7 @@ class CartableGraphQL(GraphQL[Context, None]):
                     actor, views = signed_in.actor, (signed_in.user, signed_in.school)
             else:
                 actor = await sessions.authenticate(database, settings, token)
-        key = credential(request.headers.get("authorization"), "device")
+        key = device_key(request.headers.get("authorization"))
         device = (
             None if key is None else await devices.authenticate_device(self.runtime.database, key)
         )

@@ -66,6 +66,12 @@ class NewDocument:
     kind: str = DocumentKind.UPLOADED
 
 
+def check_may_publish(actor: Actor) -> None:
+    """Only staff publish documents: FORBIDDEN for parents and teachers (the upload route asks
+    before reading the file)."""
+    require_staff(actor)
+
+
 async def upload_document(
     transactions: Transactions,
     storage: DocumentStorage,
@@ -78,7 +84,7 @@ async def upload_document(
 ) -> Document:
     """Staff publish a file. Checked before anything is stored; the file is written first,
     then the rows in one transaction, and the file is removed again if that fails."""
-    require_staff(actor)
+    check_may_publish(actor)
     checked = check_file(
         data, file_name, declared_type, max_bytes=transactions.settings.documents_max_bytes
     )
