@@ -4,7 +4,6 @@ from datetime import date
 
 import strawberry
 
-from payments.registry import Payments
 from resolvers import wallet_mapping as mapping
 from resolvers.common import actor_of, catches_user_errors, require_id, run
 from resolvers.mapping import school_type
@@ -19,11 +18,6 @@ from schema.wallets import (
 from services.wallets import bank_transfers, topups, wallets
 from services.wallets import settings_changes as wallet_settings
 from services.wallets.views import Posted
-
-
-def payments_of(info: Info) -> Payments:
-    payments: Payments = info.context.runtime.extras["payments"]
-    return payments
 
 
 def operation_payload(posted: Posted) -> OperationPayload:
@@ -44,7 +38,7 @@ class Mutation:
     ) -> TopUpPayload:
         actor = actor_of(info)
         wallet = require_id(wallet_id, "Wallet", "walletId")
-        payments = payments_of(info)
+        payments = info.context.runtime.payments
         view = await run(
             info,
             lambda uow: topups.start_online_top_up(

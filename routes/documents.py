@@ -35,7 +35,6 @@ from services.documents.publishing import (
     Audience,
     NewDocument,
     check_may_publish,
-    storage_of,
     upload_document,
 )
 from services.sql.runtime import Runtime
@@ -144,7 +143,7 @@ async def upload(request: Request) -> Response:
         new = _new_document(form)
         document = await upload_document(
             runtime.transactions,
-            storage_of(runtime),
+            runtime.storage,
             actor,
             new,
             data=await file.read(),
@@ -196,7 +195,7 @@ async def download(request: Request) -> Response:
     )
     if claim is None:
         return _error(locale, DomainError(ErrorCode.FORBIDDEN), 403)
-    storage = storage_of(runtime)
+    storage = runtime.storage
     # A HEAD (link preview, prefetch) is not the parent opening the document.
     opening = request.method == "GET"
     try:

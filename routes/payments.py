@@ -7,7 +7,6 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from payments.provider import InvalidWebhook
-from payments.registry import Payments
 from services.sql.runtime import Runtime
 from services.wallets import topups
 
@@ -26,8 +25,7 @@ Vous pouvez fermer cette page.</p>
 
 async def webhook(request: Request) -> Response:
     runtime: Runtime = request.app.state.runtime
-    payments: Payments = runtime.extras["payments"]
-    provider = payments.providers.get(request.path_params["provider"])
+    provider = runtime.payments.providers.get(request.path_params["provider"])
     if provider is None:
         return JSONResponse({"error": "unknown provider"}, status_code=404)
     body = await request.body()

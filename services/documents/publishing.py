@@ -23,19 +23,11 @@ from services.common.errors import DomainError, ErrorCode, NotFound
 from services.common.notify import send_mail
 from services.documents.files import CheckedFile, check_file
 from services.family.children import require_staff
-from services.sql.runtime import Runtime
 from services.sql.uow import Transactions, UnitOfWork
 from storage.protocol import DocumentStorage
 
 log = logging.getLogger(__name__)
 MAX_TITLE = 200
-# Where create_app puts the app's storage (Runtime.extras).
-STORAGE_KEY = "document_storage"
-
-
-def storage_of(runtime: Runtime) -> DocumentStorage:
-    storage: DocumentStorage = runtime.extras[STORAGE_KEY]
-    return storage
 
 
 @dataclass(frozen=True)
