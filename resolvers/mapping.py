@@ -2,7 +2,8 @@
 
 from models import accounts as m_accounts
 from models import family as m_family
-from schema.accounts import Role, User
+from models.accounts import Role
+from schema.accounts import User
 from schema.family import BankAccount, Child, School, SchoolFeatures
 from schema.ids import to_global_id
 from services.family.views import ChildView, SchoolView, UserView

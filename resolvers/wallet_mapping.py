@@ -7,8 +7,6 @@ from schema.money import money
 from schema.sales import Device, Sale
 from schema.wallets import (
     Operation,
-    OperationType,
-    PaymentMethod,
     TopUp,
     Wallet,
     WalletEvent,
@@ -38,8 +36,8 @@ def operation_type(view: OperationView, wallet: Wallet | None = None) -> Operati
         wallet_db_id=view.wallet_id,
         known_wallet=wallet,
         at=view.at,
-        type=OperationType(view.type.value),
-        method=PaymentMethod(view.method.value),
+        type=view.type,
+        method=view.method,
         amount=money(view.amount_cents),
         balance_after=money(view.balance_after_cents),
         label=view.label,

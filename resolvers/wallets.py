@@ -9,7 +9,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from graphql_runtime.live.follow import follow
 from graphql_runtime.loaders import loader
-from models.ledger import OperationType, PaymentMethod
 from resolvers import wallet_mapping as mapping
 from resolvers.common import actor_of, read, refused
 from schema.context import Info
@@ -25,12 +24,8 @@ from schema.wallets import (
     WalletEvent,
     WalletSettings,
 )
-from schema.wallets import (
-    Period as SchemaPeriod,
-)
 from services.accounts.actor import Actor
 from services.common.errors import DomainError, NotFound
-from services.common.periods import Period
 from services.family import children as family
 from services.sql.runtime import Runtime
 from services.wallets import devices, topups, wallets
@@ -55,10 +50,6 @@ async def _wallets_by_id(runtime: Runtime, wallet_ids: Sequence[int]) -> list[Wa
 async def _devices_by_id(runtime: Runtime, device_ids: Sequence[int]) -> list[devices.DeviceView]:
     found = await runtime.transactions.read(lambda s: devices.devices_by_id(s, device_ids))
     return [found[device_id] for device_id in device_ids]
-
-
-def _period(value: SchemaPeriod | None) -> Period | None:
-    return None if value is None else Period(value.value)
 
 
 def _id_or_nothing(global_id: strawberry.ID | None, type_name: str) -> int | None:
@@ -137,12 +128,12 @@ class WalletsResolvers:
     ) -> OperationConnection:
         given = filter or OperationFilter()
         wanted = wallet_history.HistoryFilter(
-            period=_period(given.period),
+            period=given.period,
             from_=given.from_,
             to=given.to,
             wallet_id=_id_or_nothing(given.wallet_id, "Wallet"),
-            type=None if given.type is None else OperationType(given.type.value),
-            method=None if given.method is None else PaymentMethod(given.method.value),
+            type=given.type,
+            method=given.method,
         )
         page = await _page(
             info, wallet_history.operations, school_id, child_id, wanted, first, after
@@ -166,7 +157,7 @@ class WalletsResolvers:
     ) -> SaleConnection:
         given = filter or SaleFilter()
         wanted = wallet_history.HistoryFilter(
-            period=_period(given.period),
+            period=given.period,
             from_=given.from_,
             to=given.to,
             wallet_id=_id_or_nothing(given.wallet_id, "Wallet"),

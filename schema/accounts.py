@@ -1,18 +1,10 @@
 """Users and the payloads of the account mutations."""
 
-from enum import Enum
-
 import strawberry
 
+from schema.enums import Role
 from schema.errors import UserError
 from schema.node import Node
-
-
-@strawberry.enum
-class Role(Enum):
-    PARENT = "PARENT"
-    STAFF = "STAFF"
-    TEACHER = "TEACHER"
 
 
 @strawberry.type

@@ -1,34 +1,16 @@
 """Meals: the month calendar, articles, reservations (= payments) and allergens."""
 
 import datetime as dt
-from enum import Enum
 from typing import Protocol
 
 import strawberry
 
 from schema.context import Info
+from schema.enums import Allergen
 from schema.errors import UserError
 from schema.money import Money
 from schema.node import Node
 from schema.wallets import Wallet
-
-
-@strawberry.enum(description="The 14 allergens of EU Regulation 1169/2011.")
-class Allergen(Enum):
-    GLUTEN = "gluten"
-    CRUSTACEANS = "crustaceans"
-    EGGS = "eggs"
-    FISH = "fish"
-    PEANUTS = "peanuts"
-    SOYBEANS = "soybeans"
-    MILK = "milk"
-    NUTS = "nuts"
-    CELERY = "celery"
-    MUSTARD = "mustard"
-    SESAME = "sesame"
-    SULPHITES = "sulphites"
-    LUPIN = "lupin"
-    MOLLUSCS = "molluscs"
 
 
 @strawberry.type

@@ -6,11 +6,12 @@ import strawberry
 
 from graphql_runtime.execution.known import known_or_loaded, returns_known
 from schema.context import Info
+from schema.enums import Period
 from schema.errors import UserError
 from schema.money import Money
 from schema.node import Node
 from schema.pagination import PageInfo
-from schema.wallets import Operation, Period, Wallet
+from schema.wallets import Operation, Wallet
 
 
 @strawberry.type

@@ -1,13 +1,13 @@
 """Wallets, their operations, top-ups and live balance events."""
 
 from datetime import date, datetime
-from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from graphql_runtime.execution.known import known_or_loaded, returns_known
 from schema.context import Info
+from schema.enums import OperationType, PaymentMethod, Period
 from schema.errors import UserError
 from schema.money import Money
 from schema.node import Node
@@ -15,41 +15,6 @@ from schema.pagination import PageInfo
 
 if TYPE_CHECKING:
     from schema.family import School
-
-
-@strawberry.enum
-class OperationType(Enum):
-    TOP_UP = "TOP_UP"
-    MEAL = "MEAL"
-    MEAL_REFUND = "MEAL_REFUND"
-    PURCHASE = "PURCHASE"
-    INVOICE_PAYMENT = "INVOICE_PAYMENT"
-    TRANSFER_IN = "TRANSFER_IN"
-    TRANSFER_OUT = "TRANSFER_OUT"
-    ADJUSTMENT = "ADJUSTMENT"
-    PURCHASE_REFUND = "PURCHASE_REFUND"
-
-
-@strawberry.enum
-class PaymentMethod(Enum):
-    ONLINE = "ONLINE"
-    BANK_TRANSFER = "BANK_TRANSFER"
-    INTERNAL = "INTERNAL"
-    WALLET = "WALLET"
-    POS = "POS"
-
-
-@strawberry.enum(
-    description="Presets in the school's time zone; the school year starts on 1 September."
-)
-class Period(Enum):
-    TODAY = "TODAY"
-    YESTERDAY = "YESTERDAY"
-    LAST_7_DAYS = "LAST_7_DAYS"
-    LAST_30_DAYS = "LAST_30_DAYS"
-    THIS_MONTH = "THIS_MONTH"
-    LAST_MONTH = "LAST_MONTH"
-    THIS_SCHOOL_YEAR = "THIS_SCHOOL_YEAR"
 
 
 @strawberry.type
