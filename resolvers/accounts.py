@@ -2,17 +2,12 @@
 
 import strawberry
 
-from resolvers.common import (
-    actor_of,
-    catches_user_errors,
-    client_address,
-    require_id,
-    run,
-    user_error,
-)
+from resolvers.common import client_address, require_id
 from resolvers.mapping import user_type
+from schema.access import actor_of, run
 from schema.accounts import AuthPayload, InviteParentPayload, RequestPayload
 from schema.context import Info
+from schema.errors import catches_user_errors, user_error
 from services.accounts import users as accounts
 
 

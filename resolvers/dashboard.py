@@ -9,8 +9,8 @@ from collections.abc import Sequence
 
 from graphql_runtime.loaders import loader
 from resolvers import wallet_mapping as mapping
-from resolvers.common import actor_of
 from resolvers.family import schools_by_id
+from schema.access import actor_of
 from schema.context import Info
 from schema.errors import InvalidArgumentError
 from schema.sales import Sale

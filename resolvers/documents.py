@@ -7,10 +7,11 @@ import strawberry
 
 from graphql_runtime.loaders import loader
 from models import documents as m_documents
-from resolvers.common import actor_of, catches_user_errors, read, require_id, run
+from resolvers.common import require_id
+from schema.access import actor_of, read, run
 from schema.context import Info
 from schema.documents import Document, DocumentConnection, DocumentEdge, DocumentPayload
-from schema.errors import InvalidArgumentError
+from schema.errors import InvalidArgumentError, catches_user_errors
 from schema.ids import to_global_id
 from schema.pagination import PageInfo, decode_cursor, encode_cursor
 from services.accounts.actor import Actor

@@ -9,11 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from graphql_runtime.loaders import loader
 from models.school import SchoolEvent
-from resolvers.common import actor_of, catches_user_errors, run
 from resolvers.family import schools_by_id
 from resolvers.meetings_mapping import meeting_type
+from schema.access import actor_of, run
 from schema.context import Info
-from schema.errors import InvalidArgumentError
+from schema.errors import InvalidArgumentError, catches_user_errors
 from schema.events import Event, EventPayload
 from schema.ids import to_global_id
 from services.accounts.actor import Actor

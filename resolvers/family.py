@@ -7,10 +7,11 @@ from graphql import OperationType
 
 from graphql_runtime.loaders import loader
 from models.accounts import User as UserRow
-from resolvers.common import actor_of, catches_user_errors, read, run
 from resolvers.mapping import child_type, school_type, user_type
+from schema.access import actor_of, read, run
 from schema.accounts import User
 from schema.context import Info
+from schema.errors import catches_user_errors
 from schema.family import Child, ChildPayload, School, Viewer
 from schema.ids import db_id_of
 from services.common.errors import DomainError

@@ -5,10 +5,11 @@ from datetime import date, time
 import strawberry
 
 from resolvers import meals_mapping as mapping
-from resolvers.common import actor_of, catches_user_errors, read, refused, require_id, run
+from resolvers.common import require_id
 from resolvers.wallet_mapping import wallet_type
+from schema.access import actor_of, read, run
 from schema.context import Info
-from schema.errors import InvalidArgumentError
+from schema.errors import InvalidArgumentError, catches_user_errors, refused
 from schema.meals import (
     Allergen,
     ChildAllergensPayload,

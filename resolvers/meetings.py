@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import strawberry
 
 from graphql_runtime.live.follow import follow
-from resolvers.common import actor_of, catches_user_errors, read, refused, require_id, run
+from resolvers.common import require_id
 from resolvers.meetings_mapping import (
     appointment_type,
     meeting_type,
@@ -16,7 +16,9 @@ from resolvers.meetings_mapping import (
     slot_type,
     teacher_type,
 )
+from schema.access import actor_of, read, run
 from schema.context import Info
+from schema.errors import catches_user_errors, refused
 from schema.meetings import (
     AppointmentPayload,
     Meeting,

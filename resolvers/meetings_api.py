@@ -7,7 +7,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from graphql_runtime.loaders import loader
 from models.meetings import Meeting as MeetingRow
-from resolvers.common import actor_of, read
 from resolvers.meetings_mapping import (
     appointment_type,
     meeting_type,
@@ -16,6 +15,7 @@ from resolvers.meetings_mapping import (
     slot_types,
     teacher_type,
 )
+from schema.access import actor_of, read
 from schema.context import Info
 from schema.ids import db_id_of
 from schema.meetings import Appointment, Meeting, ScheduleEntry, Slot, Teacher

@@ -5,7 +5,7 @@ from collections.abc import Awaitable, Callable
 import strawberry
 
 from resolvers import documents, family, meals, meetings_api, wallets
-from resolvers.common import actor_of
+from schema.access import actor_of
 from schema.context import Info
 from schema.ids import parse_global_id
 from schema.node import Node

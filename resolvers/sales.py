@@ -3,22 +3,14 @@
 import strawberry
 
 from resolvers import wallet_mapping as mapping
-from resolvers.common import actor_of, catches_user_errors, require_id, run
+from resolvers.common import require_id
 from resolvers.wallet_mutations import operation_payload
+from schema.access import actor_of, device_of, run
 from schema.context import Info
-from schema.errors import UnauthenticatedError
+from schema.errors import catches_user_errors
 from schema.sales import DevicePayload, SaleLineInput, SalePayload
 from schema.wallets import OperationPayload
 from services.wallets import devices, sales
-from services.wallets.devices import DeviceActor
-
-
-def device_of(info: Info) -> DeviceActor:
-    """The device behind `Authorization: Device <key>`, or the UNAUTHENTICATED GraphQL error."""
-    device = info.context.device
-    if device is None:
-        raise UnauthenticatedError()
-    return device
 
 
 @strawberry.type

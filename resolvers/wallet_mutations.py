@@ -5,9 +5,11 @@ from datetime import date
 import strawberry
 
 from resolvers import wallet_mapping as mapping
-from resolvers.common import actor_of, catches_user_errors, require_id, run
+from resolvers.common import require_id
 from resolvers.mapping import school_type
+from schema.access import actor_of, run
 from schema.context import Info
+from schema.errors import catches_user_errors
 from schema.wallets import (
     OperationPayload,
     SchoolPayload,

@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from graphql_runtime.live.follow import follow
 from graphql_runtime.loaders import loader
 from resolvers import wallet_mapping as mapping
-from resolvers.common import actor_of, read, refused
+from schema.access import actor_of, read
 from schema.context import Info
-from schema.errors import InvalidArgumentError
+from schema.errors import InvalidArgumentError, refused
 from schema.ids import db_id_of
 from schema.pagination import PageInfo, decode_cursor, encode_cursor
 from schema.sales import Device, SaleConnection, SaleEdge, SaleFilter
