@@ -3,9 +3,8 @@
 import strawberry
 
 from resolvers.common import client_address, require_id
-from resolvers.mapping import user_type
 from schema.access import actor_of, run
-from schema.accounts import AuthPayload, InviteParentPayload, RequestPayload
+from schema.accounts import AuthPayload, InviteParentPayload, RequestPayload, User
 from schema.context import Info
 from schema.errors import catches_user_errors, user_error
 from services.accounts import users as accounts
@@ -20,7 +19,7 @@ class Mutation:
     async def activate_account(self, info: Info, token: str, password: str) -> AuthPayload:
         tx = info.context.runtime.transactions
         signed_in = await accounts.activate_account(tx, token=token, password=password)
-        return AuthPayload(token=signed_in.token, user=user_type(signed_in.user))
+        return AuthPayload(token=signed_in.token, user=User.from_view(signed_in.user))
 
     @strawberry.mutation(
         description="Sign in; `school` (its short name) is needed only when the username exists in several schools."
@@ -39,7 +38,9 @@ class Mutation:
         if outcome.error is not None:
             return AuthPayload(errors=[user_error(info, outcome.error)])
         assert outcome.signed_in is not None
-        return AuthPayload(token=outcome.signed_in.token, user=user_type(outcome.signed_in.user))
+        return AuthPayload(
+            token=outcome.signed_in.token, user=User.from_view(outcome.signed_in.user)
+        )
 
     @strawberry.mutation(description="End this session. Its open websockets close.")
     async def logout(self, info: Info) -> bool:
@@ -61,7 +62,7 @@ class Mutation:
         user = await accounts.change_password(
             info.context.runtime.transactions, actor, current=current_password, new=new_password
         )
-        return AuthPayload(token=info.context.token, user=user_type(user))
+        return AuthPayload(token=info.context.token, user=User.from_view(user))
 
     @strawberry.mutation(description="Staff: create a parent account and mail its activation link.")
     @catches_user_errors(InviteParentPayload)
@@ -88,4 +89,4 @@ class Mutation:
                 locale=locale,
             ),
         )
-        return InviteParentPayload(user=user_type(user))
+        return InviteParentPayload(user=User.from_view(user))

@@ -3,14 +3,12 @@
 from resolvers.dashboard import DashboardResolvers
 from resolvers.documents import DocumentResolvers
 from resolvers.events import CalendarResolvers
-from resolvers.family import FamilyResolvers
 from resolvers.meals import MealsResolvers
 from resolvers.meetings_api import MeetingsResolvers
 from resolvers.wallets import WalletsResolvers
 
 
 class ResolverApi:
-    family = FamilyResolvers()
     documents = DocumentResolvers()
     calendar = CalendarResolvers()
     wallets = WalletsResolvers()

@@ -9,11 +9,11 @@ from collections.abc import Sequence
 
 from graphql_runtime.loaders import loader
 from resolvers import wallet_mapping as mapping
-from resolvers.family import schools_by_id
 from schema.access import actor_of
 from schema.context import Info
 from schema.errors import InvalidArgumentError
 from schema.sales import Sale
+from schema.schools import school_view
 from schema.wallets import Operation
 from services.dashboard.modules import enabled_modules
 from services.sql.per_child import ChildKey, batched_per_child
@@ -44,7 +44,7 @@ class DashboardResolvers:
     """Implements schema.dashboard.DashboardApi (children are already access-checked)."""
 
     async def modules(self, info: Info, school_id: int) -> list[str]:
-        return enabled_modules(await loader(info, schools_by_id).load(school_id))
+        return enabled_modules(await school_view(info, school_id))
 
     async def recent_operations(self, info: Info, child_id: int, limit: int) -> list[Operation]:
         key = (actor_of(info), child_id, _checked(limit))

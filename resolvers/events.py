@@ -9,13 +9,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from graphql_runtime.loaders import loader
 from models.school import SchoolEvent
-from resolvers.family import schools_by_id
 from resolvers.meetings_mapping import meeting_type
 from schema.access import actor_of, run
 from schema.context import Info
 from schema.errors import InvalidArgumentError, catches_user_errors
 from schema.events import Event, EventPayload
 from schema.ids import to_global_id
+from schema.schools import school_view
 from services.accounts.actor import Actor
 from services.dashboard import agenda
 from services.dashboard.agenda import AgendaItem, MealDays
@@ -88,7 +88,7 @@ class CalendarResolvers:
         if not 0 <= limit <= MAX_UPCOMING:
             raise InvalidArgumentError("limit")
         # Whose meals show depends on the school (read once per operation, by `viewer` already).
-        school = await loader(info, schools_by_id).load(school_id)
+        school = await school_view(info, school_id)
         key = (actor, child_id, (limit, MealDays.of(school)))
         rows = await loader(info, _load_upcoming).load(key)
         return [agenda_event(item) for item in rows]

@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 
 from models.meetings import Meeting as MeetingRow
-from resolvers.mapping import child_type
+from schema.family import Child
 from schema.ids import to_global_id
 from schema.meetings import (
     Appointment,
@@ -75,7 +75,7 @@ def appointment_type(view: AppointmentView) -> Appointment:
         meeting_id=view.meeting_id,
         slot=slot_type(view.slot),
         teacher=teacher_type(view.slot.teacher),
-        child=child_type(view.child),
+        child=Child.from_view(view.child),
         starts_at=view.starts_at,
         ends_at=view.ends_at,
         status=view.status,

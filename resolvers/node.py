@@ -7,6 +7,7 @@ import strawberry
 from resolvers import documents, family, meals, meetings_api, wallets
 from schema.access import actor_of
 from schema.context import Info
+from schema.family import reachable_child
 from schema.ids import parse_global_id
 from schema.node import Node
 
@@ -14,7 +15,7 @@ NodeResolver = Callable[[Info, int], Awaitable[Node | None]]
 
 # One entry per type implementing Node; each checks access like its own query does.
 RESOLVERS: dict[str, NodeResolver] = {
-    "Child": family.child_node,
+    "Child": reachable_child,
     "School": family.school_node,
     "User": family.user_node,
     "Document": documents.document_node,

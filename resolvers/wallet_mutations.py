@@ -6,13 +6,12 @@ import strawberry
 
 from resolvers import wallet_mapping as mapping
 from resolvers.common import require_id
-from resolvers.mapping import school_type
 from schema.access import actor_of, run
 from schema.context import Info
 from schema.errors import catches_user_errors
+from schema.schools import School, SchoolPayload
 from schema.wallets import (
     OperationPayload,
-    SchoolPayload,
     TopUpPayload,
     TransferPayload,
     WalletSettingsPayload,
@@ -173,4 +172,4 @@ class Mutation:
                 uow, actor, iban=iban, bic=bic, holder=holder
             ),
         )
-        return SchoolPayload(school=school_type(school))
+        return SchoolPayload(school=School.from_view(school))

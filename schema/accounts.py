@@ -2,9 +2,12 @@
 
 import strawberry
 
+from models import accounts as m_accounts
 from schema.enums import Role
 from schema.errors import UserError
+from schema.ids import to_global_id
 from schema.node import Node
+from services.family.views import UserView
 
 
 @strawberry.type
@@ -14,6 +17,18 @@ class User(Node):
     email: str
     display_name: str
     role: Role
+
+    @classmethod
+    def from_view(cls, user: m_accounts.User | UserView) -> "User":
+        assert user.id is not None
+        return cls(
+            id=to_global_id("User", user.id),
+            db_id=user.id,
+            username=user.username,
+            email=user.email,
+            display_name=user.display_name,
+            role=Role(user.role),
+        )
 
 
 @strawberry.type

@@ -13,7 +13,6 @@ if TYPE_CHECKING:
     from schema.dashboard import DashboardApi
     from schema.documents import DocumentsApi
     from schema.events import CalendarApi
-    from schema.family import FamilyApi
     from schema.meals import MealsApi
     from schema.meetings import MeetingsApi
     from services.accounts.actor import Actor
@@ -24,9 +23,6 @@ if TYPE_CHECKING:
 
 class Api(Protocol):
     """What schema types ask of the layer above: one entry per domain (see resolvers/api.py)."""
-
-    @property
-    def family(self) -> "FamilyApi": ...
 
     @property
     def documents(self) -> "DocumentsApi": ...

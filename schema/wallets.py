@@ -1,7 +1,6 @@
 """Wallets, their operations, top-ups and live balance events."""
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -12,9 +11,6 @@ from schema.errors import UserError
 from schema.money import Money
 from schema.node import Node
 from schema.pagination import PageInfo
-
-if TYPE_CHECKING:
-    from schema.family import School
 
 
 @strawberry.type
@@ -122,10 +118,4 @@ class OperationPayload:
 @strawberry.type
 class WalletSettingsPayload:
     settings: WalletSettings | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-@strawberry.type
-class SchoolPayload:
-    school: Annotated["School", strawberry.lazy("schema.family")] | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)
