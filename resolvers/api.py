@@ -5,13 +5,11 @@ from resolvers.documents import DocumentResolvers
 from resolvers.events import CalendarResolvers
 from resolvers.meals import MealsResolvers
 from resolvers.meetings_api import MeetingsResolvers
-from resolvers.wallets import WalletsResolvers
 
 
 class ResolverApi:
     documents = DocumentResolvers()
     calendar = CalendarResolvers()
-    wallets = WalletsResolvers()
     meetings = MeetingsResolvers()
     meals = MealsResolvers()
     dashboard = DashboardResolvers()

@@ -8,13 +8,12 @@ dashboard reads them once.
 from collections.abc import Sequence
 
 from graphql_runtime.loaders import loader
-from resolvers import wallet_mapping as mapping
 from schema.access import actor_of
 from schema.context import Info
 from schema.errors import InvalidArgumentError
-from schema.sales import Sale
+from schema.sales import Device, Sale
 from schema.schools import school_view
-from schema.wallets import Operation
+from schema.wallets import Operation, Wallet
 from services.dashboard.modules import enabled_modules
 from services.sql.per_child import ChildKey, batched_per_child
 from services.sql.runtime import Runtime
@@ -49,15 +48,13 @@ class DashboardResolvers:
     async def recent_operations(self, info: Info, child_id: int, limit: int) -> list[Operation]:
         key = (actor_of(info), child_id, _checked(limit))
         return [
-            mapping.operation_type(item.operation, mapping.wallet_type(item.wallet))
+            Operation.from_view(item.operation, Wallet.from_view(item.wallet))
             for item in await loader(info, _recent_operations).load(key)
         ]
 
     async def recent_sales(self, info: Info, child_id: int, limit: int) -> list[Sale]:
         key = (actor_of(info), child_id, _checked(limit))
         return [
-            mapping.sale_type(
-                item.sale, mapping.wallet_type(item.wallet), mapping.device_type(item.device)
-            )
+            Sale.from_view(item.sale, Wallet.from_view(item.wallet), Device.from_view(item.device))
             for item in await loader(info, _recent_sales).load(key)
         ]

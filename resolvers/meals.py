@@ -6,7 +6,6 @@ import strawberry
 
 from resolvers import meals_mapping as mapping
 from resolvers.common import require_id
-from resolvers.wallet_mapping import wallet_type
 from schema.access import actor_of, read, run
 from schema.context import Info
 from schema.errors import InvalidArgumentError, catches_user_errors, refused
@@ -25,6 +24,7 @@ from schema.meals import (
     MealRule,
     MealRulePayload,
 )
+from schema.wallets import Wallet
 from services.common.errors import DomainError, ErrorCode
 from services.common.school_time import parse_month
 from services.meals import catalogue, closures, reservations
@@ -54,7 +54,7 @@ class MealsResolvers:
 def _payload(view: ReservationView) -> MealReservationPayload:
     return MealReservationPayload(
         reservation=mapping.reservation_type(view),
-        wallet=wallet_type(view.wallet) if view.wallet else None,
+        wallet=Wallet.from_view(view.wallet) if view.wallet else None,
     )
 
 

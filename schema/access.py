@@ -1,13 +1,17 @@
 """Who is asking, and running services for them: what every field's body starts with."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from graphql_runtime.loaders import loader
 from schema.context import Info
-from schema.errors import UnauthenticatedError
+from schema.errors import UnauthenticatedError, refused
 from services.accounts.actor import Actor
+from services.common.errors import NotFound
+from services.sql.by_id import ViewerKey
+from services.sql.runtime import Runtime
 from services.sql.uow import UnitOfWork
 from services.wallets.devices import DeviceActor
 
@@ -38,3 +42,15 @@ async def run(info: Info, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
 async def read(info: Info, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     """Run a reading service (a query's reads share the operation's session)."""
     return await info.context.runtime.transactions.read(work)
+
+
+ByIdBatch = Callable[[Runtime, Sequence[ViewerKey]], Awaitable[Sequence[T | None]]]
+
+
+async def load_by_id(info: Info, batch: ByIdBatch[T], db_id: int) -> T:
+    """An object the viewer reached through another (a sale's wallet, a child's school), read
+    in the operation's batch (services.sql.by_id); NOT_FOUND if the viewer may not see it."""
+    found = await loader(info, batch).load((actor_of(info), db_id))
+    if found is None:
+        raise refused(info, NotFound("id"))
+    return found

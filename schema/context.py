@@ -9,7 +9,6 @@ from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
 if TYPE_CHECKING:
-    from schema.child_money import WalletsApi
     from schema.dashboard import DashboardApi
     from schema.documents import DocumentsApi
     from schema.events import CalendarApi
@@ -29,9 +28,6 @@ class Api(Protocol):
 
     @property
     def calendar(self) -> "CalendarApi": ...
-
-    @property
-    def wallets(self) -> "WalletsApi": ...
 
     @property
     def meetings(self) -> "MeetingsApi": ...

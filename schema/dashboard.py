@@ -8,7 +8,7 @@ from schema.context import Info
 from schema.documents import Document
 from schema.events import Event
 from schema.sales import Sale
-from schema.wallets import Operation, Wallet
+from schema.wallets import Operation, Wallet, child_wallets
 
 
 @strawberry.type(
@@ -28,7 +28,7 @@ class Dashboard:
 
     @strawberry.field
     async def wallets(self, info: Info) -> list[Wallet]:
-        return await info.context.api.wallets.child_wallets(info, self.child_id)
+        return await child_wallets(info, self.child_id)
 
     @strawberry.field(
         description="School events and parent meetings not over yet, and the meals reserved "

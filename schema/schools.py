@@ -7,15 +7,15 @@ import strawberry
 
 from graphql_runtime.loaders import loader
 from models import family as m_family
-from schema.access import actor_of
+from schema.access import load_by_id
 from schema.context import Info
-from schema.errors import UserError, refused
+from schema.errors import UserError
 from schema.ids import to_global_id
 from schema.node import Node
 from services.accounts.actor import Actor
-from services.common.errors import NotFound
 from services.family import children as family
 from services.family.views import SchoolView
+from services.sql.by_id import ViewerKey, batched_by_id
 from services.sql.runtime import Runtime
 
 
@@ -77,27 +77,13 @@ class SchoolPayload:
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
-# (viewer, school id): each viewer sees their own school only.
-SchoolKey = tuple[Actor, int]
-
-
-async def _schools(runtime: Runtime, keys: Sequence[SchoolKey]) -> list[SchoolView | None]:
-    """The operation's schools (DataLoader batch): one read per viewer."""
-    found: dict[SchoolKey, SchoolView] = {}
-    for actor in dict.fromkeys(actor for actor, _ in keys):
-        ids = sorted({school_id for asker, school_id in keys if asker == actor})
-        async with runtime.transactions.reading() as session:
-            views = await family.schools_by_id(session, actor, ids)
-        found.update(((actor, school_id), view) for school_id, view in views.items())
-    return [found.get(key) for key in keys]
+async def _schools(runtime: Runtime, keys: Sequence[ViewerKey]) -> list[SchoolView | None]:
+    return await batched_by_id(runtime, keys, family.schools_by_id)
 
 
 async def school_view(info: Info, school_id: int) -> SchoolView:
     """A school the viewer reached through a child, read once per operation."""
-    found = await loader(info, _schools).load((actor_of(info), school_id))
-    if found is None:
-        raise refused(info, NotFound("schoolId"))
-    return found
+    return await load_by_id(info, _schools, school_id)
 
 
 def remember_school(info: Info, actor: Actor, school: SchoolView) -> None:
