@@ -10,7 +10,6 @@ from strawberry.types import Info as StrawberryInfo
 
 if TYPE_CHECKING:
     from schema.dashboard import DashboardApi
-    from schema.documents import DocumentsApi
     from schema.events import CalendarApi
     from schema.meals import MealsApi
     from schema.meetings import MeetingsApi
@@ -22,9 +21,6 @@ if TYPE_CHECKING:
 
 class Api(Protocol):
     """What schema types ask of the layer above: one entry per domain (see resolvers/api.py)."""
-
-    @property
-    def documents(self) -> "DocumentsApi": ...
 
     @property
     def calendar(self) -> "CalendarApi": ...

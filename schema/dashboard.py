@@ -5,7 +5,7 @@ from typing import Protocol
 import strawberry
 
 from schema.context import Info
-from schema.documents import Document
+from schema.documents import Document, latest_unread
 from schema.events import Event
 from schema.sales import Sale
 from schema.wallets import Operation, Wallet, child_wallets
@@ -43,9 +43,7 @@ class Dashboard:
         description="The newest documents the signed-in user has not read (at most 100)."
     )
     async def unread_documents(self, info: Info, limit: int | None = 5) -> list[Document]:
-        return await info.context.api.documents.latest_unread(
-            info, self.child_id, 5 if limit is None else limit
-        )
+        return await latest_unread(info, self.child_id, 5 if limit is None else limit)
 
     @strawberry.field(
         description="The latest movements of the child's wallets, newest first, however old "
