@@ -4,7 +4,7 @@ from collections.abc import Awaitable, Callable
 
 import strawberry
 
-from resolvers import documents, family, meals, meetings_api, wallets
+from resolvers import documents, family, meals, meetings, wallets
 from schema.access import actor_of
 from schema.context import Info
 from schema.family import reachable_child
@@ -24,10 +24,10 @@ RESOLVERS: dict[str, NodeResolver] = {
     "Sale": wallets.sale_node,
     "Device": wallets.device_node,
     "TopUp": wallets.top_up_node,
-    "Meeting": meetings_api.meeting_node,
-    "Slot": meetings_api.slot_node,
-    "Teacher": meetings_api.teacher_node,
-    "Appointment": meetings_api.appointment_node,
+    "Meeting": meetings.meeting_node,
+    "Slot": meetings.slot_node,
+    "Teacher": meetings.teacher_node,
+    "Appointment": meetings.appointment_node,
     "MealArticle": meals.article_node,
     "MealReservation": meals.reservation_node,
 }

@@ -10,9 +10,7 @@ from strawberry.types import Info as StrawberryInfo
 
 if TYPE_CHECKING:
     from schema.dashboard import DashboardApi
-    from schema.events import CalendarApi
     from schema.meals import MealsApi
-    from schema.meetings import MeetingsApi
     from services.accounts.actor import Actor
     from services.family.views import SchoolView, UserView
     from services.sql.runtime import Runtime
@@ -21,12 +19,6 @@ if TYPE_CHECKING:
 
 class Api(Protocol):
     """What schema types ask of the layer above: one entry per domain (see resolvers/api.py)."""
-
-    @property
-    def calendar(self) -> "CalendarApi": ...
-
-    @property
-    def meetings(self) -> "MeetingsApi": ...
 
     @property
     def meals(self) -> "MealsApi": ...

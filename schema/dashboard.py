@@ -6,7 +6,7 @@ import strawberry
 
 from schema.context import Info
 from schema.documents import Document, latest_unread
-from schema.events import Event
+from schema.events import Event, upcoming_events
 from schema.sales import Sale
 from schema.wallets import Operation, Wallet, child_wallets
 
@@ -35,9 +35,8 @@ class Dashboard:
         "for tomorrow, soonest first (at most 50)."
     )
     async def upcoming_events(self, info: Info, limit: int | None = 5) -> list[Event]:
-        return await info.context.api.calendar.upcoming_events(
-            info, self.child_id, self.school_id, 5 if limit is None else limit
-        )
+        limit = 5 if limit is None else limit
+        return await upcoming_events(info, self.child_id, self.school_id, limit)
 
     @strawberry.field(
         description="The newest documents the signed-in user has not read (at most 100)."

@@ -5,6 +5,7 @@ import strawberry
 from models import family as m_family
 from schema.access import actor_of, read
 from schema.accounts import User
+from schema.appointments import ChildMeetings
 from schema.child_money import ChildWallets
 from schema.context import Info
 from schema.dashboard import ChildDashboard
@@ -13,7 +14,6 @@ from schema.errors import UserError
 from schema.events import ChildCalendar
 from schema.ids import db_id_of, to_global_id
 from schema.meals import ChildMeals
-from schema.meetings import ChildMeetings
 from schema.node import Node
 from schema.schools import School
 from services.common.errors import DomainError
