@@ -10,7 +10,6 @@ from strawberry.types import Info as StrawberryInfo
 
 if TYPE_CHECKING:
     from schema.dashboard import DashboardApi
-    from schema.meals import MealsApi
     from services.accounts.actor import Actor
     from services.family.views import SchoolView, UserView
     from services.sql.runtime import Runtime
@@ -19,9 +18,6 @@ if TYPE_CHECKING:
 
 class Api(Protocol):
     """What schema types ask of the layer above: one entry per domain (see resolvers/api.py)."""
-
-    @property
-    def meals(self) -> "MealsApi": ...
 
     @property
     def dashboard(self) -> "DashboardApi": ...
