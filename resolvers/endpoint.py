@@ -13,7 +13,6 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from graphql_runtime.live.transport import SharedFramesHandler
 from graphql_runtime.loaders import OPENED_READ_KEY
-from resolvers.api import ResolverApi
 from resolvers.socket_sessions import SessionWatch, WatchedSocket
 from schema.context import Context
 from services.accounts import sessions
@@ -43,7 +42,6 @@ class CartableGraphQL(GraphQL[Context, None]):
             **kwargs,
         )
         self.runtime = runtime
-        self.api = ResolverApi()
         self.sessions = SessionWatch(runtime, settings.ws_max_sockets_per_user)
 
     async def get_context(
@@ -68,7 +66,6 @@ class CartableGraphQL(GraphQL[Context, None]):
         locale = actor.locale if actor else preferred_locale(request.headers.get("accept-language"))
         return Context(
             runtime=self.runtime,
-            api=self.api,
             request=request,
             response=response if isinstance(response, Response) else None,
             actor=actor,
