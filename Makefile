@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export HOST PORT
 
-.PHONY: run serve test lint format bench schema migrate seed verify-ledger clean lock upgrade
+.PHONY: run serve test lint format bench schema migrate seed verify-ledger clean lock upgrade messages
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,17 @@ migrate: $(STAMP)
 
 seed: $(STAMP)
 	$(PY) -m cli seed-if-empty
+
+# Refresh the catalogues (i18n/locales/*/LC_MESSAGES/messages.po) from the code and templates
+# (i18n/babel.cfg says where keys are used): a new key appears, empty, in every language; a key
+# no longer used disappears. Then write its texts: tests/i18n fails while one is missing.
+messages: $(STAMP)
+	@pot=$$(mktemp) && \
+	$(VENV)/bin/pybabel --quiet extract -F i18n/babel.cfg --sort-output --no-location --no-wrap \
+		-o $$pot . && \
+	$(VENV)/bin/pybabel --quiet update -i $$pot -d i18n/locales -D messages --no-wrap \
+		--no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date; \
+	status=$$?; rm -f $$pot; exit $$status
 
 verify-ledger: $(STAMP)
 	$(PY) -m cli verify-ledger

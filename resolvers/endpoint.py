@@ -13,6 +13,7 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from graphql_runtime.live.transport import SharedFramesHandler
 from graphql_runtime.loaders import OPENED_READ_KEY
+from i18n.locales import preferred_locale
 from resolvers.api import ResolverApi
 from resolvers.socket_sessions import SessionWatch, WatchedSocket
 from schema.context import Context
@@ -20,7 +21,6 @@ from services.accounts import sessions
 from services.sql.runtime import Runtime
 from services.wallets import devices
 
-LOCALES = ("fr", "en")
 # Where an admitted socket keeps its WatchedSocket (in its ASGI scope) until it closes.
 WATCHED_KEY = "cartable.watched_socket"
 
@@ -35,14 +35,6 @@ def credential(value: object, scheme: str) -> str | None:
 
 def bearer_token(value: object) -> str | None:
     return credential(value, "bearer")
-
-
-def preferred_locale(accept_language: str | None) -> str:
-    for part in (accept_language or "").split(","):
-        tag = part.split(";")[0].strip().lower()[:2]
-        if tag in LOCALES:
-            return tag
-    return "fr"
 
 
 class CartableGraphQL(GraphQL[Context, None]):

@@ -22,7 +22,8 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
-from resolvers.endpoint import bearer_token, preferred_locale
+from i18n.locales import preferred_locale
+from resolvers.endpoint import bearer_token
 from resolvers.messages import message
 from schema.ids import db_id_of, to_global_id
 from services.accounts import sessions
