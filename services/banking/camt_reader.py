@@ -8,8 +8,9 @@ on); the parties as `Dbtr/Nm` (up to .07) or `Dbtr/Pty/Nm` (.08 on); a detail's 
 `RmtInf/Strd/CdtrRefInf/Ref` issued by BBA (or twelve digits with valid check digits when the
 issuer is missing), failing that a `+++ddd/dddd/ddddd+++` in the unstructured text.
 
-An entry with several `TxDtls` (a batch) gives one entry per detail when their amounts add up
-to it (refused when they do not); a batch whose details carry no amounts stays one entry.
+An entry with a `Btch` or several `TxDtls` (a batch) gives one entry per detail when their
+amounts add up to it (refused when they do not), as CODA's globalised movements do; a batch
+whose details carry no amounts stays one entry.
 The file is whole when it parses, its last page is there (`LastPgInd`), and it holds as
 many entries as its summary says (`TxsSummry/TtlNtries/NbOfNtries`).
 """
@@ -151,12 +152,10 @@ def _required(value: date | None) -> date:
     return value
 
 
-def _signed(xml: _Xml, element: etree._Element, default_sign: int = 1) -> int:
+def _signed(xml: _Xml, element: etree._Element) -> int:
     """The element's Amt in cents, negative when its CdtDbtInd says DBIT."""
     cents = to_cents(xml.text(element, "Amt"))
-    indicator = xml.text(element, "CdtDbtInd")
-    sign = -1 if indicator == "DBIT" else 1 if indicator == "CRDT" else default_sign
-    return sign * cents
+    return -cents if xml.text(element, "CdtDbtInd") == "DBIT" else cents
 
 
 def _entries_of(xml: _Xml, ntry: etree._Element, identifier: str, position: int) -> list[Entry]:
@@ -172,10 +171,15 @@ def _entries_of(xml: _Xml, ntry: etree._Element, identifier: str, position: int)
         identifier,
         position,
     )
+    batch = len(details) > 1 or xml.find(ntry, "NtryDtls/Btch") is not None
+    if not batch:
+        return [_entry(xml, ntry, details[0] if details else None, reference, amount)]
     sign = 1 if amount >= 0 else -1
     amounts = [_detail_amount(xml, detail, sign) for detail in details]
-    if len(details) < 2 or None in amounts:
-        return [_entry(xml, ntry, details[0] if len(details) == 1 else None, reference, amount)]
+    if amounts == [None]:  # a batch of one: its amount is the entry's
+        amounts = [amount]
+    if None in amounts:  # no way to split it: one entry, to be assigned by hand
+        return [_entry(xml, ntry, None, reference, amount)]
     split = [cents for cents in amounts if cents is not None]
     if sum(split) != amount:
         raise StatementRejected(
@@ -218,15 +222,7 @@ def _entry(
     booking = _required(xml.date(ntry, "BookgDt"))
     # The other side: who paid a credit, who was paid by a debit.
     party, account = ("Dbtr", "DbtrAcct") if amount >= 0 else ("Cdtr", "CdtrAcct")
-    free_text = (
-        " ".join(
-            " ".join(found.text.split())
-            for found in (xml.findall(detail, "RmtInf/Ustrd") if detail is not None else [])
-            if found.text and found.text.strip()
-        )
-        or xml.text(detail, "AddtlTxInf")
-        or xml.text(ntry, "AddtlNtryInf")
-    )
+    free_text = _free_text(xml, ntry, detail)
     code_owner = detail if detail is not None and xml.find(detail, "BkTxCd") is not None else ntry
     domain = xml.text(code_owner, "BkTxCd/Domn/Cd")
     family = xml.text(code_owner, "BkTxCd/Domn/Fmly/Cd")
@@ -245,6 +241,16 @@ def _entry(
         transaction_code="/".join(code for code in (domain, family, sub_family) if code),
         detail_of=detail_of,
     )
+
+
+def _free_text(xml: _Xml, ntry: etree._Element, detail: etree._Element | None) -> str:
+    """The unstructured remittance lines (140 characters each) as one text, else what the
+    bank added about the transaction or the entry."""
+    lines = xml.findall(detail, "RmtInf/Ustrd") if detail is not None else []
+    text = " ".join(
+        " ".join(line.text.split()) for line in lines if line.text and line.text.strip()
+    )
+    return text or xml.text(detail, "AddtlTxInf") or xml.text(ntry, "AddtlNtryInf")
 
 
 def _structured(xml: _Xml, detail: etree._Element | None) -> str | None:

@@ -2,7 +2,10 @@
 the same bank references, so a CAMT.053 over days already imported from CODA brings only the
 entries not seen before (the rule: services/banking/references.py)."""
 
-from datetime import date
+from datetime import date, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from services.banking.model import Entry
 from services.banking.reader import read_statement_file
@@ -101,3 +104,53 @@ def test_a_blank_bank_reference_falls_back_to_the_statement_and_position() -> No
         coda_file(statement(Movement(100, "A"), Movement(200, ""), number=9)), DEMO_IBAN
     ).entries
     assert [e.bank_reference for e in entries] == ["A", "009/009/2"]
+
+
+# What a bank may write in both formats: windows-1252 letters, free text of at most 149
+# characters (CODA's room), names of at most 35.
+TEXT = st.text(alphabet="abcdefghijklmnopqrstuvwxyz ABCDEFXYZéèàçëô0123456789-/.,'", max_size=149)
+NAMES = st.text(alphabet="abcdefghijklmnopqrstuvwxyz ABCDEFXYZéèàçëô-'", max_size=35)
+AMOUNTS = st.integers(min_value=-500_000, max_value=500_000).filter(bool)
+COMMUNICATIONS = st.integers(min_value=1, max_value=9_999_999_999).map(
+    lambda base: f"{base:010d}{base % 97 or 97:02d}"
+)
+
+
+@st.composite
+def movements(draw: st.DrawFn) -> list[Movement]:
+    made = []
+    for index in range(draw(st.integers(min_value=0, max_value=8))):
+        reference = f"REF{index:04d}"
+        if draw(st.booleans()):  # globalised; a detail line may have no reference of its own
+            lines = [
+                Movement(draw(AMOUNTS), draw(st.sampled_from(["", f"{reference}-{n}"])),
+                         draw(st.none() | COMMUNICATIONS))
+                for n in range(draw(st.integers(min_value=1, max_value=3)))
+            ]  # fmt: skip
+            made.append(globalised(reference, *lines))
+            continue
+        made.append(
+            Movement(
+                draw(AMOUNTS),
+                reference,
+                draw(st.none() | COMMUNICATIONS),
+                draw(TEXT).strip(),
+                counterparty_name=draw(NAMES).strip(),
+                counterparty_iban=draw(st.sampled_from([None, "BE68539007547034"])),
+                fee=draw(st.booleans()),
+                booking_date=draw(st.sampled_from([None, MONDAY - timedelta(days=1)])),
+            )
+        )
+    return made
+
+
+@settings(max_examples=60, deadline=None)
+@given(movements(), st.integers(min_value=-1_000_000, max_value=1_000_000))
+def test_any_statement_reads_alike_from_coda_and_from_camt(
+    made: list[Movement], opening: int
+) -> None:
+    day = statement(*made, statement_date=MONDAY, opening_cents=opening)
+    from_coda = read_statement_file(coda_file(day), DEMO_IBAN).entries
+    from_camt = read_statement_file(camt053_file(day, version="08"), DEMO_IBAN).entries
+    assert [key(e) for e in from_camt] == [key(e) for e in from_coda]
+    assert len({e.bank_reference for e in from_coda}) == len(from_coda)
