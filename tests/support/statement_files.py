@@ -331,6 +331,7 @@ def _details(
         x.sub(kind, "Issr", "BBA")
         x.sub(reference, "Ref", movement.communication)
     elif movement.free_text:
+        assert len(movement.free_text) <= 140, "a SEPA transfer carries one Ustrd of 140"
         x.path(tx, "RmtInf/Ustrd", movement.free_text)
 
 

@@ -106,9 +106,9 @@ def test_a_blank_bank_reference_falls_back_to_the_statement_and_position() -> No
     assert [e.bank_reference for e in entries] == ["A", "009/009/2"]
 
 
-# What a bank may write in both formats: windows-1252 letters, free text of at most 149
-# characters (CODA's room), names of at most 35.
-TEXT = st.text(alphabet="abcdefghijklmnopqrstuvwxyz ABCDEFXYZéèàçëô0123456789-/.,'", max_size=149)
+# What a bank may write in both formats: windows-1252 letters, free text of at most 140
+# characters (a SEPA transfer's), names of at most 35 (CODA's room).
+TEXT = st.text(alphabet="abcdefghijklmnopqrstuvwxyz ABCDEFXYZéèàçëô0123456789-/.,'", max_size=140)
 NAMES = st.text(alphabet="abcdefghijklmnopqrstuvwxyz ABCDEFXYZéèàçëô-'", max_size=35)
 AMOUNTS = st.integers(min_value=-500_000, max_value=500_000).filter(bool)
 COMMUNICATIONS = st.integers(min_value=1, max_value=9_999_999_999).map(
