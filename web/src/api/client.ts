@@ -1,0 +1,44 @@
+import { Client, cacheExchange, fetchExchange, subscriptionExchange } from "@urql/core";
+import { createClient as createSocketClient } from "graphql-ws";
+
+import { currentLang } from "../i18n";
+
+/** The websocket URL of the API on this page's own origin (the cookie is sent with it). */
+export function socketUrl(location: Pick<Location, "protocol" | "host">): string {
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  return `${scheme}//${location.host}/graphql`;
+}
+
+export function createApiClient(): Client {
+  // Lazy: the socket opens with the first subscription (signed-in pages only) and closes
+  // with the last one. The session is the cookie the server set at sign-in.
+  const sockets = createSocketClient({
+    url: socketUrl(window.location),
+    lazy: true,
+    retryAttempts: 20,
+    shouldRetry: () => true,
+  });
+  return new Client({
+    url: "/graphql",
+    requestPolicy: "cache-and-network",
+    fetchOptions: () => ({
+      credentials: "same-origin",
+      headers: { "accept-language": currentLang() },
+    }),
+    exchanges: [
+      cacheExchange,
+      fetchExchange,
+      subscriptionExchange({
+        forwardSubscription(request) {
+          const input = { ...request, query: request.query ?? "" };
+          return {
+            subscribe(sink) {
+              const unsubscribe = sockets.subscribe(input, sink);
+              return { unsubscribe };
+            },
+          };
+        },
+      }),
+    ],
+  });
+}
