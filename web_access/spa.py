@@ -8,6 +8,7 @@ keeps its own routes: the dashboard owns only the paths listed here.
 from pathlib import Path
 from typing import Any
 
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -66,7 +67,9 @@ class Dashboard:
         ]
         assets = self.dist / "assets"
         if assets.is_dir():
-            routes.append(Mount("/assets", app=ImmutableFiles(directory=assets)))
+            # Compressed for phones on slow networks (the JS is ~4x smaller gzipped).
+            files = GZipMiddleware(ImmutableFiles(directory=assets), minimum_size=1024)
+            routes.append(Mount("/assets", app=files))
         return routes
 
     async def page(self, request: Request) -> Response:

@@ -66,6 +66,15 @@ async def test_assets_are_immutable(site: httpx.AsyncClient) -> None:
     assert (await site.get("/assets/missing.js")).status_code == 404
 
 
+async def test_assets_are_sent_compressed(site: httpx.AsyncClient, module_tmp: Path) -> None:
+    big = "export const words = '" + "cartable " * 2000 + "';"
+    (module_tmp / "dist" / "assets" / "big-9f8e.js").write_text(big)
+    response = await site.get("/assets/big-9f8e.js", headers={"accept-encoding": "gzip"})
+    assert response.headers["content-encoding"] == "gzip"
+    assert response.text == big  # httpx inflates it
+    assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+
+
 async def test_the_other_routes_are_untouched(site: httpx.AsyncClient) -> None:
     assert (await site.get("/healthz")).status_code == 200
     assert (await site.get("/readyz")).status_code == 200

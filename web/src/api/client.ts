@@ -21,6 +21,8 @@ export function createApiClient(): Client {
   return new Client({
     url: "/graphql",
     requestPolicy: "cache-and-network",
+    // The session cookie counts on POSTs only (the server ignores it on GET).
+    preferGetMethod: false,
     fetchOptions: () => ({
       credentials: "same-origin",
       headers: { "accept-language": currentLang() },

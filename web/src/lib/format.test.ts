@@ -6,6 +6,7 @@ import {
   formatDate,
   formatMoney,
   formatTime,
+  groupsOfFour,
   parseAmountToCents,
   todayIn,
 } from "./format";
@@ -28,6 +29,13 @@ describe("money", () => {
     expect(parseAmountToCents("1.234")).toBeNull();
     expect(parseAmountToCents("-5")).toBeNull();
     expect(parseAmountToCents("dix")).toBeNull();
+  });
+});
+
+describe("bank details", () => {
+  it("groups an IBAN by four", () => {
+    expect(groupsOfFour("BE71096123456769")).toBe("BE71 0961 2345 6769");
+    expect(groupsOfFour("BE71 0961 2345 6769")).toBe("BE71 0961 2345 6769");
   });
 });
 

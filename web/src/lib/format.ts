@@ -79,3 +79,8 @@ export function formatMonth(month: string, lang: Lang): string {
     timeZone: "UTC",
   }).format(new Date(`${month}-15T12:00:00Z`));
 }
+
+/** "BE71 0961 2345 6769": how an IBAN is read and typed. */
+export function groupsOfFour(iban: string): string {
+  return iban.replace(/\s+/g, "").replace(/(.{4})(?=.)/g, "$1 ");
+}

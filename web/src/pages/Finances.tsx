@@ -9,7 +9,7 @@ import { useLiveWallets } from "../components/LiveWallets";
 import { Page } from "../components/Page";
 import { useViewer } from "../components/Session";
 import { useLang } from "../i18n";
-import { formatMoney, parseAmountToCents } from "../lib/format";
+import { formatMoney, groupsOfFour, parseAmountToCents } from "../lib/format";
 import { newKey } from "../lib/keys";
 
 /** Finances (tutorial 7): live balances, online top-up, transfer details, internal transfer. */
@@ -38,7 +38,7 @@ export function Finances({ childId }: { childId: string }) {
             <dd>{school.bankAccount.holder}</dd>
             <dt>IBAN</dt>
             <dd>
-              <CopyText text={school.bankAccount.iban} label="IBAN" />
+              <CopyText text={school.bankAccount.iban} shown={groupsOfFour(school.bankAccount.iban)} label="IBAN" />
             </dd>
             {school.bankAccount.bic && (
               <>
@@ -63,12 +63,12 @@ export function Finances({ childId }: { childId: string }) {
   );
 }
 
-function CopyText({ text, label }: { text: string; label: string }) {
+function CopyText({ text, label, shown }: { text: string; label: string; shown?: string }) {
   const { t } = useLang();
   const [copied, setCopied] = useState(false);
   return (
     <span class="copy">
-      <code>{text}</code>
+      <code>{shown ?? text}</code>
       <button
         type="button"
         class="secondary small"
@@ -187,9 +187,9 @@ function InternalTransfer() {
           ))}
         </select>
         <label for={toId}>{t("finances.to")}</label>
-        <select id={toId} name="to" defaultValue={wallets[1]?.id}>
-          {wallets.map((wallet) => (
-            <option key={wallet.id} value={wallet.id}>{wallet.name}</option>
+        <select id={toId} name="to">
+          {wallets.map((wallet, index) => (
+            <option key={wallet.id} value={wallet.id} selected={index === 1}>{wallet.name}</option>
           ))}
         </select>
         <label for={amountId}>{t("finances.transferAmount")}</label>
