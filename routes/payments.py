@@ -21,6 +21,7 @@ RETURN_PAGE = """<!doctype html>
 <p>Le solde est mis à jour dès que le prestataire de paiement confirme le paiement.
 Vous pouvez fermer cette page.</p>
 <p lang="en">The balance is updated as soon as the payment provider confirms the payment.</p>
+<p><a href="/">Retour au portail</a></p>
 </body></html>"""
 
 

@@ -1,12 +1,13 @@
+import { useFieldId } from "../lib/ids";
 import type { ComponentChildren } from "preact";
-import { useEffect, useId, useRef } from "preact/hooks";
+import { useEffect, useRef } from "preact/hooks";
 
 import { useLang } from "../i18n";
 
 /** A modal on the native <dialog>: focus kept inside, Escape closes, focus returns after. */
 export function Dialog({ title, onClose, children }: { title: string; onClose: () => void; children: ComponentChildren }) {
   const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
+  const titleId = useFieldId();
   const { t } = useLang();
   useEffect(() => {
     const dialog = ref.current;

@@ -1,4 +1,5 @@
-import { useId } from "preact/hooks";
+import { useFieldId } from "../lib/ids";
+
 
 import { LANGS, useLang, type Lang } from "../i18n";
 
@@ -6,7 +7,7 @@ const NAMES: Record<Lang, string> = { fr: "Français", nl: "Nederlands", en: "En
 
 export function LangSelect() {
   const { lang, setLang, t } = useLang();
-  const id = useId();
+  const id = useFieldId();
   return (
     <div class="lang-select">
       <label for={id}>{t("common.language")}</label>

@@ -1,4 +1,5 @@
-import { useId } from "preact/hooks";
+import { useFieldId } from "../lib/ids";
+
 
 import type { Period } from "../gql/graphql";
 import { useLang, type MessageKey } from "../i18n";
@@ -22,7 +23,7 @@ export interface PeriodChoice {
 /** The journals' period: a preset (the last 30 days by default) or from–to days. */
 export function PeriodFilter({ value, onChange }: { value: PeriodChoice; onChange: (next: PeriodChoice) => void }) {
   const { t } = useLang();
-  const id = useId();
+  const id = useFieldId();
   return (
     <fieldset class="filters">
       <legend>{t("journal.period")}</legend>

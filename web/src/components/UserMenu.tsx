@@ -1,4 +1,5 @@
-import { useEffect, useId, useRef, useState } from "preact/hooks";
+import { useFieldId } from "../lib/ids";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { useMutation } from "@urql/preact";
 
 import { LogoutMutation } from "../api/session";
@@ -12,7 +13,7 @@ export function UserMenu({ child }: { child: ChildSummary | null }) {
   const { t } = useLang();
   const [open, setOpen] = useState(false);
   const [, logout] = useMutation(LogoutMutation);
-  const menuId = useId();
+  const menuId = useFieldId();
   const root = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!open) return;

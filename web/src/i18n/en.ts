@@ -81,7 +81,6 @@ export const en: Messages = {
   "meals.bookable": "bookable",
   "meals.today": "today",
   "meals.reserved": "meal reserved",
-  "meals.reservedItem": "reserved: {name}",
   "meals.closed": "no meals",
   "meals.notBookable": "reservations closed",
   "meals.closedExplained": "No meals that day (holiday, weekend or canteen closed).",

@@ -80,7 +80,6 @@ export const fr = {
   "meals.bookable": "réservable",
   "meals.today": "aujourd'hui",
   "meals.reserved": "repas réservé",
-  "meals.reservedItem": "réservé : {name}",
   "meals.closed": "pas de repas",
   "meals.notBookable": "réservations fermées",
   "meals.closedExplained": "Pas de repas ce jour-là (congé, week-end ou cantine fermée).",

@@ -81,7 +81,6 @@ export const nl: Messages = {
   "meals.bookable": "te reserveren",
   "meals.today": "vandaag",
   "meals.reserved": "maaltijd gereserveerd",
-  "meals.reservedItem": "gereserveerd: {name}",
   "meals.closed": "geen maaltijden",
   "meals.notBookable": "reservaties gesloten",
   "meals.closedExplained": "Geen maaltijden die dag (vakantie, weekend of refter gesloten).",

@@ -1,5 +1,6 @@
+import { useFieldId } from "../lib/ids";
 import { Fragment } from "preact";
-import { useId, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { useMutation } from "@urql/preact";
 
 import { StartTopUpMutation, TransferMutation } from "../api/wallets";
@@ -93,8 +94,8 @@ function OnlineTopUp() {
   const [state, start] = useMutation(StartTopUpMutation);
   const [errors, setErrors] = useState<UserErrorLike[]>([]);
   const [checkout, setCheckout] = useState<{ url: string; amount: string } | null>(null);
-  const walletId = useId();
-  const amountId = useId();
+  const walletId = useFieldId();
+  const amountId = useFieldId();
   const onSubmit = async (event: Event) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget as HTMLFormElement);
@@ -151,9 +152,9 @@ function InternalTransfer() {
   const [state, transfer] = useMutation(TransferMutation);
   const [errors, setErrors] = useState<UserErrorLike[]>([]);
   const [done, setDone] = useState<string | null>(null);
-  const fromId = useId();
-  const toId = useId();
-  const amountId = useId();
+  const fromId = useFieldId();
+  const toId = useFieldId();
+  const amountId = useFieldId();
   const onSubmit = async (event: Event) => {
     event.preventDefault();
     const formElement = event.currentTarget as HTMLFormElement;

@@ -1,4 +1,5 @@
-import { useEffect, useId, useState } from "preact/hooks";
+import { useFieldId } from "../lib/ids";
+import { useEffect, useState } from "preact/hooks";
 import { useQuery } from "@urql/preact";
 
 import { OperationsQuery, SalesQuery } from "../api/wallets";
@@ -16,7 +17,7 @@ const DEFAULT_PERIOD: PeriodChoice = { period: "LAST_30_DAYS", from: "", to: "" 
 function WalletSelect({ value, onChange }: { value: string; onChange: (id: string) => void }) {
   const { t } = useLang();
   const { wallets } = useLiveWallets();
-  const id = useId();
+  const id = useFieldId();
   return (
     <>
       <label for={id}>{t("finances.wallet")}</label>
@@ -51,8 +52,8 @@ export function Operations({ childId }: { childId: string }) {
     if (version) refetch({ requestPolicy: "network-only" });
   }, [version]);
   const connection = result.data?.viewer?.child?.operations;
-  const typeId = useId();
-  const methodId = useId();
+  const typeId = useFieldId();
+  const methodId = useFieldId();
   return (
     <Page title={t("journal.operations")}>
       <p><a href={`/children/${childId}/finances`}>{t("finances.back")}</a></p>
@@ -99,8 +100,8 @@ export function Sales({ childId }: { childId: string }) {
       setDevices((known) => Object.fromEntries([...Object.entries(known), ...seen.map((d) => [d.id, d.name])]));
     }
   }, [connection]);
-  const deviceSelect = useId();
-  const searchId = useId();
+  const deviceSelect = useFieldId();
+  const searchId = useFieldId();
   return (
     <Page title={t("journal.sales")}>
       <p><a href={`/children/${childId}/finances`}>{t("finances.back")}</a></p>

@@ -16,6 +16,10 @@ import { formatDate, formatMoney, formatMonth, todayIn } from "../lib/format";
 
 type MealDay = NonNullable<NonNullable<CalendarData["viewer"]>["child"]>["mealCalendar"]["days"][number];
 
+function weekdayName(day: string, lang: string): string {
+  return new Intl.DateTimeFormat(lang, { weekday: "long", timeZone: "UTC" }).format(new Date(`${day}T12:00:00Z`));
+}
+
 function dayState(day: MealDay, t: Translate): string {
   if (day.bookable) return t("meals.bookable");
   if (day.articles.length === 0) return t("meals.closed");
@@ -70,21 +74,20 @@ export function Meals({ childId }: { childId: string }) {
               {week.map((day, col) =>
                 day ? (
                   <td key={day.date} class={[day.bookable ? "bookable" : "", day.isToday ? "today" : ""].join(" ")}>
-                    <button
-                      type="button"
-                      class="day"
-                      data-date={day.date}
-                      aria-label={[
-                        formatDate(day.date, lang),
-                        day.isToday ? t("meals.today") : "",
-                        dayState(day, t),
-                        ...day.reservations.map((r) => t("meals.reservedItem", { name: r.article.name })),
-                      ].filter(Boolean).join(", ")}
-                      onClick={() => setOpen(day.date)}
-                    >
+                    <button type="button" class="day" data-date={day.date} onClick={() => setOpen(day.date)}>
+                      {/* Read as "mardi 8 décembre 2026, réservable, réservé : Repas chaud". */}
+                      <span class="visually-hidden">{weekdayName(day.date, lang)} </span>
                       <span class="day-number">{Number(day.date.slice(8))}</span>
+                      <span class="visually-hidden">
+                        {" "}
+                        {formatMonth(day.date.slice(0, 7), lang)}, {day.isToday ? `${t("meals.today")}, ` : ""}
+                        {dayState(day, t)}
+                      </span>
                       {day.reservations.map((r) => (
-                        <span key={r.id} class="reserved-item">{r.article.name}</span>
+                        <span key={r.id} class="reserved-item">
+                          <span class="visually-hidden">, {t("meals.reserved")} : </span>
+                          {r.article.name}
+                        </span>
                       ))}
                     </button>
                   </td>

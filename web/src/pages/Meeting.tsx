@@ -1,4 +1,5 @@
-import { useEffect, useId, useMemo, useRef, useState } from "preact/hooks";
+import { useFieldId } from "../lib/ids";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { useMutation, useQuery, useSubscription } from "@urql/preact";
 
@@ -52,7 +53,7 @@ export function Meeting({ childId, meetingId }: { childId: string; meetingId: st
   const [moveState, moveAppointment] = useMutation(MoveMutation);
   const [errors, setErrors] = useState<UserErrorLike[]>([]);
   const [done, setDone] = useState<string | null>(null);
-  const selectId = useId();
+  const selectId = useFieldId();
 
   const now = Date.now();
   const closed = meeting
