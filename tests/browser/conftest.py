@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
+from playwright.async_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    ViewportSize,
+    async_playwright,
+    expect,
+)
 from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers every table)
@@ -38,13 +45,19 @@ CHROMIUM_FLAGS = [
 ]
 PARENT = ("demo.parent", "demo-parent-pass")
 OTHER = ("demo.other", "demo-other-pass")
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 # Figures measured by the tests, printed at the end of the run and kept in test-results/.
 FIGURES: dict[str, Any] = {}
 
-pytestmark = pytest.mark.browser
 expect.set_options(timeout=10_000)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.browser)
 
 
 def chromium_path() -> str:

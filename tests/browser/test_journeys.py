@@ -50,7 +50,9 @@ async def test_reserve_and_cancel_a_meal(context: BrowserContext, portal: Portal
     await free_day.click()
     dialog = page.get_by_role("dialog")
     await expect(dialog).to_be_visible()
-    offered = dialog.locator("li.row").filter(has=page.get_by_role("button", name=re.compile("^Réserver")))
+    offered = dialog.locator("li.row").filter(
+        has=page.get_by_role("button", name=re.compile("^Réserver"))
+    )
     line = await offered.first.locator("span").first.inner_text()
     price = euros(line.split("·")[-1])
     await offered.first.get_by_role("button", name=re.compile("^Réserver")).click()
@@ -100,7 +102,9 @@ async def test_open_a_document_marks_it_read(context: BrowserContext, portal: Po
     await expect(row.locator(".tag.new")).to_have_count(0)
     # Read on the server too: a fresh load still shows it read.
     await page.reload()
-    await expect(page.locator("li.row").filter(has_text="Bulletin d'Emma").locator(".tag.new")).to_have_count(0)
+    await expect(
+        page.locator("li.row").filter(has_text="Bulletin d'Emma").locator(".tag.new")
+    ).to_have_count(0)
 
 
 async def test_book_then_move_an_appointment(context: BrowserContext, portal: Portal) -> None:
@@ -116,7 +120,9 @@ async def test_book_then_move_an_appointment(context: BrowserContext, portal: Po
     first_time = (await free.nth(0).inner_text()).split()[0]
     later_time = (await free.nth(3).inner_text()).split()[0]
     assert re.fullmatch(r"\d\d:\d\d", first_time)
-    await page.get_by_role("button", name=re.compile(f"^{first_time} réserver avec Marc Peeters")).click()
+    await page.get_by_role(
+        "button", name=re.compile(f"^{first_time} réserver avec Marc Peeters")
+    ).click()
     await expect(page.get_by_role("status").filter(has_text="Rendez-vous pris")).to_have_text(
         f"Rendez-vous pris à {first_time}."
     )
@@ -133,4 +139,6 @@ async def test_book_then_move_an_appointment(context: BrowserContext, portal: Po
     )
     await expect(page.locator("li.slot.mine")).to_contain_text(later_time)
     # The first time is free again.
-    await expect(page.get_by_role("button", name=re.compile(f"^{first_time} déplacer"))).to_be_enabled()
+    await expect(
+        page.get_by_role("button", name=re.compile(f"^{first_time} déplacer"))
+    ).to_be_enabled()

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, Page, ViewportSize, expect
 
 from tests.browser.conftest import (
     AXE,
@@ -50,14 +50,18 @@ async def check(page: Page, name: str, width: str, found: dict[str, Any]) -> Non
 
 @pytest.mark.parametrize(("width", "viewport"), [("phone", PHONE), ("desktop", DESKTOP)])
 async def test_every_page_is_accessible(
-    browser: Browser, portal: Portal, width: str, viewport: dict[str, int]
+    browser: Browser, portal: Portal, width: str, viewport: ViewportSize
 ) -> None:
     # The inline axe script needs the page's Content-Security-Policy set aside.
     context = await browser.new_context(viewport=viewport, bypass_csp=True)
     found: dict[str, Any] = {}
     try:
         page = await context.new_page()
-        for name, path in [("login", "/login"), ("reset", "/reset"), ("activate", "/activate?token=x")]:
+        for name, path in [
+            ("login", "/login"),
+            ("reset", "/reset"),
+            ("activate", "/activate?token=x"),
+        ]:
             await page.goto(portal.url + path)
             await check(page, name, width, found)
         await sign_in(page, portal)
