@@ -85,7 +85,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     endpoint = CookieSessionGuard(GraphQLOverHTTP(graphql), settings)
     routes: list[BaseRoute] = [
         Route("/graphql", endpoint, methods=["GET", "POST"]),
-        WebSocketRoute("/graphql", endpoint),
+        WebSocketRoute("/graphql", graphql),
         Route("/healthz", health.healthz),
         Route("/readyz", health.readyz),
         Route("/documents", documents.upload, methods=["POST"]),

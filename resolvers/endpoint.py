@@ -104,7 +104,7 @@ class CartableGraphQL(GraphQL[Context, None]):
         context.connection_params = None
         token = bearer_token(params.get("authorization") or params.get("Authorization"))
         if token is None and isinstance(context.request, WebSocket):
-            token = socket_token(context.request)  # the cookie of the app's own pages
+            token = socket_token(context.request, self.runtime.settings)  # the app's own pages
         actor = None
         if token is not None:
             actor = await sessions.authenticate(self.runtime.database, self.runtime.settings, token)

@@ -142,3 +142,18 @@ async def test_book_then_move_an_appointment(context: BrowserContext, portal: Po
     await expect(
         page.get_by_role("button", name=re.compile(f"^{first_time} déplacer"))
     ).to_be_enabled()
+
+
+async def test_sign_out_ends_the_session(context: BrowserContext, portal: Portal) -> None:
+    page = await context.new_page()
+    await sign_in(page, portal, OTHER)
+    lea = await child_id(page, "Léa")
+    await page.get_by_role("button", name="Léa Martin").click()
+    await page.get_by_role("button", name="Se déconnecter").click()
+    await page.wait_for_url(re.compile(r"/login$"))
+    assert await context.cookies() == []
+    # A deep link now asks to sign in first, then comes back to it.
+    await page.goto(f"{portal.url}/children/{lea}/finances")
+    await page.wait_for_url(re.compile(r"/login\?next="))
+    await sign_in(page, portal, OTHER)
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Finances")

@@ -113,10 +113,9 @@ async def test_change_password_renews_the_cookie_of_the_same_session(
         ("multipart/form-data; boundary=x", "https://evil.example"),
         # A form on the app's own origin is no JSON request either.
         ("text/plain", "http://cartable.test"),
-        # JSON from another site (a script with credentials), or with no origin at all.
+        # JSON from another site (a script with credentials), or from an opaque origin.
         ("application/json", "https://evil.example"),
         ("application/json", "null"),
-        ("application/json", None),
     ],
 )
 async def test_cookie_requests_other_than_own_json_posts_are_refused(
@@ -131,6 +130,30 @@ async def test_cookie_requests_other_than_own_json_posts_are_refused(
     assert refused.status_code == 403
     assert refused.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     # The session lived on: nothing was done with it.
+    viewer = await post(http, VIEWER, **OWN, **cookie_jar(token))
+    assert viewer.json()["data"]["viewer"] is not None
+
+
+async def test_a_cross_site_fetch_without_origin_is_refused(
+    http: httpx.AsyncClient, tx: Transactions
+) -> None:
+    _, token = await signed_in(http, tx)
+    refused = await post(http, LOGOUT, **{"sec-fetch-site": "cross-site"}, **cookie_jar(token))
+    assert refused.status_code == 403
+    viewer = await post(http, VIEWER, **OWN, **cookie_jar(token))
+    assert viewer.json()["data"]["viewer"] is not None
+
+
+async def test_a_client_that_is_no_browser_is_served_anonymously_despite_a_kept_cookie(
+    http: httpx.AsyncClient, tx: Transactions
+) -> None:
+    _, token = await signed_in(http, tx)
+    # No Origin, no Sec-Fetch-Site: not a browser, so nothing another site could forge.
+    anonymous = await post(http, VIEWER, **cookie_jar(token))
+    assert anonymous.status_code == 200
+    assert anonymous.json()["data"]["viewer"] is None
+    out = await post(http, LOGOUT, **cookie_jar(token))
+    assert out.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     viewer = await post(http, VIEWER, **OWN, **cookie_jar(token))
     assert viewer.json()["data"]["viewer"] is not None
 

@@ -20,7 +20,7 @@ async def site(
     settings: Settings, db: Database, module_tmp: Path
 ) -> AsyncIterator[httpx.AsyncClient]:
     dist = module_tmp / "dist"
-    (dist / "assets").mkdir(parents=True)
+    (dist / "assets").mkdir(parents=True, exist_ok=True)
     (dist / "index.html").write_bytes(INDEX)
     (dist / "assets" / "app-1a2b.js").write_text("console.log('app')")
     app: Starlette = create_app(settings.model_copy(update={"web_dist_dir": str(dist)}))

@@ -1,4 +1,4 @@
-import { Client, cacheExchange, fetchExchange, subscriptionExchange } from "@urql/core";
+import { Client, cacheExchange, fetchExchange, mapExchange, subscriptionExchange } from "@urql/core";
 import { createClient as createSocketClient } from "graphql-ws";
 
 import { currentLang } from "../i18n";
@@ -7,6 +7,16 @@ import { currentLang } from "../i18n";
 export function socketUrl(location: Pick<Location, "protocol" | "host">): string {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
   return `${scheme}//${location.host}/graphql`;
+}
+
+const PUBLIC_PAGES = ["/login", "/activate", "/reset"];
+
+/** The session ended (expired, signed out elsewhere, password changed on another device):
+ * a query answers `viewer: null`, and the parent is sent to the sign-in page, then back. */
+function signedOut(): void {
+  const { pathname, search } = window.location;
+  if (PUBLIC_PAGES.includes(pathname)) return;
+  window.location.assign(`/login?next=${encodeURIComponent(pathname + search)}`);
 }
 
 export function createApiClient(): Client {
@@ -28,6 +38,13 @@ export function createApiClient(): Client {
       headers: { "accept-language": currentLang() },
     }),
     exchanges: [
+      mapExchange({
+        onResult(result) {
+          const data = result.data as { viewer?: unknown } | undefined;
+          if (result.operation.kind === "query" && data && "viewer" in data && data.viewer === null) signedOut();
+          return result;
+        },
+      }),
       cacheExchange,
       fetchExchange,
       subscriptionExchange({

@@ -1,8 +1,8 @@
-import { useFieldId } from "../lib/ids";
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef } from "preact/hooks";
 
 import { useLang } from "../i18n";
+import { useFieldId } from "../lib/ids";
 
 /** A modal on the native <dialog>: focus kept inside, Escape closes, focus returns after. */
 export function Dialog({ title, onClose, children }: { title: string; onClose: () => void; children: ComponentChildren }) {

@@ -1,7 +1,7 @@
-import { useFieldId } from "../lib/ids";
 
 
 import { LANGS, useLang, type Lang } from "../i18n";
+import { useFieldId } from "../lib/ids";
 
 const NAMES: Record<Lang, string> = { fr: "Français", nl: "Nederlands", en: "English" };
 

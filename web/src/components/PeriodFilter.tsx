@@ -1,8 +1,8 @@
-import { useFieldId } from "../lib/ids";
 
 
 import type { Period } from "../gql/graphql";
 import { useLang, type MessageKey } from "../i18n";
+import { useFieldId } from "../lib/ids";
 
 export const PERIODS: Period[] = [
   "TODAY",

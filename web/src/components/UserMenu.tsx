@@ -1,9 +1,9 @@
-import { useFieldId } from "../lib/ids";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { useMutation } from "@urql/preact";
 
 import { LogoutMutation } from "../api/session";
 import { useLang } from "../i18n";
+import { useFieldId } from "../lib/ids";
 import { LangSelect } from "./LangSelect";
 import { useViewer, type ChildSummary } from "./Session";
 

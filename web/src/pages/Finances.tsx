@@ -1,4 +1,3 @@
-import { useFieldId } from "../lib/ids";
 import { Fragment } from "preact";
 import { useState } from "preact/hooks";
 import { useMutation } from "@urql/preact";
@@ -11,6 +10,7 @@ import { Page } from "../components/Page";
 import { useViewer } from "../components/Session";
 import { useLang } from "../i18n";
 import { formatMoney, groupsOfFour, parseAmountToCents } from "../lib/format";
+import { useFieldId } from "../lib/ids";
 import { newKey } from "../lib/keys";
 
 /** Finances (tutorial 7): live balances, online top-up, transfer details, internal transfer. */

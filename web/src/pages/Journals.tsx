@@ -1,4 +1,3 @@
-import { useFieldId } from "../lib/ids";
 import { useEffect, useState } from "preact/hooks";
 import { useQuery } from "@urql/preact";
 
@@ -9,6 +8,7 @@ import { Page } from "../components/Page";
 import { PeriodFilter, periodFilter, type PeriodChoice } from "../components/PeriodFilter";
 import type { OperationType, PaymentMethod } from "../gql/graphql";
 import { useLang, type MessageKey } from "../i18n";
+import { useFieldId } from "../lib/ids";
 
 const TYPES: OperationType[] = ["TOP_UP", "MEAL", "MEAL_REFUND", "PURCHASE", "PURCHASE_REFUND", "INVOICE_PAYMENT", "TRANSFER_IN", "TRANSFER_OUT", "ADJUSTMENT"];
 const METHODS: PaymentMethod[] = ["ONLINE", "BANK_TRANSFER", "INTERNAL", "WALLET", "POS"];

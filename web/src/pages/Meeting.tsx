@@ -1,4 +1,3 @@
-import { useFieldId } from "../lib/ids";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { useMutation, useQuery, useSubscription } from "@urql/preact";
@@ -10,6 +9,7 @@ import { Page } from "../components/Page";
 import { useViewer } from "../components/Session";
 import { useLang } from "../i18n";
 import { formatDateTime, formatTime } from "../lib/format";
+import { useFieldId } from "../lib/ids";
 import { applySlotEvent, freeSlots, type LiveSlot } from "../lib/slots";
 import { AppointmentList } from "./Meetings";
 
