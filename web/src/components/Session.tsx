@@ -1,6 +1,5 @@
 import { createContext, type ComponentChildren } from "preact";
-import { useContext, useEffect } from "preact/hooks";
-import { useLocation } from "preact-iso";
+import { useContext } from "preact/hooks";
 import { useQuery } from "@urql/preact";
 
 import { ViewerQuery } from "../api/session";
@@ -18,16 +17,12 @@ export function useViewer(): Viewer {
   return viewer;
 }
 
-/** Pages for a signed-in parent: without a session, the sign-in page (then back here). */
+/** Pages for a signed-in parent. Without a session the Viewer query answers `viewer: null`
+ * and the client sends the parent to the sign-in page, then back (api/client.ts). */
 export function SignedIn({ children }: { children: ComponentChildren }) {
   const [result] = useQuery({ query: ViewerQuery, requestPolicy: "cache-first" });
-  const { route, url } = useLocation();
   const { t } = useLang();
   const viewer = result.data?.viewer;
-  const signedOut = !result.fetching && result.data !== undefined && !viewer;
-  useEffect(() => {
-    if (signedOut) route(`/login?next=${encodeURIComponent(url)}`, true);
-  }, [signedOut, url, route]);
   if (result.error && !result.data) {
     return (
       <main id="main" class="narrow">
