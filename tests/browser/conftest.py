@@ -28,6 +28,7 @@ import models  # noqa: F401  (registers every table)
 from models.db import open_database
 from server import create_app
 from services.demo.seed import seed_if_empty
+from services.sql.runtime import Runtime
 from settings import Settings
 from tests.support.backends import free_port
 from tests.support.live import live_server
@@ -73,6 +74,7 @@ def chromium_path() -> str:
 class Portal:
     url: str
     settings: Settings
+    runtime: Runtime
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +103,7 @@ async def portal(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Port
     assert await seed_if_empty(settings)
     app = create_app(settings)
     async with app.router.lifespan_context(app), live_server(app, port) as url:
-        yield Portal(url, settings)
+        yield Portal(url, settings, app.state.runtime)
 
 
 @pytest.fixture(scope="module")

@@ -171,7 +171,7 @@ function InternalTransfer() {
     setErrors(payload.errors);
     for (const wallet of [payload.from, payload.to]) if (wallet) settle(wallet.id, wallet.balance.cents);
     if (!payload.errors.length) {
-      formElement.reset();
+      (formElement.elements.namedItem("amount") as HTMLInputElement).value = "";
       setDone(t("finances.transferred", { amount: formatMoney(cents, "EUR", lang) }));
     }
   };
