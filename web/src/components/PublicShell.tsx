@@ -20,7 +20,9 @@ export function PublicShell({ children }: { children: ComponentChildren }) {
   );
 }
 
-/** Where to go after signing in: a path of this app only (never another site). */
+/** Where to go after signing in: a page of this app only (never another site, nor the
+ * sign-in page again). */
 export function safeNext(next: string | undefined): string {
-  return next && next.startsWith("/") && !next.startsWith("//") ? next : "/";
+  const local = next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\");
+  return local && !next.startsWith("/login") ? next : "/";
 }
