@@ -178,6 +178,7 @@ async def test_the_sandbox_page_after_the_payment_and_for_a_bad_link(
                 "Merci",
                 "Le solde est mis à jour dès que le prestataire de paiement confirme le paiement.",
                 "Vous pouvez fermer cette page.",
+                "Retour au portail",
             ],
         ),
         (
@@ -187,6 +188,7 @@ async def test_the_sandbox_page_after_the_payment_and_for_a_bad_link(
                 "Bedankt",
                 "Het saldo wordt bijgewerkt zodra de betaaldienst de betaling bevestigt.",
                 "U mag deze pagina nu sluiten.",
+                "Terug naar het portaal",
             ],
         ),
         (
@@ -196,6 +198,7 @@ async def test_the_sandbox_page_after_the_payment_and_for_a_bad_link(
                 "Thank you",
                 "The balance is updated as soon as the payment provider confirms the payment.",
                 "You can close this page.",
+                "Back to the portal",
             ],
         ),
     ],
