@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export HOST PORT
 
-.PHONY: run serve test lint format bench schema migrate seed verify-ledger clean lock upgrade
+.PHONY: run serve test test-browser web web-check lint format bench schema migrate seed verify-ledger clean lock upgrade messages
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -38,13 +38,37 @@ upgrade: $(STAMP)
 
 install: $(STAMP)
 
-run: $(STAMP)
+# The dashboard (web/, Node.js 20+): `npm ci` when the lock file changes, a build when its
+# sources (or the schema its operations are typed from) change.
+WEB_STAMP   := web/node_modules/.installed
+WEB_BUILT   := web/dist/index.html
+WEB_SOURCES := $(shell find web/src -type f ! -path 'web/src/gql/*' 2>/dev/null) \
+               web/index.html web/vite.config.ts web/codegen.ts web/tsconfig.json schema.graphql
+
+$(WEB_STAMP): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	@touch $(WEB_STAMP)
+
+$(WEB_BUILT): $(WEB_STAMP) $(WEB_SOURCES)
+	cd web && npm run build
+
+web: $(WEB_BUILT)
+
+# Type check (operations against schema.graphql) and unit tests of the dashboard.
+web-check: $(WEB_STAMP)
+	cd web && npm run typecheck && npm test
+
+run: $(STAMP) $(WEB_BUILT)
 	$(PY) -m cli migrate
 	$(PY) -m cli seed-if-empty
 	$(PY) -m cli serve
 
-test: $(STAMP)
-	$(PY) -m pytest $(PYTEST_ARGS)
+test: $(STAMP) web-check
+	$(PY) -m pytest --ignore=tests/browser $(PYTEST_ARGS)
+
+# The dashboard in a real Chromium (Debian's `chromium`; CI=true makes it required).
+test-browser: $(STAMP) $(WEB_BUILT)
+	$(PY) -m pytest tests/browser $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(PY) -m deptry .
@@ -69,8 +93,19 @@ migrate: $(STAMP)
 seed: $(STAMP)
 	$(PY) -m cli seed-if-empty
 
+# Refresh the catalogues (i18n/locales/*/LC_MESSAGES/messages.po) from the code and templates
+# (i18n/babel.cfg says where keys are used): a new key appears, empty, in every language; a key
+# no longer used disappears. Then write its texts: tests/i18n fails while one is missing.
+messages: $(STAMP)
+	@pot=$$(mktemp) && \
+	$(VENV)/bin/pybabel --quiet extract -F i18n/babel.cfg --sort-output --no-location --no-wrap \
+		-o $$pot . && \
+	$(VENV)/bin/pybabel --quiet update -i $$pot -d i18n/locales -D messages --no-wrap \
+		--no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date; \
+	status=$$?; rm -f $$pot; exit $$status
+
 verify-ledger: $(STAMP)
 	$(PY) -m cli verify-ledger
 
 clean:
-	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache web/node_modules web/dist web/src/gql test-results

@@ -26,6 +26,9 @@ from services.sql.runtime import Runtime
 from services.sql.uow import Transactions
 from settings import ConfigurationError, Settings
 from storage.local import LocalStorage
+from web_access.graphql_http import GraphQLOverHTTP
+from web_access.guard import CookieSessionGuard
+from web_access.spa import Dashboard
 
 
 def _check_process_model(settings: Settings) -> None:
@@ -78,8 +81,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await pubsub.disconnect()
             await database.dispose()
 
+    # The session cookie of browsers is checked before the endpoint sees a request.
+    endpoint = CookieSessionGuard(GraphQLOverHTTP(graphql), settings)
     routes: list[BaseRoute] = [
-        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/graphql", endpoint, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         Route("/healthz", health.healthz),
         Route("/readyz", health.readyz),
@@ -88,6 +93,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route(WEBHOOK_PATH, payment_routes.webhook, methods=["POST"]),
         Route(RETURN_PATH, payment_routes.payment_return),
         *payments.routes,
+        *Dashboard(settings.web_dist_dir).routes(),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.runtime = runtime

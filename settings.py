@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     demo: bool = True
     demo_families: int = 0
     documents_dir: str = "data/documents"
+    # The built dashboard (web/, `make run` builds it) served at `/`.
+    web_dist_dir: str = "web/dist"
     # uvicorn's worker count when known (WEB_CONCURRENCY is what uvicorn itself reads).
     web_concurrency: int = 1
 

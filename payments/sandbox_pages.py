@@ -2,19 +2,21 @@
 
 After deciding, the sandbox sends its signed webhook to the application and only then sends
 the browser back (303) to the return URL; the page itself never touches the application's data.
+The page (sandbox_checkout.html) speaks the payer's language (Accept-Language).
 """
 
-import html
-from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
-from babel.numbers import format_currency
 from sqlalchemy import select
 from sqlmodel import col
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from i18n.formats import format_money
+from i18n.jinja import page_environment
+from i18n.locales import preferred_locale
 from models.db import Database, dialect_insert
 from models.sandbox_payments import SandboxPayment
 from payments.provider import PaymentStatus
@@ -22,21 +24,7 @@ from payments.sandbox import PAGES_PATH, SandboxProvider
 from payments.sandbox_delivery import WebhookSender
 from payments.signing import BadSignature, read_token
 
-PAGE = """<!doctype html>
-<html lang="fr"><head><meta charset="utf-8"><title>Sandbox — paiement</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body style="font-family: sans-serif; max-width: 28rem; margin: 3rem auto">
-<h1>Paiement de test</h1>
-<p>{description}</p>
-<p><strong>{amount}</strong></p>
-{body}
-<p><small>Prestataire de paiement de démonstration : aucun argent réel ne circule.</small></p>
-</body></html>"""
-
-FORM = """<form method="post">
-<button name="outcome" value="paid">Payer</button>
-<button name="outcome" value="failed">Refuser le paiement</button>
-</form>"""
+PAGE = page_environment(Path(__file__).parent).get_template("sandbox_checkout.html")
 
 
 class SandboxPages:
@@ -49,23 +37,24 @@ class SandboxPages:
         return [Route(f"{PAGES_PATH}/checkout/{{token}}", self.checkout, methods=["GET", "POST"])]
 
     async def checkout(self, request: Request) -> Response:
+        locale = preferred_locale(request.headers.get("accept-language"))
         try:
             payment = read_token(self.provider.secret, request.path_params["token"])
         except BadSignature:
-            return self._page(None, "<p>Ce lien de paiement n'est pas valable.</p>", 404)
+            return _page(locale, None, "invalid", 404)
         if self.provider.clock().timestamp() > int(payment["e"]):
-            return self._page(payment, "<p>Ce lien de paiement a expiré.</p>", 410)
+            return _page(locale, payment, "expired", 410)
         if request.method == "GET":
             decided = await self._decision(str(payment["p"]))
-            return self._page(payment, FORM if decided is None else _decided(decided))
+            return _page(locale, payment, decided or "open")
         form = await request.form()
         try:
             status = PaymentStatus(str(form.get("outcome", "")))
         except ValueError:
-            return self._page(payment, "<p>Choisissez payer ou refuser.</p>" + FORM, 400)
+            return _page(locale, payment, "choose", 400)
         if not await self._decide(payment, status):
             decided = await self._decision(str(payment["p"]))
-            return self._page(payment, _decided(decided or status.value), 409)
+            return _page(locale, payment, decided or status.value, 409)
         await self.sender.send(payment, status)
         return RedirectResponse(str(payment["u"]), status_code=303)
 
@@ -97,17 +86,16 @@ class SandboxPages:
             )
         return None if status is None else str(status)
 
-    def _page(self, payment: dict[str, Any] | None, body: str, status: int = 200) -> HTMLResponse:
-        description = html.escape(str(payment["d"])) if payment else ""
-        amount = ""
-        if payment:
-            cents = Decimal(int(payment["a"])) / 100
-            amount = html.escape(format_currency(cents, str(payment["c"]), locale="fr_BE"))
-        return HTMLResponse(
-            PAGE.format(description=description, amount=amount, body=body), status_code=status
-        )
 
-
-def _decided(status: str) -> str:
-    text = "a été payé" if status == PaymentStatus.PAID else "a été refusé"
-    return f"<p>Ce paiement {text}.</p>"
+def _page(
+    locale: str, payment: dict[str, Any] | None, state: str, status: int = 200
+) -> HTMLResponse:
+    """`state`: open (the form), choose (asked again), paid, failed, invalid or expired."""
+    page = PAGE.render(
+        locale=locale,
+        state=state,
+        description=str(payment["d"]) if payment else "",
+        amount=format_money(int(payment["a"]), locale, str(payment["c"])) if payment else "",
+    )
+    headers = {"Content-Language": locale, "Vary": "Accept-Language"}
+    return HTMLResponse(page, status_code=status, headers=headers)

@@ -8,6 +8,7 @@ from schema.accounts import AuthPayload, InviteParentPayload, RequestPayload, Us
 from schema.context import Info
 from schema.errors import catches_user_errors, user_error
 from services.accounts import users as accounts
+from web_access import cookies
 
 
 @strawberry.type
@@ -19,6 +20,7 @@ class Mutation:
     async def activate_account(self, info: Info, token: str, password: str) -> AuthPayload:
         tx = info.context.runtime.transactions
         signed_in = await accounts.activate_account(tx, token=token, password=password)
+        cookies.remember(info.context.response, info.context.runtime.settings, signed_in.token)
         return AuthPayload(token=signed_in.token, user=User.from_view(signed_in.user))
 
     @strawberry.mutation(
@@ -38,12 +40,17 @@ class Mutation:
         if outcome.error is not None:
             return AuthPayload(errors=[user_error(info, outcome.error)])
         assert outcome.signed_in is not None
+        cookies.remember(
+            info.context.response, info.context.runtime.settings, outcome.signed_in.token
+        )
         return AuthPayload(
             token=outcome.signed_in.token, user=User.from_view(outcome.signed_in.user)
         )
 
     @strawberry.mutation(description="End this session. Its open websockets close.")
     async def logout(self, info: Info) -> bool:
+        # Cleared even when the session has already ended.
+        cookies.forget(info.context.response, info.context.runtime.settings)
         actor = actor_of(info)
         await run(info, lambda uow: accounts.logout(uow, actor))
         return True
@@ -62,6 +69,7 @@ class Mutation:
         user = await accounts.change_password(
             info.context.runtime.transactions, actor, current=current_password, new=new_password
         )
+        cookies.remember(info.context.response, info.context.runtime.settings, info.context.token)
         return AuthPayload(token=info.context.token, user=User.from_view(user))
 
     @strawberry.mutation(description="Staff: create a parent account and mail its activation link.")

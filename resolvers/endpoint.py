@@ -13,13 +13,14 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from graphql_runtime.live.transport import SharedFramesHandler
 from graphql_runtime.loaders import OPENED_READ_KEY
+from i18n.locales import preferred_locale
 from resolvers.socket_sessions import SessionWatch, WatchedSocket
 from schema.context import Context
 from services.accounts import sessions
 from services.accounts.credentials import bearer_token, device_key
-from services.common.locales import preferred_locale
 from services.sql.runtime import Runtime
 from services.wallets import devices
+from web_access.guard import socket_token
 
 # Where an admitted socket keeps its WatchedSocket (in its ASGI scope) until it closes.
 WATCHED_KEY = "cartable.watched_socket"
@@ -80,6 +81,8 @@ class CartableGraphQL(GraphQL[Context, None]):
         # Read once: the payload (a bearer token) is not kept for the socket's lifetime.
         context.connection_params = None
         token = bearer_token(params.get("authorization") or params.get("Authorization"))
+        if token is None and isinstance(context.request, WebSocket):
+            token = socket_token(context.request, self.runtime.settings)  # the app's own pages
         actor = None
         if token is not None:
             actor = await sessions.authenticate(self.runtime.database, self.runtime.settings, token)

@@ -22,13 +22,13 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
+from i18n.locales import preferred_locale
 from schema.ids import db_id_of, to_global_id
 from schema.messages import message
 from services.accounts import sessions
 from services.accounts.actor import Actor
 from services.accounts.credentials import bearer_token
 from services.common.errors import DomainError, ErrorCode
-from services.common.locales import preferred_locale
 from services.documents import access as document_access
 from services.documents import links as document_links
 from services.documents.publishing import (

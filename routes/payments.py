@@ -2,10 +2,13 @@
 the payer's browser comes back to (which credits nothing)."""
 
 import logging
+from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
+from i18n.jinja import page_environment
+from i18n.locales import preferred_locale
 from payments.provider import InvalidWebhook
 from services.sql.runtime import Runtime
 from services.wallets import topups
@@ -13,14 +16,8 @@ from services.wallets import topups
 log = logging.getLogger(__name__)
 MAX_WEBHOOK_BYTES = 64 * 1024
 
-RETURN_PAGE = """<!doctype html>
-<html lang="fr"><head><meta charset="utf-8"><title>Cartable — paiement</title></head>
-<body style="font-family: sans-serif; max-width: 28rem; margin: 3rem auto">
-<h1>Merci</h1>
-<p>Le solde est mis à jour dès que le prestataire de paiement confirme le paiement.
-Vous pouvez fermer cette page.</p>
-<p lang="en">The balance is updated as soon as the payment provider confirms the payment.</p>
-</body></html>"""
+# The page the payer's browser comes back to, in their language (Accept-Language).
+RETURN_PAGE = page_environment(Path(__file__).parent).get_template("payment_return.html")
 
 
 async def webhook(request: Request) -> Response:
@@ -44,4 +41,6 @@ async def webhook(request: Request) -> Response:
 
 
 async def payment_return(request: Request) -> Response:
-    return HTMLResponse(RETURN_PAGE)
+    locale = preferred_locale(request.headers.get("accept-language"))
+    headers = {"Content-Language": locale, "Vary": "Accept-Language"}
+    return HTMLResponse(RETURN_PAGE.render(locale=locale), headers=headers)

@@ -12,14 +12,14 @@ from tests.mailer.samples import SAMPLE_CONTEXTS
 renderer = MailRenderer(public_url="http://cartable.test/")
 
 
-def test_every_template_has_a_sample_context_and_both_languages() -> None:
+def test_every_template_has_a_sample_context_and_every_language() -> None:
     assert renderer.templates() == sorted(SAMPLE_CONTEXTS)
     for template in renderer.templates():
-        assert {"fr", "en"} <= set(renderer.locales(template))
+        assert renderer.locales(template) == ["en", "fr", "nl"]
 
 
 @pytest.mark.parametrize("template", sorted(SAMPLE_CONTEXTS))
-@pytest.mark.parametrize("locale", ["fr", "en"])
+@pytest.mark.parametrize("locale", ["fr", "nl", "en"])
 def test_each_template_renders_subject_text_and_html(template: str, locale: str) -> None:
     mail = renderer.render(template, locale, SAMPLE_CONTEXTS[template])
     assert mail.locale == locale
@@ -30,7 +30,7 @@ def test_each_template_renders_subject_text_and_html(template: str, locale: str)
 
 
 @pytest.mark.parametrize("template", ["invitation", "password_reset"])
-@pytest.mark.parametrize("locale", ["fr", "en"])
+@pytest.mark.parametrize("locale", ["fr", "nl", "en"])
 def test_account_mails_give_the_username_and_the_activation_link(
     template: str, locale: str
 ) -> None:
@@ -72,7 +72,7 @@ def test_dates_follow_the_time_zone_given() -> None:
 
 @pytest.mark.parametrize(
     ("asked", "chosen"),
-    [("fr-BE", "fr"), ("EN", "en"), ("en_GB", "en"), ("nl", "fr"), ("de-DE", "fr"), ("", "fr")],
+    [("fr-BE", "fr"), ("EN", "en"), ("en_GB", "en"), ("nl-BE", "nl"), ("de-DE", "fr"), ("", "fr")],
 )
 def test_locale_is_matched_on_the_language_and_falls_back_to_french(
     asked: str, chosen: str
@@ -124,15 +124,18 @@ def test_a_new_mail_is_just_new_template_files(tmp_path: Path) -> None:
     shutil.copytree(TEMPLATES_DIR, tmp_path, dirs_exist_ok=True)
     folder = tmp_path / "school_trip_reminder"
     folder.mkdir()
-    (folder / "subject.fr.txt").write_text("Repas du {{ day|date }}\n")
-    (folder / "body.fr.txt").write_text("Les réservations sont closes.\n")
-    (folder / "body.fr.html").write_text(
-        '{% extends "layout.fr.html" %}{% block content %}<p>Closes.</p>{% endblock %}'
+    # Its words come from the catalogues: here, keys other mails already use.
+    (folder / "subject.txt").write_text('{{ _("mail.meal_day_closed.title", date=day|date) }}\n')
+    (folder / "body.txt").write_text('{{ _("mail.greeting", name="Anne") }}\n')
+    (folder / "body.html").write_text(
+        '{% extends "layout.html" %}{% block content %}<p>{{ _("mail.greeting", name="Anne") }}'
+        "</p>{% endblock %}"
     )
     extended = MailRenderer(public_url="http://cartable.test", templates_dir=tmp_path)
     assert "school_trip_reminder" in extended.templates()
-    mail = extended.render(
-        "school_trip_reminder", "en", {"day": SAMPLE_CONTEXTS["invitation"]["expires_at"]}
-    )
-    assert mail.locale == "fr"  # no English files yet
-    assert mail.subject == "Repas du lundi 16 novembre 2026"
+    day = SAMPLE_CONTEXTS["invitation"]["expires_at"]
+    mail = extended.render("school_trip_reminder", "nl", {"day": day})
+    assert mail.locale == "nl"
+    assert mail.subject == "Geen maaltijden op maandag 16 november 2026"
+    assert mail.text == "Beste Anne,\n"
+    assert '<html lang="nl">' in mail.html

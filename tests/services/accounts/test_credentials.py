@@ -1,9 +1,8 @@
-"""What a request's headers say: its credential (users and devices), its language."""
+"""The credential a request's `Authorization` header carries: a session token or a device key."""
 
 import pytest
 
 from services.accounts.credentials import bearer_token, credential, device_key
-from services.common.locales import preferred_locale
 
 
 @pytest.mark.parametrize(
@@ -32,18 +31,3 @@ def test_a_device_key_comes_only_from_the_device_scheme() -> None:
     assert device_key("device dev_123") == "dev_123"
     assert device_key("Bearer dev_123") is None
     assert credential("Device dev_123", "bearer") is None
-
-
-@pytest.mark.parametrize(
-    ("header", "locale"),
-    [
-        ("en-GB,en;q=0.9,fr;q=0.8", "en"),
-        ("nl-BE, fr-BE;q=0.8", "fr"),
-        ("de, en;q=0.5", "en"),
-        ("de", "fr"),
-        ("", "fr"),
-        (None, "fr"),
-    ],
-)
-def test_the_first_language_cartable_speaks_wins(header: str | None, locale: str) -> None:
-    assert preferred_locale(header) == locale

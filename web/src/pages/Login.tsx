@@ -1,0 +1,54 @@
+import { useState } from "preact/hooks";
+import { useLocation } from "preact-iso";
+import { useMutation } from "@urql/preact";
+
+import { LoginMutation } from "../api/session";
+import { Errors, type UserErrorLike } from "../components/Errors";
+import { Page } from "../components/Page";
+import { PublicShell, safeNext } from "../components/PublicShell";
+import { useLang } from "../i18n";
+
+export function Login() {
+  const { t } = useLang();
+  const { query } = useLocation();
+  const [state, login] = useMutation(LoginMutation);
+  const [errors, setErrors] = useState<UserErrorLike[]>([]);
+  const onSubmit = async (event: Event) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget as HTMLFormElement);
+    const result = await login({
+      username: String(form.get("username") ?? "").trim(),
+      password: String(form.get("password") ?? ""),
+    });
+    const payload = result.data?.login;
+    if (!payload) return setErrors([{ code: "NETWORK", message: t("common.offline") }]);
+    if (payload.errors.length) return setErrors(payload.errors);
+    // A fresh page: the session cookie is set; every cache and socket starts signed in.
+    window.location.assign(safeNext(query.next));
+  };
+  return (
+    <PublicShell>
+      <Page title={t("login.title")}>
+        <p>{t("login.intro")}</p>
+        <form onSubmit={onSubmit} class="stack">
+          <Errors errors={errors} />
+          <label>
+            {t("login.username")}
+            <input name="username" autoComplete="username" required autoCapitalize="none" spellcheck={false} />
+          </label>
+          <label>
+            {t("login.password")}
+            <input name="password" type="password" autoComplete="current-password" required />
+          </label>
+          <button type="submit" disabled={state.fetching}>
+            {t("login.submit")}
+          </button>
+        </form>
+        <p>
+          <a href="/reset">{t("login.forgot")}</a>
+        </p>
+        <p class="muted">{t("login.firstTime")}</p>
+      </Page>
+    </PublicShell>
+  );
+}
