@@ -22,7 +22,6 @@ from resolvers.endpoint import CartableGraphQL
 from resolvers.root import build_schema
 from routes import documents, health
 from routes import payments as payment_routes
-from services.documents.publishing import STORAGE_KEY
 from services.sql.runtime import Runtime
 from services.sql.uow import Transactions
 from settings import ConfigurationError, Settings
@@ -58,9 +57,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         database,
         transactions,
         pubsub,
-        extras={"mail_worker": worker, "payments": payments},
+        payments=payments,
+        storage=LocalStorage(settings.documents_dir),
+        mail_worker=worker,
     )
-    runtime.extras[STORAGE_KEY] = LocalStorage(settings.documents_dir)
     schema = build_schema(
         production=settings.production,
         max_depth=settings.max_query_depth,

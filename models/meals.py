@@ -1,29 +1,34 @@
 """Meals: articles, what is offered on which day, closed days, the school's rule, reservations."""
 
 from datetime import date, datetime, time
+from enum import StrEnum
 
 from sqlalchemy import JSON, CheckConstraint, Column, Index, Time, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from models.columns import cents_field, text_field, utc_field
 
-# The 14 allergens of EU Regulation 1169/2011, Annex II.
-EU_ALLERGENS = (
-    "gluten",
-    "crustaceans",
-    "eggs",
-    "fish",
-    "peanuts",
-    "soybeans",
-    "milk",
-    "nuts",
-    "celery",
-    "mustard",
-    "sesame",
-    "sulphites",
-    "lupin",
-    "molluscs",
-)
+
+class Allergen(StrEnum):
+    """The 14 allergens of EU Regulation 1169/2011, Annex II (stored as their values)."""
+
+    GLUTEN = "gluten"
+    CRUSTACEANS = "crustaceans"
+    EGGS = "eggs"
+    FISH = "fish"
+    PEANUTS = "peanuts"
+    SOYBEANS = "soybeans"
+    MILK = "milk"
+    NUTS = "nuts"
+    CELERY = "celery"
+    MUSTARD = "mustard"
+    SESAME = "sesame"
+    SULPHITES = "sulphites"
+    LUPIN = "lupin"
+    MOLLUSCS = "molluscs"
+
+
+EU_ALLERGENS = tuple(allergen.value for allergen in Allergen)
 
 
 class MealArticle(SQLModel, table=True):

@@ -2,17 +2,11 @@
 
 import strawberry
 
-from resolvers.common import (
-    actor_of,
-    catches_user_errors,
-    client_address,
-    require_id,
-    run,
-    user_error,
-)
-from resolvers.mapping import user_type
-from schema.accounts import AuthPayload, InviteParentPayload, RequestPayload
+from resolvers.common import client_address, require_id
+from schema.access import actor_of, run
+from schema.accounts import AuthPayload, InviteParentPayload, RequestPayload, User
 from schema.context import Info
+from schema.errors import catches_user_errors, user_error
 from services.accounts import users as accounts
 from web_access import cookies
 
@@ -27,7 +21,7 @@ class Mutation:
         tx = info.context.runtime.transactions
         signed_in = await accounts.activate_account(tx, token=token, password=password)
         cookies.remember(info.context.response, info.context.runtime.settings, signed_in.token)
-        return AuthPayload(token=signed_in.token, user=user_type(signed_in.user))
+        return AuthPayload(token=signed_in.token, user=User.from_view(signed_in.user))
 
     @strawberry.mutation(
         description="Sign in; `school` (its short name) is needed only when the username exists in several schools."
@@ -49,7 +43,9 @@ class Mutation:
         cookies.remember(
             info.context.response, info.context.runtime.settings, outcome.signed_in.token
         )
-        return AuthPayload(token=outcome.signed_in.token, user=user_type(outcome.signed_in.user))
+        return AuthPayload(
+            token=outcome.signed_in.token, user=User.from_view(outcome.signed_in.user)
+        )
 
     @strawberry.mutation(description="End this session. Its open websockets close.")
     async def logout(self, info: Info) -> bool:
@@ -74,7 +70,7 @@ class Mutation:
             info.context.runtime.transactions, actor, current=current_password, new=new_password
         )
         cookies.remember(info.context.response, info.context.runtime.settings, info.context.token)
-        return AuthPayload(token=info.context.token, user=user_type(user))
+        return AuthPayload(token=info.context.token, user=User.from_view(user))
 
     @strawberry.mutation(description="Staff: create a parent account and mail its activation link.")
     @catches_user_errors(InviteParentPayload)
@@ -101,4 +97,4 @@ class Mutation:
                 locale=locale,
             ),
         )
-        return InviteParentPayload(user=user_type(user))
+        return InviteParentPayload(user=User.from_view(user))

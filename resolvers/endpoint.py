@@ -14,28 +14,16 @@ from strawberry.types.unset import UNSET, UnsetType
 from graphql_runtime.live.transport import SharedFramesHandler
 from graphql_runtime.loaders import OPENED_READ_KEY
 from i18n.locales import preferred_locale
-from resolvers.api import ResolverApi
 from resolvers.socket_sessions import SessionWatch, WatchedSocket
 from schema.context import Context
 from services.accounts import sessions
+from services.accounts.credentials import bearer_token, device_key
 from services.sql.runtime import Runtime
 from services.wallets import devices
 from web_access.guard import socket_token
 
 # Where an admitted socket keeps its WatchedSocket (in its ASGI scope) until it closes.
 WATCHED_KEY = "cartable.watched_socket"
-
-
-def credential(value: object, scheme: str) -> str | None:
-    """The credential of `Authorization: <scheme> <credential>` (Bearer: users, Device: tills)."""
-    if not isinstance(value, str):
-        return None
-    given, _, secret = value.strip().partition(" ")
-    return secret.strip() or None if given.lower() == scheme else None
-
-
-def bearer_token(value: object) -> str | None:
-    return credential(value, "bearer")
 
 
 class CartableGraphQL(GraphQL[Context, None]):
@@ -55,7 +43,6 @@ class CartableGraphQL(GraphQL[Context, None]):
             **kwargs,
         )
         self.runtime = runtime
-        self.api = ResolverApi()
         self.sessions = SessionWatch(runtime, settings.ws_max_sockets_per_user)
 
     async def get_context(
@@ -73,14 +60,13 @@ class CartableGraphQL(GraphQL[Context, None]):
                     actor, views = signed_in.actor, (signed_in.user, signed_in.school)
             else:
                 actor = await sessions.authenticate(database, settings, token)
-        key = credential(request.headers.get("authorization"), "device")
+        key = device_key(request.headers.get("authorization"))
         device = (
             None if key is None else await devices.authenticate_device(self.runtime.database, key)
         )
         locale = actor.locale if actor else preferred_locale(request.headers.get("accept-language"))
         return Context(
             runtime=self.runtime,
-            api=self.api,
             request=request,
             response=response if isinstance(response, Response) else None,
             actor=actor,

@@ -1,67 +1,33 @@
-"""The viewer, node lookup of families, and the staff's family mutations."""
-
-from collections.abc import Sequence
+"""The viewer, node lookups of families, and the staff's family mutations."""
 
 import strawberry
 from graphql import OperationType
 
-from graphql_runtime.loaders import loader
-from models.accounts import User as UserRow
-from resolvers.common import actor_of, catches_user_errors, read, run
-from resolvers.mapping import child_type, school_type, user_type
+from schema.access import actor_of, read, run
 from schema.accounts import User
 from schema.context import Info
-from schema.family import Child, ChildPayload, School, Viewer
-from schema.ids import db_id_of
+from schema.errors import catches_user_errors
+from schema.family import Child, ChildPayload, Viewer
+from schema.schools import School, remember_school
 from services.common.errors import DomainError
 from services.family import children as family
-from services.family.views import SchoolView
-from services.sql.runtime import Runtime
-
-
-async def schools_by_id(runtime: Runtime, school_ids: Sequence[int]) -> list[SchoolView]:
-    """The operation's schools (DataLoader batch); `viewer` primes it with the viewer's."""
-    found = await runtime.transactions.read(lambda s: family.schools_by_id(s, school_ids))
-    return [found[school_id] for school_id in school_ids]
-
-
-class FamilyResolvers:
-    """Implements schema.family.FamilyApi."""
-
-    async def children(self, info: Info) -> list[Child]:
-        actor = actor_of(info)
-        rows = await read(info, lambda s: family.children_of(s, actor))
-        return [child_type(c) for c in rows]
-
-    async def child(self, info: Info, id: strawberry.ID) -> Child | None:
-        child_id = db_id_of(id, "Child")
-        return None if child_id is None else await child_node(info, child_id)
-
-
-async def child_node(info: Info, child_id: int) -> Child | None:
-    """One of the viewer's children, or None, exactly as for a child that does not exist."""
-    actor = actor_of(info)
-    try:
-        row = await read(info, lambda s: family.child_view_for(s, actor, child_id))
-    except DomainError:
-        return None
-    return child_type(row)
 
 
 async def school_node(info: Info, school_id: int) -> School | None:
     actor = actor_of(info)
-    if school_id != actor.school_id:
+    try:
+        return School.from_view(await read(info, lambda s: family.school_for(s, actor, school_id)))
+    except DomainError:
         return None
-    return school_type(await read(info, lambda s: family.get_school(s, school_id)))
 
 
 async def user_node(info: Info, user_id: int) -> User | None:
     """Only oneself: users of other families are not reachable."""
     actor = actor_of(info)
-    if user_id != actor.user_id:
+    try:
+        return User.from_view(await read(info, lambda s: family.user_for(s, actor, user_id)))
+    except DomainError:
         return None
-    row = await read(info, lambda s: s.get(UserRow, user_id))
-    return None if row is None else user_type(row)
 
 
 @strawberry.type
@@ -75,11 +41,11 @@ class Query:
         # (it may have changed them).
         views = info.context.viewer_views
         if views is None or info.operation.operation != OperationType.QUERY:
-            views = await read(info, lambda s: family.user_and_school(s, actor.user_id))
+            views = await read(info, lambda s: family.user_and_school(s, actor))
         user, school = views
         # The children's dashboards show this school's modules: no second read of it.
-        loader(info, schools_by_id).prime(actor.school_id, school)
-        return Viewer(user=user_type(user), school=school_type(school))
+        remember_school(info, actor, school)
+        return Viewer(user=User.from_view(user), school=School.from_view(school))
 
 
 @strawberry.type
@@ -96,4 +62,4 @@ class Mutation:
                 uow, actor, first_name=first_name, last_name=last_name, class_name=class_name
             ),
         )
-        return ChildPayload(child=child_type(row))
+        return ChildPayload(child=Child.from_view(row))

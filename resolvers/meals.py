@@ -4,17 +4,15 @@ from datetime import date, time
 
 import strawberry
 
-from resolvers import meals_mapping as mapping
-from resolvers.common import actor_of, catches_user_errors, read, refused, require_id, run
-from resolvers.wallet_mapping import wallet_type
+from resolvers.common import require_id
+from schema.access import actor_of, read, run
 from schema.context import Info
-from schema.errors import InvalidArgumentError
+from schema.enums import Allergen
+from schema.errors import catches_user_errors
 from schema.meals import (
-    Allergen,
     ChildAllergensPayload,
     MealArticle,
     MealArticlePayload,
-    MealCalendar,
     MealClosurePayload,
     MealDayInput,
     MealMonthPayload,
@@ -24,36 +22,17 @@ from schema.meals import (
     MealRule,
     MealRulePayload,
 )
+from schema.wallets import Wallet
 from services.common.errors import DomainError, ErrorCode
 from services.common.school_time import parse_month
 from services.meals import catalogue, closures, reservations
-from services.meals.month import month_calendar
 from services.meals.reservations import ReservationView
-
-
-class MealsResolvers:
-    """Implements schema.meals.MealsApi for an already authorised child."""
-
-    async def calendar(self, info: Info, child_id: int, school_id: int, month: str) -> MealCalendar:
-        now = info.context.runtime.settings.clock()
-
-        try:
-            found = await read(info, lambda s: month_calendar(s, child_id, school_id, month, now))
-        except DomainError as error:
-            if error.code == ErrorCode.INVALID_INPUT:
-                raise InvalidArgumentError("month") from None
-            raise refused(info, error) from None
-        return mapping.calendar_type(found)
-
-    async def allergens(self, info: Info, child_id: int) -> list[Allergen]:
-        found = await read(info, lambda s: catalogue.allergens_by_child(s, [child_id]))
-        return [Allergen(a) for a in found[child_id]]
 
 
 def _payload(view: ReservationView) -> MealReservationPayload:
     return MealReservationPayload(
-        reservation=mapping.reservation_type(view),
-        wallet=wallet_type(view.wallet) if view.wallet else None,
+        reservation=MealReservation.from_view(view),
+        wallet=Wallet.from_view(view.wallet) if view.wallet else None,
     )
 
 
@@ -62,16 +41,16 @@ class Query:
     @strawberry.field(description="Staff: the school's meal articles.")
     async def meal_articles(self, info: Info) -> list[MealArticle]:
         actor = actor_of(info)
-        if not actor.is_staff:
-            return []
-        rows = await read(info, lambda s: catalogue.articles(s, actor.school_id))
-        return [mapping.article_type(r) for r in rows]
+        try:
+            rows = await read(info, lambda s: catalogue.staff_articles(s, actor))
+        except DomainError:
+            return []  # FORBIDDEN for parents and teachers: the contract answers an empty list
+        return [MealArticle.from_view(r) for r in rows]
 
     @strawberry.field(description="The school's reservation rule (cut-off and horizon).")
     async def meal_rule(self, info: Info) -> MealRule:
         actor = actor_of(info)
-        rule = await read(info, lambda s: catalogue.meal_rule(s, actor.school_id))
-        return mapping.rule_type(rule)
+        return MealRule.from_view(await read(info, lambda s: catalogue.rule_for(s, actor)))
 
 
 @strawberry.type
@@ -127,7 +106,7 @@ class Mutation:
                 uow, actor, name=name, price_cents=price_cents, allergens=codes
             ),
         )
-        return MealArticlePayload(article=mapping.article_type(row))
+        return MealArticlePayload(article=MealArticle.from_view(row))
 
     @strawberry.mutation(
         description="Staff: change an article (paid reservations keep their price)."
@@ -157,7 +136,7 @@ class Mutation:
                 active=active,
             ),
         )
-        return MealArticlePayload(article=mapping.article_type(row))
+        return MealArticlePayload(article=MealArticle.from_view(row))
 
     @strawberry.mutation(description="Staff: what is offered each day of a month, at once.")
     @catches_user_errors(MealMonthPayload)
@@ -172,9 +151,9 @@ class Mutation:
 
         async def offer(uow):  # type: ignore[no-untyped-def]
             await catalogue.set_month(uow, actor, first, wanted)
-            return await catalogue.articles(uow.session, actor.school_id)
+            return await catalogue.staff_articles(uow.session, actor)
 
-        rows = {a.id: mapping.article_type(a) for a in await run(info, offer)}
+        rows = {a.id: MealArticle.from_view(a) for a in await run(info, offer)}
         return MealMonthPayload(
             days=[
                 MealOfferingDay(date=day, articles=[rows[a] for a in ids])
@@ -202,7 +181,7 @@ class Mutation:
                 horizon_days=horizon_days,
             ),
         )
-        return MealRulePayload(rule=mapping.rule_type(row))
+        return MealRulePayload(rule=MealRule.from_view(row))
 
     @strawberry.mutation(
         description="Staff: no meals that day; its reservations are refunded and parents told."
@@ -212,7 +191,7 @@ class Mutation:
         actor = actor_of(info)
         closed = await run(info, lambda uow: closures.close_day(uow, actor, date, reason))
         return MealClosurePayload(
-            date=closed.day, refunded=[mapping.reservation_type(v) for v in closed.refunded]
+            date=closed.day, refunded=[MealReservation.from_view(v) for v in closed.refunded]
         )
 
     @strawberry.mutation(description="Staff: a child's declared allergens (replaces the list).")
@@ -246,10 +225,10 @@ def _time(text: str) -> time:
 async def article_node(info: Info, article_id: int) -> MealArticle | None:
     actor = actor_of(info)
     try:
-        row = await read(info, lambda s: catalogue.article_for(s, actor.school_id, article_id))
+        row = await read(info, lambda s: catalogue.article_for(s, actor, article_id))
     except DomainError:
         return None
-    return mapping.article_type(row)
+    return MealArticle.from_view(row)
 
 
 async def reservation_node(info: Info, reservation_id: int) -> MealReservation | None:
@@ -261,4 +240,4 @@ async def reservation_node(info: Info, reservation_id: int) -> MealReservation |
         )
     except DomainError:
         return None
-    return mapping.reservation_type(view)
+    return MealReservation.from_view(view)

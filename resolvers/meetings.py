@@ -8,28 +8,32 @@ from typing import Annotated, Any
 import strawberry
 
 from graphql_runtime.live.follow import follow
-from resolvers.common import actor_of, catches_user_errors, read, refused, require_id, run
-from resolvers.meetings_mapping import (
-    appointment_type,
-    meeting_type,
-    slot_event,
-    slot_type,
-    teacher_type,
-)
+from resolvers.common import require_id
+from schema.access import actor_of, read, run
+from schema.appointments import Appointment, AppointmentPayload
 from schema.context import Info
+from schema.errors import catches_user_errors, refused
+from schema.family import Child
 from schema.meetings import (
-    AppointmentPayload,
     Meeting,
     MeetingPayload,
+    Slot,
     SlotEvent,
     SlotPayload,
+    Teacher,
     TeacherPayload,
     TimeRangeInput,
 )
+from services.accounts.actor import Actor
 from services.common.errors import DomainError
-from services.meetings import access, booking, setup
+from services.meetings import access, booking, lookup, setup
+from services.meetings.appointments import AppointmentView
 from services.meetings.slots import slot_from_payload, slots_channel, snapshot, teacher_view
 from services.sql.uow import Transactions
+
+
+def _appointment(view: AppointmentView) -> Appointment:
+    return Appointment.from_view(view, Child.from_view(view.child))
 
 
 @strawberry.type
@@ -49,7 +53,7 @@ class Query:
             info,
             lambda s: access.visible_meetings(s, actor, ending_after=from_, starting_before=to),
         )
-        return [meeting_type(row) for row in rows]
+        return [Meeting.from_view(row) for row in rows]
 
 
 @strawberry.type
@@ -63,7 +67,7 @@ class Mutation:
         child = require_id(child_id, "Child", "childId")
         slot = require_id(slot_id, "Slot", "slotId")
         view = await run(info, lambda uow: booking.book(uow, actor, child, slot))
-        return AppointmentPayload(appointment=appointment_type(view))
+        return AppointmentPayload(appointment=_appointment(view))
 
     @strawberry.mutation(
         description="Move an appointment to another free slot of the same meeting: all or nothing."
@@ -76,7 +80,7 @@ class Mutation:
         appointment = require_id(appointment_id, "Appointment", "appointmentId")
         slot = require_id(slot_id, "Slot", "slotId")
         view = await run(info, lambda uow: booking.move(uow, actor, appointment, slot))
-        return AppointmentPayload(appointment=appointment_type(view))
+        return AppointmentPayload(appointment=_appointment(view))
 
     @strawberry.mutation(description="Cancel an appointment; its slot is free again.")
     @catches_user_errors(AppointmentPayload)
@@ -86,7 +90,7 @@ class Mutation:
         actor = actor_of(info)
         appointment = require_id(appointment_id, "Appointment", "appointmentId")
         view = await run(info, lambda uow: booking.cancel(uow, actor, appointment))
-        return AppointmentPayload(appointment=appointment_type(view))
+        return AppointmentPayload(appointment=_appointment(view))
 
     @strawberry.mutation(
         description="Staff: a meeting on one day, from startTime to endTime (school time); "
@@ -123,7 +127,7 @@ class Mutation:
                 class_names=class_names or [],
             ),
         )
-        return MeetingPayload(meeting=meeting_type(row))
+        return MeetingPayload(meeting=Meeting.from_view(row))
 
     @strawberry.mutation(
         description="Staff: a teacher (a TEACHER user, or a name) joins a meeting; their hours "
@@ -164,7 +168,8 @@ class Mutation:
             ),
         )
         return TeacherPayload(
-            teacher=teacher_type(teacher_view(teacher)), slots=[slot_type(v) for v in views]
+            teacher=Teacher.from_view(teacher_view(teacher)),
+            slots=[Slot.from_view(v) for v in views],
         )
 
     @strawberry.mutation(description="Staff: take a free slot out of booking.")
@@ -182,7 +187,7 @@ async def _set_blocked(info: Info, slot_id: strawberry.ID, blocked: bool) -> Slo
     actor = actor_of(info)
     slot = require_id(slot_id, "Slot", "slotId")
     view = await run(info, lambda uow: setup.set_slot_blocked(uow, actor, slot, blocked))
-    return SlotPayload(slot=slot_type(view))
+    return SlotPayload(slot=Slot.from_view(view))
 
 
 @strawberry.type
@@ -201,7 +206,7 @@ class Subscription:
         events = follow(
             runtime.pubsub,
             slots_channel(meeting),
-            functools.partial(_current_slots, runtime.transactions, meeting),
+            functools.partial(_current_slots, runtime.transactions, actor_of(info), meeting),
             _changed_slots,
             shared_as="meetingSlots",
             spent=_empty,
@@ -223,15 +228,54 @@ async def _watchable_meeting(info: Info, meeting_id: strawberry.ID) -> int:
     return meeting
 
 
-async def _current_slots(transactions: Transactions, meeting: int) -> tuple[int, list[SlotEvent]]:
-    position, views = await transactions.read(lambda s: snapshot(s, meeting))
-    return position, [slot_event(views, position, snapshot=True)]
+async def _current_slots(
+    transactions: Transactions, actor: Actor, meeting: int
+) -> tuple[int, list[SlotEvent]]:
+    position, views = await transactions.read(lambda s: snapshot(s, actor, meeting))
+    return position, [SlotEvent.from_views(views, position, snapshot=True)]
 
 
 def _changed_slots(payload: dict[str, Any]) -> list[SlotEvent]:
     views = [slot_from_payload(data) for data in payload["slots"]]
-    return [slot_event(views, int(payload["sequence"]), snapshot=False)]
+    return [SlotEvent.from_views(views, int(payload["sequence"]), snapshot=False)]
 
 
 def _empty(event: SlotEvent) -> None:
     event.slots = []
+
+
+async def meeting_node(info: Info, meeting_id: int) -> Meeting | None:
+    actor = actor_of(info)
+    try:
+        return Meeting.from_view(
+            await read(info, lambda s: access.meeting_for(s, actor, meeting_id))
+        )
+    except DomainError:
+        return None
+
+
+async def slot_node(info: Info, slot_id: int) -> Slot | None:
+    actor = actor_of(info)
+    try:
+        return Slot.from_view(await read(info, lambda s: lookup.slot_for(s, actor, slot_id)))
+    except DomainError:
+        return None
+
+
+async def teacher_node(info: Info, teacher_id: int) -> Teacher | None:
+    actor = actor_of(info)
+    try:
+        return Teacher.from_view(
+            await read(info, lambda s: lookup.teacher_for(s, actor, teacher_id))
+        )
+    except DomainError:
+        return None
+
+
+async def appointment_node(info: Info, appointment_id: int) -> Appointment | None:
+    actor = actor_of(info)
+    try:
+        view = await read(info, lambda s: lookup.appointment_for(s, actor, appointment_id))
+    except DomainError:
+        return None
+    return _appointment(view)

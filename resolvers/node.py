@@ -4,9 +4,10 @@ from collections.abc import Awaitable, Callable
 
 import strawberry
 
-from resolvers import documents, family, meals, meetings_api, wallets
-from resolvers.common import actor_of
+from resolvers import documents, family, meals, meetings, wallets
+from schema.access import actor_of
 from schema.context import Info
+from schema.family import reachable_child
 from schema.ids import parse_global_id
 from schema.node import Node
 
@@ -14,7 +15,7 @@ NodeResolver = Callable[[Info, int], Awaitable[Node | None]]
 
 # One entry per type implementing Node; each checks access like its own query does.
 RESOLVERS: dict[str, NodeResolver] = {
-    "Child": family.child_node,
+    "Child": reachable_child,
     "School": family.school_node,
     "User": family.user_node,
     "Document": documents.document_node,
@@ -23,10 +24,10 @@ RESOLVERS: dict[str, NodeResolver] = {
     "Sale": wallets.sale_node,
     "Device": wallets.device_node,
     "TopUp": wallets.top_up_node,
-    "Meeting": meetings_api.meeting_node,
-    "Slot": meetings_api.slot_node,
-    "Teacher": meetings_api.teacher_node,
-    "Appointment": meetings_api.appointment_node,
+    "Meeting": meetings.meeting_node,
+    "Slot": meetings.slot_node,
+    "Teacher": meetings.teacher_node,
+    "Appointment": meetings.appointment_node,
     "MealArticle": meals.article_node,
     "MealReservation": meals.reservation_node,
 }

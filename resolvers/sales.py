@@ -2,23 +2,13 @@
 
 import strawberry
 
-from resolvers import wallet_mapping as mapping
-from resolvers.common import actor_of, catches_user_errors, require_id, run
-from resolvers.wallet_mutations import operation_payload
+from resolvers.common import require_id
+from schema.access import actor_of, device_of, run
 from schema.context import Info
-from schema.errors import UnauthenticatedError
-from schema.sales import DevicePayload, SaleLineInput, SalePayload
+from schema.errors import catches_user_errors
+from schema.sales import Device, DevicePayload, Sale, SaleLineInput, SalePayload
 from schema.wallets import OperationPayload
 from services.wallets import devices, sales
-from services.wallets.devices import DeviceActor
-
-
-def device_of(info: Info) -> DeviceActor:
-    """The device behind `Authorization: Device <key>`, or the UNAUTHENTICATED GraphQL error."""
-    device = info.context.device
-    if device is None:
-        raise UnauthenticatedError()
-    return device
 
 
 @strawberry.type
@@ -30,7 +20,7 @@ class Mutation:
         view, key = await run(
             info, lambda uow: devices.create_device(uow, actor, name=name, kind=kind)
         )
-        return DevicePayload(device=mapping.device_type(view), key=key)
+        return DevicePayload(device=Device.from_view(view), key=key)
 
     @strawberry.mutation(description="Staff: the device's key stops working.")
     @catches_user_errors(DevicePayload)
@@ -38,7 +28,7 @@ class Mutation:
         actor = actor_of(info)
         device = require_id(device_id, "Device", "deviceId")
         view = await run(info, lambda uow: devices.revoke_device(uow, actor, device))
-        return DevicePayload(device=mapping.device_type(view))
+        return DevicePayload(device=Device.from_view(view))
 
     @strawberry.mutation(
         description="Device: debit the wallet for every line at once, or refuse it whole."
@@ -67,9 +57,11 @@ class Mutation:
                 idempotency_key=idempotency_key,
             ),
         )
-        paid = operation_payload(purchase.posted)
+        paid = OperationPayload.from_posted(purchase.posted)
+        # A device reads nothing but its own sales' payload: their wallet and device are known.
+        till = Device.from_view(device)
         return SalePayload(
-            sales=[mapping.sale_type(s) for s in purchase.sales],
+            sales=[Sale.from_view(s, paid.wallet, till) for s in purchase.sales],
             operation=paid.operation,
             wallet=paid.wallet,
         )
@@ -87,4 +79,4 @@ class Mutation:
                 uow, actor, sale_id=sale, idempotency_key=idempotency_key
             ),
         )
-        return operation_payload(posted)
+        return OperationPayload.from_posted(posted)

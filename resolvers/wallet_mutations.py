@@ -4,33 +4,22 @@ from datetime import date
 
 import strawberry
 
-from payments.registry import Payments
-from resolvers import wallet_mapping as mapping
-from resolvers.common import actor_of, catches_user_errors, require_id, run
-from resolvers.mapping import school_type
+from resolvers.common import require_id
+from schema.access import actor_of, run
 from schema.context import Info
+from schema.errors import catches_user_errors
+from schema.schools import School, SchoolPayload
 from schema.wallets import (
     OperationPayload,
-    SchoolPayload,
+    TopUp,
     TopUpPayload,
     TransferPayload,
+    Wallet,
+    WalletSettings,
     WalletSettingsPayload,
 )
 from services.wallets import bank_transfers, topups, wallets
 from services.wallets import settings_changes as wallet_settings
-from services.wallets.views import Posted
-
-
-def payments_of(info: Info) -> Payments:
-    payments: Payments = info.context.runtime.extras["payments"]
-    return payments
-
-
-def operation_payload(posted: Posted) -> OperationPayload:
-    wallet = mapping.wallet_type(posted.wallets[0])
-    return OperationPayload(
-        operation=mapping.operation_type(posted.operations[0], wallet), wallet=wallet
-    )
 
 
 @strawberry.type
@@ -44,7 +33,7 @@ class Mutation:
     ) -> TopUpPayload:
         actor = actor_of(info)
         wallet = require_id(wallet_id, "Wallet", "walletId")
-        payments = payments_of(info)
+        payments = info.context.runtime.payments
         view = await run(
             info,
             lambda uow: topups.start_online_top_up(
@@ -56,7 +45,7 @@ class Mutation:
                 idempotency_key=idempotency_key,
             ),
         )
-        return TopUpPayload(top_up=mapping.top_up_type(view))
+        return TopUpPayload(top_up=TopUp.from_view(view))
 
     @strawberry.mutation(description="Between two wallets of the same child only.")
     @catches_user_errors(TransferPayload)
@@ -83,8 +72,8 @@ class Mutation:
             ),
         )
         return TransferPayload(
-            from_=mapping.wallet_type(posted.wallet(source)),
-            to=mapping.wallet_type(posted.wallet(target)),
+            from_=Wallet.from_view(posted.wallet(source)),
+            to=Wallet.from_view(posted.wallet(target)),
         )
 
     @strawberry.mutation(
@@ -111,7 +100,7 @@ class Mutation:
                 value_date=value_date,
             ),
         )
-        return operation_payload(posted)
+        return OperationPayload.from_posted(posted)
 
     @strawberry.mutation(
         description="Staff: correct a balance up (positive) or down, with a reason."
@@ -138,7 +127,7 @@ class Mutation:
                 idempotency_key=idempotency_key,
             ),
         )
-        return operation_payload(posted)
+        return OperationPayload.from_posted(posted)
 
     @strawberry.mutation(description="Staff: wallets per child, their names, top-up limits.")
     @catches_user_errors(WalletSettingsPayload)
@@ -163,7 +152,7 @@ class Mutation:
         settings = await run(
             info, lambda uow: wallet_settings.update_money_settings(uow, actor, change)
         )
-        return WalletSettingsPayload(settings=mapping.settings_type(settings))
+        return WalletSettingsPayload(settings=WalletSettings.from_view(settings))
 
     @strawberry.mutation(description="Staff: the account parents transfer to (IBAN checked).")
     @catches_user_errors(SchoolPayload)
@@ -177,4 +166,4 @@ class Mutation:
                 uow, actor, iban=iban, bic=bic, holder=holder
             ),
         )
-        return SchoolPayload(school=school_type(school))
+        return SchoolPayload(school=School.from_view(school))

@@ -23,15 +23,20 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from i18n.locales import preferred_locale
-from resolvers.endpoint import bearer_token
-from resolvers.messages import message
 from schema.ids import db_id_of, to_global_id
+from schema.messages import message
 from services.accounts import sessions
 from services.accounts.actor import Actor
+from services.accounts.credentials import bearer_token
 from services.common.errors import DomainError, ErrorCode
 from services.documents import access as document_access
 from services.documents import links as document_links
-from services.documents.publishing import Audience, NewDocument, storage_of, upload_document
+from services.documents.publishing import (
+    Audience,
+    NewDocument,
+    check_may_publish,
+    upload_document,
+)
 from services.sql.runtime import Runtime
 
 # Room for the form's other fields and multipart framing around the file itself.
@@ -102,15 +107,14 @@ def _new_document(form: FormData) -> NewDocument:
     return NewDocument(title=str(form.get("title") or ""), date=day, audience=_audience(form))
 
 
-async def _staff(request: Request, runtime: Runtime) -> Actor:
+async def _publisher(request: Request, runtime: Runtime) -> Actor:
     token = bearer_token(request.headers.get("authorization"))
     actor = None
     if token is not None:
         actor = await sessions.authenticate(runtime.database, runtime.settings, token)
     if actor is None:
         raise DomainError(ErrorCode.UNAUTHENTICATED)
-    if not actor.is_staff:
-        raise DomainError(ErrorCode.FORBIDDEN)
+    check_may_publish(actor)
     return actor
 
 
@@ -118,7 +122,7 @@ async def upload(request: Request) -> Response:
     runtime: Runtime = request.app.state.runtime
     locale = preferred_locale(request.headers.get("accept-language"))
     try:
-        actor = await _staff(request, runtime)
+        actor = await _publisher(request, runtime)
     except DomainError as error:
         return _error(locale, error)
     locale = actor.locale
@@ -139,7 +143,7 @@ async def upload(request: Request) -> Response:
         new = _new_document(form)
         document = await upload_document(
             runtime.transactions,
-            storage_of(runtime),
+            runtime.storage,
             actor,
             new,
             data=await file.read(),
@@ -191,7 +195,7 @@ async def download(request: Request) -> Response:
     )
     if claim is None:
         return _error(locale, DomainError(ErrorCode.FORBIDDEN), 403)
-    storage = storage_of(runtime)
+    storage = runtime.storage
     # A HEAD (link preview, prefetch) is not the parent opening the document.
     opening = request.method == "GET"
     try:

@@ -10,7 +10,6 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from i18n.jinja import page_environment
 from i18n.locales import preferred_locale
 from payments.provider import InvalidWebhook
-from payments.registry import Payments
 from services.sql.runtime import Runtime
 from services.wallets import topups
 
@@ -23,8 +22,7 @@ RETURN_PAGE = page_environment(Path(__file__).parent).get_template("payment_retu
 
 async def webhook(request: Request) -> Response:
     runtime: Runtime = request.app.state.runtime
-    payments: Payments = runtime.extras["payments"]
-    provider = payments.providers.get(request.path_params["provider"])
+    provider = runtime.payments.providers.get(request.path_params["provider"])
     if provider is None:
         return JSONResponse({"error": "unknown provider"}, status_code=404)
     body = await request.body()

@@ -1,18 +1,13 @@
 """Users and the payloads of the account mutations."""
 
-from enum import Enum
-
 import strawberry
 
+from models import accounts as m_accounts
+from schema.enums import Role
 from schema.errors import UserError
+from schema.ids import to_global_id
 from schema.node import Node
-
-
-@strawberry.enum
-class Role(Enum):
-    PARENT = "PARENT"
-    STAFF = "STAFF"
-    TEACHER = "TEACHER"
+from services.family.views import UserView
 
 
 @strawberry.type
@@ -22,6 +17,18 @@ class User(Node):
     email: str
     display_name: str
     role: Role
+
+    @classmethod
+    def from_view(cls, user: m_accounts.User | UserView) -> "User":
+        assert user.id is not None
+        return cls(
+            id=to_global_id("User", user.id),
+            db_id=user.id,
+            username=user.username,
+            email=user.email,
+            display_name=user.display_name,
+            role=Role(user.role),
+        )
 
 
 @strawberry.type

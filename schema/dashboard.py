@@ -1,14 +1,30 @@
-"""A child's dashboard: everything of the parent's home page for one child, in one query."""
+"""A child's dashboard: everything of the parent's home page for one child, in one query.
 
-from typing import Protocol
+Its wallets, upcoming events and unread documents are the child's own fields' (the same
+functions and DataLoaders: asking for `wallets` on the child and on its dashboard reads them
+once); its modules and recent money lists are its own, batched per operation.
+"""
+
+from collections.abc import Sequence
 
 import strawberry
 
+from graphql_runtime.loaders import loader
+from schema.access import actor_of
 from schema.context import Info
-from schema.documents import Document
-from schema.events import Event
-from schema.sales import Sale
-from schema.wallets import Operation, Wallet
+from schema.documents import Document, latest_unread
+from schema.errors import InvalidArgumentError
+from schema.events import Event, upcoming_events
+from schema.sales import Device, Sale
+from schema.schools import school_view
+from schema.wallets import Operation, Wallet, child_wallets
+from services.dashboard.modules import enabled_modules
+from services.sql.per_child import ChildKey, batched_per_child
+from services.sql.runtime import Runtime
+from services.wallets import recent
+from services.wallets.recent import RecentOperation, RecentSale
+
+MAX_RECENT = 50
 
 
 @strawberry.type(
@@ -24,52 +40,47 @@ class Dashboard:
         "operations, sales, documents, events (always), meals, meetings, photos (school switches)."
     )
     async def modules(self, info: Info) -> list[str]:
-        return await info.context.api.dashboard.modules(info, self.school_id)
+        return enabled_modules(await school_view(info, self.school_id))
 
     @strawberry.field
     async def wallets(self, info: Info) -> list[Wallet]:
-        return await info.context.api.wallets.child_wallets(info, self.child_id)
+        return await child_wallets(info, self.child_id)
 
     @strawberry.field(
         description="School events and parent meetings not over yet, and the meals reserved "
         "for tomorrow, soonest first (at most 50)."
     )
     async def upcoming_events(self, info: Info, limit: int | None = 5) -> list[Event]:
-        return await info.context.api.calendar.upcoming_events(
-            info, self.child_id, self.school_id, 5 if limit is None else limit
-        )
+        limit = 5 if limit is None else limit
+        return await upcoming_events(info, self.child_id, self.school_id, limit)
 
     @strawberry.field(
         description="The newest documents the signed-in user has not read (at most 100)."
     )
     async def unread_documents(self, info: Info, limit: int | None = 5) -> list[Document]:
-        return await info.context.api.documents.latest_unread(
-            info, self.child_id, 5 if limit is None else limit
-        )
+        return await latest_unread(info, self.child_id, 5 if limit is None else limit)
 
     @strawberry.field(
         description="The latest movements of the child's wallets, newest first, however old "
         "(at most 50)."
     )
     async def recent_operations(self, info: Info, limit: int | None = 5) -> list[Operation]:
-        return await info.context.api.dashboard.recent_operations(
-            info, self.child_id, 5 if limit is None else limit
-        )
+        key = (actor_of(info), self.child_id, _checked(5 if limit is None else limit))
+        return [
+            Operation.from_view(item.operation, Wallet.from_view(item.wallet))
+            for item in await loader(info, _recent_operations).load(key)
+        ]
 
     @strawberry.field(
         description="The latest purchases (one per sale line), newest first, however old "
         "(at most 50)."
     )
     async def recent_sales(self, info: Info, limit: int | None = 5) -> list[Sale]:
-        return await info.context.api.dashboard.recent_sales(
-            info, self.child_id, 5 if limit is None else limit
-        )
-
-
-class DashboardApi(Protocol):
-    async def modules(self, info: Info, school_id: int) -> list[str]: ...
-    async def recent_operations(self, info: Info, child_id: int, limit: int) -> list[Operation]: ...
-    async def recent_sales(self, info: Info, child_id: int, limit: int) -> list[Sale]: ...
+        key = (actor_of(info), self.child_id, _checked(5 if limit is None else limit))
+        return [
+            Sale.from_view(item.sale, Wallet.from_view(item.wallet), Device.from_view(item.device))
+            for item in await loader(info, _recent_sales).load(key)
+        ]
 
 
 @strawberry.type
@@ -82,3 +93,19 @@ class ChildDashboard:
     @strawberry.field(description="Everything of the child's home page.")
     def dashboard(self) -> Dashboard:
         return Dashboard(child_id=self.db_id, school_id=self.school_id)
+
+
+def _checked(limit: int) -> int:
+    if not 0 <= limit <= MAX_RECENT:
+        raise InvalidArgumentError("limit")
+    return limit
+
+
+async def _recent_operations(
+    runtime: Runtime, keys: Sequence[ChildKey]
+) -> list[list[RecentOperation]]:
+    return await batched_per_child(runtime, keys, recent.recent_operations)
+
+
+async def _recent_sales(runtime: Runtime, keys: Sequence[ChildKey]) -> list[list[RecentSale]]:
+    return await batched_per_child(runtime, keys, recent.recent_sales)

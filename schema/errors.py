@@ -1,8 +1,17 @@
 """The contract's error types: expected failures travel as data in every payload."""
 
+import functools
+from collections.abc import Awaitable, Callable
+from typing import ParamSpec, TypeVar
+
 import strawberry
 
-from services.common.errors import ErrorCode
+from schema.context import Info
+from schema.messages import message
+from services.common.errors import DomainError, ErrorCode
+
+T = TypeVar("T")
+P = ParamSpec("P")
 
 # One list of codes: the services raise them and the schema serves the same enum.
 strawberry.enum(ErrorCode, name="ErrorCode")
@@ -39,3 +48,39 @@ class RefusedError(Exception):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.extensions = {"code": code}
+
+
+def user_error(info: Info, error: DomainError) -> UserError:
+    """A service's refusal as a payload's error, in the viewer's language."""
+    return UserError(
+        code=error.code,
+        message=message(error.code.value, info.context.locale, error.params),
+        field=error.field,
+    )
+
+
+def refused(info: Info, error: DomainError) -> RefusedError:
+    """A domain error where no payload can carry it (a subscription): a GraphQL error."""
+    return RefusedError(
+        error.code.value, message(error.code.value, info.context.locale, error.params)
+    )
+
+
+def catches_user_errors(
+    payload: Callable[..., T],
+) -> Callable[[Callable[P, Awaitable[T]]], Callable[P, Awaitable[T]]]:
+    """Turn a DomainError raised by a mutation's service into `payload(errors=[...])`."""
+
+    def decorate(resolver: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
+        @functools.wraps(resolver)
+        async def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+            try:
+                return await resolver(*args, **kwargs)
+            except DomainError as error:
+                info = kwargs.get("info")
+                assert info is not None, "resolvers using catches_user_errors take `info`"
+                return payload(errors=[user_error(info, error)])  # type: ignore[arg-type]
+
+        return wrapper
+
+    return decorate

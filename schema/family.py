@@ -1,46 +1,24 @@
-"""Schools, children and the viewer (the signed-in user's entry point)."""
-
-from typing import Protocol
+"""Children and the viewer (the signed-in user's entry point)."""
 
 import strawberry
 
+from models import family as m_family
+from schema.access import actor_of, read
 from schema.accounts import User
+from schema.appointments import ChildMeetings
 from schema.child_money import ChildWallets
 from schema.context import Info
 from schema.dashboard import ChildDashboard
 from schema.documents import ChildDocuments
 from schema.errors import UserError
 from schema.events import ChildCalendar
+from schema.ids import db_id_of, to_global_id
 from schema.meals import ChildMeals
-from schema.meetings import ChildMeetings
 from schema.node import Node
-
-
-@strawberry.type
-class SchoolFeatures:
-    meals: bool
-    photos: bool
-    meetings: bool
-    online_top_up: bool
-    bank_transfer_top_up: bool
-    internal_transfer: bool
-    pay_invoice_from_wallet: bool
-
-
-@strawberry.type
-class BankAccount:
-    iban: str
-    bic: str | None
-    holder: str
-
-
-@strawberry.type
-class School(Node):
-    db_id: strawberry.Private[int]
-    name: str
-    timezone: str
-    features: SchoolFeatures
-    bank_account: BankAccount | None = strawberry.field(description="Where transfers go.")
+from schema.schools import School
+from services.common.errors import DomainError
+from services.family import children as family
+from services.family.views import ChildView
 
 
 @strawberry.type
@@ -53,6 +31,28 @@ class Child(
     last_name: str
     class_name: str | None
 
+    @classmethod
+    def from_view(cls, child: m_family.Child | ChildView) -> "Child":
+        assert child.id is not None
+        return cls(
+            id=to_global_id("Child", child.id),
+            db_id=child.id,
+            school_id=child.school_id,
+            first_name=child.first_name,
+            last_name=child.last_name,
+            class_name=child.class_name,
+        )
+
+
+async def reachable_child(info: Info, child_id: int) -> Child | None:
+    """One of the viewer's children, or None, exactly as for a child that does not exist."""
+    actor = actor_of(info)
+    try:
+        view = await read(info, lambda s: family.child_view_for(s, actor, child_id))
+    except DomainError:
+        return None
+    return Child.from_view(view)
+
 
 @strawberry.type
 class Viewer:
@@ -61,19 +61,17 @@ class Viewer:
 
     @strawberry.field(description="The children this user is guardian of.")
     async def children(self, info: Info) -> list[Child]:
-        return await info.context.api.family.children(info)
+        actor = actor_of(info)
+        rows = await read(info, lambda s: family.children_of(s, actor))
+        return [Child.from_view(row) for row in rows]
 
     @strawberry.field(description="Null when it is not one of them.")
     async def child(self, info: Info, id: strawberry.ID) -> Child | None:
-        return await info.context.api.family.child(info, id)
+        child_id = db_id_of(id, "Child")
+        return None if child_id is None else await reachable_child(info, child_id)
 
 
 @strawberry.type
 class ChildPayload:
     child: Child | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-class FamilyApi(Protocol):
-    async def children(self, info: Info) -> list[Child]: ...
-    async def child(self, info: Info, id: strawberry.ID) -> Child | None: ...

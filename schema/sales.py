@@ -1,16 +1,25 @@
 """Point-of-sale devices and the sales journal."""
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 import strawberry
 
 from graphql_runtime.execution.known import known_or_loaded, returns_known
+from schema.access import load_by_id
 from schema.context import Info
+from schema.enums import Period
 from schema.errors import UserError
-from schema.money import Money
+from schema.ids import to_global_id
+from schema.money import Money, money
 from schema.node import Node
 from schema.pagination import PageInfo
-from schema.wallets import Operation, Period, Wallet
+from schema.wallets import Operation, Wallet, wallet_by_id
+from services.sql.by_id import ViewerKey, batched_by_id
+from services.sql.runtime import Runtime
+from services.wallets import devices
+from services.wallets.devices import DeviceActor, DeviceView
+from services.wallets.sales import SaleView
 
 
 @strawberry.type
@@ -18,6 +27,14 @@ class Device(Node):
     db_id: strawberry.Private[int]
     name: str
     kind: str = strawberry.field(description="vending, canteen or shop.")
+
+    @classmethod
+    def from_view(cls, view: DeviceView | DeviceActor) -> "Device":
+        """From a device read, or from the device making the request."""
+        db_id = view.id if isinstance(view, DeviceView) else view.device_id
+        return cls(
+            id=to_global_id("Device", db_id), db_id=db_id, name=view.name, kind=view.kind.value
+        )
 
 
 @strawberry.type
@@ -36,15 +53,29 @@ class Sale(Node):
     @strawberry.field
     @returns_known("known_device")
     def device(self, info: Info) -> Device:
-        return known_or_loaded(
-            self.known_device, lambda: info.context.api.wallets.device(info, self.device_db_id)
-        )
+        return known_or_loaded(self.known_device, lambda: device_by_id(info, self.device_db_id))
 
     @strawberry.field
     @returns_known("known_wallet")
     def wallet(self, info: Info) -> Wallet:
-        return known_or_loaded(
-            self.known_wallet, lambda: info.context.api.wallets.wallet(info, self.wallet_db_id)
+        return known_or_loaded(self.known_wallet, lambda: wallet_by_id(info, self.wallet_db_id))
+
+    @classmethod
+    def from_view(
+        cls, view: SaleView, wallet: Wallet | None = None, device: Device | None = None
+    ) -> "Sale":
+        """`wallet`, `device`: those of the sale when they were read with it (no load then)."""
+        return cls(
+            id=to_global_id("Sale", view.id),
+            db_id=view.id,
+            wallet_db_id=view.wallet_id,
+            device_db_id=view.device_id,
+            at=view.at,
+            article=view.article,
+            quantity=view.quantity,
+            amount=money(view.amount_cents),
+            known_device=device,
+            known_wallet=wallet,
         )
 
 
@@ -93,3 +124,12 @@ class DevicePayload:
         description="Shown once: the device sends `Authorization: Device <key>`.",
     )
     errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+async def _devices(runtime: Runtime, keys: Sequence[ViewerKey]) -> list[DeviceView | None]:
+    return await batched_by_id(runtime, keys, devices.devices_by_id)
+
+
+async def device_by_id(info: Info, device_id: int) -> Device:
+    """A device reached through a sale (batched per operation)."""
+    return Device.from_view(await load_by_id(info, _devices, device_id))

@@ -1,55 +1,27 @@
 """Wallets, their operations, top-ups and live balance events."""
 
+from collections.abc import Sequence
 from datetime import date, datetime
-from enum import Enum
-from typing import TYPE_CHECKING, Annotated
+from typing import Any
 
 import strawberry
 
 from graphql_runtime.execution.known import known_or_loaded, returns_known
+from graphql_runtime.loaders import loader
+from schema.access import actor_of, load_by_id
 from schema.context import Info
+from schema.enums import OperationType, PaymentMethod, Period
 from schema.errors import UserError
-from schema.money import Money
+from schema.ids import to_global_id
+from schema.money import Money, money
 from schema.node import Node
 from schema.pagination import PageInfo
-
-if TYPE_CHECKING:
-    from schema.family import School
-
-
-@strawberry.enum
-class OperationType(Enum):
-    TOP_UP = "TOP_UP"
-    MEAL = "MEAL"
-    MEAL_REFUND = "MEAL_REFUND"
-    PURCHASE = "PURCHASE"
-    INVOICE_PAYMENT = "INVOICE_PAYMENT"
-    TRANSFER_IN = "TRANSFER_IN"
-    TRANSFER_OUT = "TRANSFER_OUT"
-    ADJUSTMENT = "ADJUSTMENT"
-    PURCHASE_REFUND = "PURCHASE_REFUND"
-
-
-@strawberry.enum
-class PaymentMethod(Enum):
-    ONLINE = "ONLINE"
-    BANK_TRANSFER = "BANK_TRANSFER"
-    INTERNAL = "INTERNAL"
-    WALLET = "WALLET"
-    POS = "POS"
-
-
-@strawberry.enum(
-    description="Presets in the school's time zone; the school year starts on 1 September."
-)
-class Period(Enum):
-    TODAY = "TODAY"
-    YESTERDAY = "YESTERDAY"
-    LAST_7_DAYS = "LAST_7_DAYS"
-    LAST_30_DAYS = "LAST_30_DAYS"
-    THIS_MONTH = "THIS_MONTH"
-    LAST_MONTH = "LAST_MONTH"
-    THIS_SCHOOL_YEAR = "THIS_SCHOOL_YEAR"
+from services.sql.by_id import ViewerKey, batched_by_id
+from services.sql.runtime import Runtime
+from services.wallets import wallets
+from services.wallets.settings import MoneySettings
+from services.wallets.topups import TopUpView
+from services.wallets.views import OperationView, Posted, WalletView
 
 
 @strawberry.type
@@ -60,6 +32,16 @@ class Wallet(Node):
     structured_communication: str = strawberry.field(
         description="\"+++123/4567/89002+++\": pay to the school's account with it to top up; stable for the wallet's life."
     )
+
+    @classmethod
+    def from_view(cls, view: WalletView) -> "Wallet":
+        return cls(
+            id=to_global_id("Wallet", view.id),
+            db_id=view.id,
+            name=view.name,
+            balance=money(view.balance_cents),
+            structured_communication=view.structured_communication,
+        )
 
 
 @strawberry.type
@@ -77,8 +59,22 @@ class Operation(Node):
     @strawberry.field
     @returns_known("known_wallet")
     def wallet(self, info: Info) -> Wallet:
-        return known_or_loaded(
-            self.known_wallet, lambda: info.context.api.wallets.wallet(info, self.wallet_db_id)
+        return known_or_loaded(self.known_wallet, lambda: wallet_by_id(info, self.wallet_db_id))
+
+    @classmethod
+    def from_view(cls, view: OperationView, wallet: Wallet | None = None) -> "Operation":
+        """`wallet`: the operation's wallet when it was read with it (no load then)."""
+        return cls(
+            id=to_global_id("Operation", view.id),
+            db_id=view.id,
+            wallet_db_id=view.wallet_id,
+            known_wallet=wallet,
+            at=view.at,
+            type=view.type,
+            method=view.method,
+            amount=money(view.amount_cents),
+            balance_after=money(view.balance_after_cents),
+            label=view.label,
         )
 
 
@@ -116,6 +112,17 @@ class TopUp(Node):
         description="The payment page; POST it with outcome=paid (or failed) in the sandbox."
     )
 
+    @classmethod
+    def from_view(cls, view: TopUpView) -> "TopUp":
+        return cls(
+            id=to_global_id("TopUp", view.id),
+            db_id=view.id,
+            wallet=Wallet.from_view(view.wallet),
+            amount=money(view.amount_cents),
+            status=view.status.value,
+            checkout_url=view.checkout_url,
+        )
+
 
 @strawberry.type
 class WalletEvent:
@@ -123,6 +130,27 @@ class WalletEvent:
     balance: Money
     operation: Operation | None
     sequence: int
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> "WalletEvent":
+        """A walletChanged event from its payload alone (no database read per watcher)."""
+        wallet = Wallet.from_view(WalletView.from_json(payload["wallet"]))
+        operation = payload.get("operation")
+        return cls(
+            wallet=wallet,
+            balance=wallet.balance,
+            operation=(
+                None
+                if operation is None
+                else Operation.from_view(OperationView.from_json(operation), wallet)
+            ),
+            sequence=int(payload["sequence"]),
+        )
+
+    @classmethod
+    def snapshot(cls, view: WalletView, sequence: int) -> "WalletEvent":
+        wallet = Wallet.from_view(view)
+        return cls(wallet=wallet, balance=wallet.balance, operation=None, sequence=sequence)
 
 
 @strawberry.type
@@ -132,6 +160,16 @@ class WalletSettings:
     meal_wallet_slot: int = strawberry.field(description="1 or 2: the wallet meals are paid from.")
     top_up_min: Money
     top_up_max: Money
+
+    @classmethod
+    def from_view(cls, settings: MoneySettings) -> "WalletSettings":
+        return cls(
+            wallet_count=settings.wallet_count,
+            wallet_names=list(settings.wallet_names[: settings.wallet_count]),
+            meal_wallet_slot=settings.meal_wallet_slot,
+            top_up_min=money(settings.top_up_min_cents),
+            top_up_max=money(settings.top_up_max_cents),
+        )
 
 
 @strawberry.type
@@ -153,6 +191,12 @@ class OperationPayload:
     wallet: Wallet | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)
 
+    @classmethod
+    def from_posted(cls, posted: Posted) -> "OperationPayload":
+        """A one-wallet movement (an adjustment, a bank transfer, a purchase, a refund)."""
+        wallet = Wallet.from_view(posted.wallets[0])
+        return cls(operation=Operation.from_view(posted.operations[0], wallet), wallet=wallet)
+
 
 @strawberry.type
 class WalletSettingsPayload:
@@ -160,7 +204,21 @@ class WalletSettingsPayload:
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
-@strawberry.type
-class SchoolPayload:
-    school: Annotated["School", strawberry.lazy("schema.family")] | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+async def _wallets(runtime: Runtime, keys: Sequence[ViewerKey]) -> list[WalletView | None]:
+    return await batched_by_id(runtime, keys, wallets.wallets_by_id)
+
+
+async def _children_wallets(runtime: Runtime, keys: Sequence[ViewerKey]) -> list[list[WalletView]]:
+    found = await batched_by_id(runtime, keys, wallets.wallets_of_children)
+    return [views or [] for views in found]
+
+
+async def wallet_by_id(info: Info, wallet_id: int) -> Wallet:
+    """A wallet reached through an operation or a sale (batched per operation)."""
+    return Wallet.from_view(await load_by_id(info, _wallets, wallet_id))
+
+
+async def child_wallets(info: Info, child_id: int) -> list[Wallet]:
+    """A child's wallets (Child.wallets and its dashboard's: one read for both)."""
+    views = await loader(info, _children_wallets).load((actor_of(info), child_id))
+    return [Wallet.from_view(view) for view in views]

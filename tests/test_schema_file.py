@@ -63,3 +63,28 @@ def test_the_whole_contract_is_served() -> None:
                 if i.name not in interfaces
             ]
     assert problems == [], "\n".join(problems)
+
+
+def test_every_enum_is_the_domains_own() -> None:
+    """An enum the schema serves is declared once, by the domain (models/ or services/), and
+    only wrapped by schema/: never a copy to keep in step."""
+    from graphql import GraphQLEnumType
+
+    served = schema._schema
+    enums = {
+        name: type_
+        for name, type_ in served.type_map.items()
+        if isinstance(type_, GraphQLEnumType) and not name.startswith("__")
+    }
+    assert set(enums) == {
+        "Allergen",
+        "ErrorCode",
+        "OperationType",
+        "PaymentMethod",
+        "Period",
+        "Role",
+    }
+    for name, enum in enums.items():
+        wrapped = enum.wrapped_cls  # type: ignore[attr-defined]
+        assert wrapped.__module__.split(".")[0] in {"models", "services"}, name
+        assert [value.value for value in enum.values.values()] == [m.value for m in wrapped], name

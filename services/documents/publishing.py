@@ -23,19 +23,11 @@ from services.common.errors import DomainError, ErrorCode, NotFound
 from services.common.notify import send_mail
 from services.documents.files import CheckedFile, check_file
 from services.family.children import require_staff
-from services.sql.runtime import Runtime
 from services.sql.uow import Transactions, UnitOfWork
 from storage.protocol import DocumentStorage
 
 log = logging.getLogger(__name__)
 MAX_TITLE = 200
-# Where create_app puts the app's storage (Runtime.extras).
-STORAGE_KEY = "document_storage"
-
-
-def storage_of(runtime: Runtime) -> DocumentStorage:
-    storage: DocumentStorage = runtime.extras[STORAGE_KEY]
-    return storage
 
 
 @dataclass(frozen=True)
@@ -66,6 +58,12 @@ class NewDocument:
     kind: str = DocumentKind.UPLOADED
 
 
+def check_may_publish(actor: Actor) -> None:
+    """Only staff publish documents: FORBIDDEN for parents and teachers (the upload route asks
+    before reading the file)."""
+    require_staff(actor)
+
+
 async def upload_document(
     transactions: Transactions,
     storage: DocumentStorage,
@@ -78,7 +76,7 @@ async def upload_document(
 ) -> Document:
     """Staff publish a file. Checked before anything is stored; the file is written first,
     then the rows in one transaction, and the file is removed again if that fails."""
-    require_staff(actor)
+    check_may_publish(actor)
     checked = check_file(
         data, file_name, declared_type, max_bytes=transactions.settings.documents_max_bytes
     )

@@ -37,11 +37,26 @@ async def get_school(session: AsyncSession, school_id: int) -> School:
     return school
 
 
-async def user_and_school(session: AsyncSession, user_id: int) -> tuple[UserView, SchoolView]:
-    """A user and their school (the viewer of every query)."""
-    (row,) = await column_rows(session, _user_and_school_query(), {"user_id": user_id})
+async def user_and_school(session: AsyncSession, actor: Actor) -> tuple[UserView, SchoolView]:
+    """The actor as a user, and their school (the viewer of every query)."""
+    (row,) = await column_rows(session, _user_and_school_query(), {"user_id": actor.user_id})
     split = len(USER_COLUMNS)
     return UserView._make(row[:split]), SchoolView._make(row[split:])
+
+
+async def user_for(session: AsyncSession, actor: Actor, user_id: int) -> UserView:
+    """Only oneself: any other user, of this family or another, is NOT_FOUND."""
+    if user_id != actor.user_id:
+        raise NotFound("id")
+    return (await user_and_school(session, actor))[0]
+
+
+async def school_for(session: AsyncSession, actor: Actor, school_id: int) -> SchoolView:
+    """The actor's own school; any other is NOT_FOUND."""
+    found = await schools_by_id(session, actor, [school_id])
+    if school_id not in found:
+        raise NotFound("id")
+    return found[school_id]
 
 
 @functools.cache
@@ -193,10 +208,12 @@ async def school_children(
     return rows.all()
 
 
-async def schools_by_id(session: AsyncSession, school_ids: Sequence[int]) -> dict[int, SchoolView]:
-    """These schools, by id (for batches; callers reached them through a child or the viewer)."""
-    if not school_ids:
+async def schools_by_id(
+    session: AsyncSession, actor: Actor, school_ids: Sequence[int]
+) -> dict[int, SchoolView]:
+    """These schools, by id, as far as the actor may see them: their own school only."""
+    if actor.school_id not in school_ids:
         return {}
-    statement = select(*SCHOOL_COLUMNS).where(col(School.id).in_(school_ids))
+    statement = select(*SCHOOL_COLUMNS).where(col(School.id) == actor.school_id)
     views = [SchoolView._make(row) for row in await column_rows(session, statement)]
     return {view.id: view for view in views}

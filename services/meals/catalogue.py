@@ -20,7 +20,7 @@ from models.meals import (
 from services.accounts.actor import Actor
 from services.common.errors import DomainError, ErrorCode, NotFound
 from services.common.school_time import month_days
-from services.family.children import get_school, require_staff
+from services.family.children import get_school, require_staff, visible_children
 from services.meals.rules import MealRule
 from services.sql.uow import UnitOfWork
 
@@ -52,13 +52,24 @@ async def meal_rule(session: AsyncSession, school_id: int) -> MealRule:
     return MealRule.of(school.timezone, await session.get(MealSettings, school_id))
 
 
-async def article_for(
+async def rule_for(session: AsyncSession, actor: Actor) -> MealRule:
+    """The reservation rule of the actor's school (everyone there reads it)."""
+    return await meal_rule(session, actor.school_id)
+
+
+async def school_article(
     session: AsyncSession, school_id: int, article_id: int, field: str = "articleId"
 ) -> MealArticle:
+    """An article of this school; NOT_FOUND otherwise (for services that know the school)."""
     article = await session.get(MealArticle, article_id)
     if article is None or article.school_id != school_id:
         raise NotFound(field)
     return article
+
+
+async def article_for(session: AsyncSession, actor: Actor, article_id: int) -> MealArticle:
+    """An article of the actor's school (its menus are everyone's there); NOT_FOUND otherwise."""
+    return await school_article(session, actor.school_id, article_id, "id")
 
 
 async def create_article(
@@ -89,7 +100,7 @@ async def update_article(
 ) -> MealArticle:
     """A new price applies to new reservations; those already paid keep theirs."""
     require_staff(actor)
-    article = await article_for(uow.session, actor.school_id, article_id, "id")
+    article = await school_article(uow.session, actor.school_id, article_id, "id")
     if name is not None:
         article.name = _name(name)
     if price_cents is not None:
@@ -120,7 +131,7 @@ async def set_month(
         raise DomainError(ErrorCode.INVALID_INPUT, "days", reason="weekend")
     wanted = {(day, article_id) for day, ids in days.items() for article_id in ids}
     for article_id in {a for _, a in wanted}:
-        await article_for(uow.session, school_id, article_id, "days")
+        await school_article(uow.session, school_id, article_id, "days")
     first, last = min(in_month), max(in_month)
     closed = set(
         (
@@ -196,17 +207,28 @@ async def set_child_allergens(
 
 
 async def allergens_by_child(
-    session: AsyncSession, child_ids: Sequence[int]
+    session: AsyncSession, actor: Actor, child_ids: Sequence[int]
 ) -> dict[int, list[str]]:
+    """Each child's declared allergens (special-category data: their parents and staff only);
+    a child the actor may not see has none."""
     rows = await session.execute(
         select(col(ChildAllergen.child_id), col(ChildAllergen.allergen))
-        .where(col(ChildAllergen.child_id).in_(child_ids))
+        .where(
+            col(ChildAllergen.child_id).in_(child_ids),
+            col(ChildAllergen.child_id).in_(visible_children(actor)),
+        )
         .order_by(col(ChildAllergen.allergen))
     )
     found: dict[int, list[str]] = {child_id: [] for child_id in child_ids}
     for child_id, allergen in rows.all():
         found[child_id].append(allergen)
     return found
+
+
+async def staff_articles(session: AsyncSession, actor: Actor) -> Sequence[MealArticle]:
+    """Every article of the school, withdrawn ones too: staff only (FORBIDDEN otherwise)."""
+    require_staff(actor)
+    return await articles(session, actor.school_id)
 
 
 async def articles(session: AsyncSession, school_id: int) -> Sequence[MealArticle]:

@@ -1,4 +1,5 @@
-"""A child's month of meals, in three statements whatever the month's length."""
+"""A child's month of meals, in three statements whatever the month's length (the first
+also checks that the actor may see the child)."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -7,10 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from models.family import School
+from models.family import Child, School
 from models.meals import MealArticle, MealOffering, MealReservation, MealSettings
-from services.common.errors import DomainError, ErrorCode
+from services.accounts.actor import Actor
+from services.common.errors import DomainError, ErrorCode, NotFound
 from services.common.school_time import month_days, parse_month
+from services.family.children import visible_children
 from services.meals.rules import MealRule
 
 
@@ -30,22 +33,27 @@ class MonthCalendar:
 
 
 async def month_calendar(
-    session: AsyncSession, child_id: int, school_id: int, month: str, now: datetime
+    session: AsyncSession, actor: Actor, child_id: int, month: str, now: datetime
 ) -> MonthCalendar:
-    """For a child already checked to be the viewer's (see services.family.children.child_for)."""
+    """A month of a child the actor may see (NOT_FOUND otherwise)."""
     first = parse_month(month)
     if first is None:
         raise DomainError(ErrorCode.INVALID_INPUT, "month")
     days = month_days(first)
     last = days[-1]
-    # 1: the school's zone and rule.
-    school, settings = (
+    # 1: the child's school, its zone and rule, if the actor may see the child.
+    found = (
         await session.execute(
             select(School, MealSettings)
+            .join(Child, col(Child.school_id) == col(School.id))
             .outerjoin(MealSettings, col(MealSettings.school_id) == col(School.id))
-            .where(col(School.id) == school_id)
+            .where(col(Child.id) == child_id, col(Child.id).in_(visible_children(actor)))
         )
-    ).one()
+    ).one_or_none()
+    if found is None:
+        raise NotFound("childId")
+    school, settings = found
+    school_id = school.id
     if not school.feature_meals:
         raise DomainError(ErrorCode.FEATURE_DISABLED)
     rule = MealRule.of(school.timezone, settings)

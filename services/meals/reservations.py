@@ -28,7 +28,7 @@ from services.family.children import (
     visible_children,
     visible_children_of,
 )
-from services.meals.catalogue import article_for, meal_rule
+from services.meals.catalogue import meal_rule, school_article
 from services.sql.column_reads import column_rows
 from services.sql.uow import UnitOfWork
 from services.wallets import ledger
@@ -104,7 +104,7 @@ async def reserve(
     async def book() -> ReservationView:
         child = await child_for(uow.session, actor, child_id)
         await _require_meals(uow, child.school_id)
-        article = await article_for(uow.session, child.school_id, article_id)
+        article = await school_article(uow.session, child.school_id, article_id)
         if not article.active:
             raise NotFound("articleId")
         offered = await uow.session.scalar(

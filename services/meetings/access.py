@@ -28,6 +28,8 @@ from models.meetings import Meeting, MeetingClass, MeetingTeacher
 from services.accounts.actor import Actor
 from services.common.errors import NotFound
 from services.family.children import (
+    VIEWER_ID,
+    VIEWER_SCHOOL_ID,
     viewer_kind,
     viewer_params,
     visible_children,
@@ -75,6 +77,32 @@ async def _visibility(session: AsyncSession, actor: Actor) -> ColumnElement[bool
     if not await _meetings_enabled(session, actor.school_id):
         return false()
     return (col(Meeting.school_id) == actor.school_id) & open_to_family(actor)
+
+
+@functools.cache
+def visible_meetings_of(role: Role) -> Select[Any]:
+    """The ids of the meetings a viewer of this role sees (as `_visibility` says), the viewer
+    left as parameters (services.family.children.viewer_params): for the batches that read
+    a meeting's teachers, slots or classes, built once per role."""
+    if role == Role.STAFF:
+        return select(col(Meeting.id)).where(col(Meeting.school_id) == VIEWER_SCHOOL_ID)
+    if role == Role.TEACHER:
+        return select(col(MeetingTeacher.meeting_id)).where(
+            col(MeetingTeacher.user_id) == VIEWER_ID,
+            col(MeetingTeacher.school_id) == VIEWER_SCHOOL_ID,
+        )
+    families = select(col(Child.id)).where(
+        col(Child.id).in_(visible_children_of(False)), open_to_class(col(Child.class_name))
+    )
+    return (
+        select(col(Meeting.id))
+        .join(School, col(School.id) == col(Meeting.school_id))
+        .where(
+            col(Meeting.school_id) == VIEWER_SCHOOL_ID,
+            col(School.feature_meetings),
+            exists(families),
+        )
+    )
 
 
 async def meeting_for(session: AsyncSession, actor: Actor, meeting_id: int) -> Meeting:

@@ -8,11 +8,12 @@ from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from models.accounts import Role
 from models.meetings import Appointment, Meeting, MeetingClass, MeetingTeacher, Slot
 from services.accounts.actor import Actor
 from services.common.errors import NotFound
-from services.family.children import child_for
-from services.meetings.access import meeting_for
+from services.family.children import child_for, viewer_params
+from services.meetings.access import meeting_for, visible_meetings_of
 from services.meetings.appointments import AppointmentView, appointment_views
 from services.meetings.slots import (
     TEACHER_COLUMNS,
@@ -68,10 +69,11 @@ async def appointment_for(
 
 
 async def teachers_of(
-    session: AsyncSession, meeting_ids: Sequence[int]
+    session: AsyncSession, actor: Actor, meeting_ids: Sequence[int]
 ) -> dict[int, list[TeacherView]]:
-    """Each meeting's teachers, by name."""
-    rows = await column_rows(session, _teachers_query(), {"meeting_ids": list(meeting_ids)})
+    """Each meeting's teachers, by name; a meeting the actor may not see has none."""
+    params = {**viewer_params(actor), "meeting_ids": list(meeting_ids)}
+    rows = await column_rows(session, _teachers_query(actor.role), params)
     found: dict[int, list[TeacherView]] = {meeting_id: [] for meeting_id in meeting_ids}
     for row in rows:
         view = TeacherView(*tuple(row))
@@ -80,30 +82,51 @@ async def teachers_of(
 
 
 @functools.cache
-def _teachers_query() -> Select[*tuple[Any, ...]]:
+def _teachers_query(role: Role) -> Select[*tuple[Any, ...]]:
     """teachers_of's statement: the columns of a TeacherView, in its order (no ORM objects
     for a handful of rows read on every dashboard load)."""
     return (
         select(*TEACHER_COLUMNS)
-        .where(col(MeetingTeacher.meeting_id).in_(bindparam("meeting_ids", expanding=True)))
+        .where(
+            col(MeetingTeacher.meeting_id).in_(bindparam("meeting_ids", expanding=True)),
+            col(MeetingTeacher.meeting_id).in_(visible_meetings_of(role)),
+        )
         .order_by(col(MeetingTeacher.display_name), col(MeetingTeacher.id))
     )
 
 
-async def meetings_by_id(session: AsyncSession, meeting_ids: Sequence[int]) -> dict[int, Meeting]:
-    """Meetings the caller already reached through an authorised object (an appointment)."""
-    rows = await session.scalars(select(Meeting).where(col(Meeting.id).in_(meeting_ids)))
+async def meetings_by_id(
+    session: AsyncSession, actor: Actor, meeting_ids: Sequence[int]
+) -> dict[int, Meeting]:
+    """These meetings, those the actor may see (the others are left out)."""
+    rows = await session.scalars(
+        select(Meeting).where(
+            col(Meeting.id).in_(meeting_ids), col(Meeting.id).in_(_visible_ids(actor))
+        )
+    )
     return {row.id: row for row in rows.all() if row.id is not None}
 
 
-async def classes_of(session: AsyncSession, meeting_ids: Sequence[int]) -> dict[int, list[str]]:
-    """Each meeting's classes, sorted (empty: the whole school)."""
+async def classes_of(
+    session: AsyncSession, actor: Actor, meeting_ids: Sequence[int]
+) -> dict[int, list[str]]:
+    """Each meeting's classes, sorted (empty: the whole school); a meeting the actor may not
+    see is left out (no answer, rather than "the whole school")."""
     rows = await session.execute(
-        select(col(MeetingClass.meeting_id), col(MeetingClass.class_name))
-        .where(col(MeetingClass.meeting_id).in_(meeting_ids))
+        select(col(Meeting.id), col(MeetingClass.class_name))
+        .outerjoin(MeetingClass, col(MeetingClass.meeting_id) == col(Meeting.id))
+        .where(col(Meeting.id).in_(meeting_ids), col(Meeting.id).in_(_visible_ids(actor)))
         .order_by(col(MeetingClass.class_name))
     )
-    found: dict[int, list[str]] = {meeting_id: [] for meeting_id in meeting_ids}
+    found: dict[int, list[str]] = {}
     for meeting_id, class_name in rows.all():
-        found[meeting_id].append(class_name)
+        assert meeting_id is not None
+        classes = found.setdefault(meeting_id, [])
+        if class_name is not None:
+            classes.append(class_name)
     return found
+
+
+def _visible_ids(actor: Actor) -> Select[Any]:
+    """The ids of the meetings the actor sees, with their values."""
+    return visible_meetings_of(actor.role).params(viewer_params(actor))

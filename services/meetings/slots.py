@@ -15,7 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import col
 
+from models.accounts import Role
 from models.meetings import Appointment, AppointmentStatus, MeetingTeacher, Slot
+from services.accounts.actor import Actor
+from services.family.children import viewer_params
+from services.meetings.access import meeting_for, visible_meetings_of
 from services.sql.column_reads import column_rows
 from services.sql.uow import UnitOfWork, current_sequence
 
@@ -135,12 +139,32 @@ def _meeting_slots_query(one_teacher: bool) -> Select[*tuple[Any, ...]]:
     return query
 
 
-async def snapshot(session: AsyncSession, meeting_id: int) -> tuple[int, list[SlotView]]:
-    """Every slot with the channel position it reflects.
+async def slots_of_meetings(
+    session: AsyncSession, actor: Actor, meeting_ids: Sequence[int]
+) -> dict[int, list[SlotView]]:
+    """Each meeting's slots, by teacher then time; a meeting the actor may not see has none."""
+    params = {**viewer_params(actor), "meeting_ids": list(meeting_ids), "teacher_id": None}
+    found: dict[int, list[SlotView]] = {meeting_id: [] for meeting_id in meeting_ids}
+    for view in await _read_slots(session, _visible_slots_query(actor.role), params):
+        found[view.meeting_id].append(view)
+    return found
+
+
+@functools.cache
+def _visible_slots_query(role: Role) -> Select[*tuple[Any, ...]]:
+    return _meeting_slots_query(False).where(col(Slot.meeting_id).in_(visible_meetings_of(role)))
+
+
+async def snapshot(
+    session: AsyncSession, actor: Actor, meeting_id: int
+) -> tuple[int, list[SlotView]]:
+    """Every slot with the channel position it reflects; NOT_FOUND unless the actor may see
+    the meeting (checked again at each resync).
 
     The position is read first: a change committed in between is then both in the slots and
     in a later event, which carries absolute state and so is harmless to apply twice.
     """
+    await meeting_for(session, actor, meeting_id)
     position = await current_sequence(session, slots_channel(meeting_id))
     return position, await meeting_slots(session, [meeting_id])
 

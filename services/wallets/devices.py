@@ -133,8 +133,16 @@ async def device_for(session: AsyncSession, actor: Actor, device_id: int) -> Dev
     return DeviceView.of(row)
 
 
-async def devices_by_id(session: AsyncSession, device_ids: Sequence[int]) -> dict[int, DeviceView]:
+async def devices_by_id(
+    session: AsyncSession, actor: Actor, device_ids: Sequence[int]
+) -> dict[int, DeviceView]:
+    """These devices, those of the actor's school only (parents meet them through their
+    children's sales; another school's are left out)."""
     if not device_ids:
         return {}
-    rows = await session.scalars(select(Device).where(col(Device.id).in_(device_ids)))
+    rows = await session.scalars(
+        select(Device).where(
+            col(Device.id).in_(device_ids), col(Device.school_id) == actor.school_id
+        )
+    )
     return {row.id: DeviceView.of(row) for row in rows if row.id is not None}

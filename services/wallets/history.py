@@ -1,6 +1,7 @@
 """A child's financial operations and sales journal: filtered, newest first, paged in SQL.
 
-Keyset pagination on (at, id) descending: a page is one indexed range scan whatever its depth,
+A child the actor may not see is NOT_FOUND (read with the school's time zone: no extra
+statement). Keyset pagination on (at, id) descending: a page is one indexed range scan whatever its depth,
 and rows written meanwhile never shift a page. A page starts after a `Position` (the (at, id) of
 the last row seen); the resolvers turn positions into opaque cursors and back.
 """
@@ -14,12 +15,13 @@ from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from models.family import Child, School
 from models.ledger import OperationType, PaymentMethod, Posting
 from models.sales import Sale
 from services.accounts.actor import Actor
 from services.common.errors import NotFound
 from services.common.periods import Period, window
-from services.family.children import accessible_child_ids, get_school
+from services.family.children import accessible_child_ids, visible_children
 from services.wallets.sales import SaleView, search_key
 from services.wallets.views import OperationView
 
@@ -52,8 +54,8 @@ class Page(Generic[T]):
 
 async def operations(
     session: AsyncSession,
+    actor: Actor,
     *,
-    school_id: int,
     child_id: int,
     now: datetime,
     filter: HistoryFilter,
@@ -68,14 +70,14 @@ async def operations(
     if filter.method is not None:
         query = query.where(col(Posting.method) == filter.method)
     return await _page(
-        session, query, Posting, school_id, now, filter, first, after, OperationView.of
+        session, actor, child_id, query, Posting, now, filter, first, after, OperationView.of
     )
 
 
 async def sales(
     session: AsyncSession,
+    actor: Actor,
     *,
-    school_id: int,
     child_id: int,
     now: datetime,
     filter: HistoryFilter,
@@ -90,24 +92,31 @@ async def sales(
     if filter.search and (needle := search_key(filter.search)):
         escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(col(Sale.article_search).like(f"%{escaped}%", escape="\\"))
-    return await _page(session, query, Sale, school_id, now, filter, first, after, SaleView.of)
+    return await _page(
+        session, actor, child_id, query, Sale, now, filter, first, after, SaleView.of
+    )
 
 
 async def _page(
     session: AsyncSession,
+    actor: Actor,
+    child_id: int,
     query: Select[Any],
     table: Any,
-    school_id: int,
     now: datetime,
     filter: HistoryFilter,
     first: int,
     after: Position | None,
     view: Callable[[Any], T],
 ) -> Page[T]:
-    school = await get_school(session, school_id)
-    start, end = window(
-        school.timezone, now, period=filter.period, from_=filter.from_, to=filter.to
+    timezone = await session.scalar(
+        select(col(School.timezone))
+        .join(Child, col(Child.school_id) == col(School.id))
+        .where(col(Child.id) == child_id, col(Child.id).in_(visible_children(actor)))
     )
+    if timezone is None:
+        raise NotFound("childId")
+    start, end = window(timezone, now, period=filter.period, from_=filter.from_, to=filter.to)
     at, row_id = col(table.at), col(table.id)
     query = query.where(at >= start, at < end)
     if after is not None:

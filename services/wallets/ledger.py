@@ -2,7 +2,7 @@
 (meals, invoices, photo orders, sales...) calls these functions inside its unit of work.
 
     from models.ledger import OperationType, PaymentMethod, SchoolAccount
-    from services import ledger
+    from services.wallets import ledger
 
     posted = await ledger.debit_wallet(
         uow, wallet_id=wallet.id, amount_cents=450, to=SchoolAccount.MEAL_REVENUE,

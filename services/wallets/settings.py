@@ -20,6 +20,7 @@ from models.wallets import (
     Wallet,
     WalletSettings,
 )
+from services.accounts.actor import Actor
 from services.sql.uow import UnitOfWork
 
 CHUNK = 1000
@@ -49,6 +50,11 @@ class MoneySettings:
 async def money_settings(session: AsyncSession, school_id: int) -> MoneySettings:
     row = await session.get(WalletSettings, school_id)
     return MoneySettings(school_id) if row is None else MoneySettings.of(row)
+
+
+async def settings_for(session: AsyncSession, actor: Actor) -> MoneySettings:
+    """The settings of the actor's school (everyone there reads them: they shape the forms)."""
+    return await money_settings(session, actor.school_id)
 
 
 async def create_wallets(uow: UnitOfWork, school_id: int, child_ids: Sequence[int]) -> None:

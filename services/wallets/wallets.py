@@ -1,7 +1,8 @@
 """Wallets: who may reach which, transfers between a child's wallets, staff adjustments.
 
 For other domains: `wallet_for` (access check, NOT_FOUND for another family's wallet),
-`child_wallets`, `wallets_of_children` (batch) and `paying_wallet(session, child_id, "meals")`
+`wallets_of_children` and `wallets_by_id` (batches, as far as the actor may see), `child_wallets`
+(for services, after their own access check) and `paying_wallet(session, child_id, "meals")`
 (the wallet a school's settings make pay for meals).
 """
 
@@ -20,7 +21,16 @@ from models.wallets import Wallet
 from services.accounts.actor import Actor
 from services.common.errors import DomainError, ErrorCode, NotFound
 from services.common.idempotency import actor_key, idempotent
-from services.family.children import accessible_child_ids, get_school, require_staff
+from services.family.children import (
+    accessible_child_ids,
+    child_for,
+    get_school,
+    require_staff,
+    viewer_kind,
+    viewer_params,
+    visible_children,
+    visible_children_of,
+)
 from services.sql.column_reads import column_rows
 from services.sql.uow import UnitOfWork, current_sequence
 from services.wallets import ledger
@@ -45,13 +55,25 @@ async def wallet_for(
 
 
 async def wallets_of_children(
-    session: AsyncSession, child_ids: Sequence[int]
+    session: AsyncSession, actor: Actor, child_ids: Sequence[int]
 ) -> dict[int, list[WalletView]]:
-    """Each child's wallets in slot order (callers have checked access to the children)."""
+    """Each child's wallets in slot order; a child the actor may not see has none."""
+    params = {**viewer_params(actor), "child_ids": list(child_ids)}
+    return await _by_child(session, _visible_wallets_query(viewer_kind(actor)), params)
+
+
+async def child_wallets(session: AsyncSession, child_id: int) -> list[WalletView]:
+    """A child's wallets in slot order, for services that have checked access themselves."""
+    found = await _by_child(session, _wallets_query(), {"child_ids": [child_id]})
+    return found[child_id]
+
+
+async def _by_child(
+    session: AsyncSession, statement: Select[*tuple[Any, ...]], params: dict[str, Any]
+) -> dict[int, list[WalletView]]:
     found: dict[int, list[WalletView]] = defaultdict(list)
-    if child_ids:
-        rows = await column_rows(session, _wallets_query(), {"child_ids": list(child_ids)})
-        for row in rows:
+    if params["child_ids"]:
+        for row in await column_rows(session, statement, params):
             view = WalletView(*tuple(row))
             found[view.child_id].append(view)
     return found
@@ -59,9 +81,9 @@ async def wallets_of_children(
 
 @functools.cache
 def _wallets_query() -> Select[*tuple[Any, ...]]:
-    """wallets_of_children's statement, built once (the dashboard reads it on every load):
-    the columns of a WalletView in its order, so no ORM object (nor a stale one of the
-    session's identity map) is involved."""
+    """The children's wallets, built once (the dashboard reads them on every load): the
+    columns of a WalletView in its order, so no ORM object (nor a stale one of the session's
+    identity map) is involved."""
     return (
         select(*WALLET_COLUMNS)
         .where(col(Wallet.child_id).in_(bindparam("child_ids", expanding=True)))
@@ -69,25 +91,33 @@ def _wallets_query() -> Select[*tuple[Any, ...]]:
     )
 
 
-async def child_wallets(session: AsyncSession, child_id: int) -> list[WalletView]:
-    return (await wallets_of_children(session, [child_id]))[child_id]
+@functools.cache
+def _visible_wallets_query(whole_school: bool) -> Select[*tuple[Any, ...]]:
+    """_wallets_query, only of the children the viewer (as parameters) may see."""
+    return _wallets_query().where(col(Wallet.child_id).in_(visible_children_of(whole_school)))
 
 
-async def wallets_by_id(session: AsyncSession, wallet_ids: Sequence[int]) -> dict[int, WalletView]:
-    """These wallets (callers reached them through a child they may see)."""
+async def wallets_by_id(
+    session: AsyncSession, actor: Actor, wallet_ids: Sequence[int]
+) -> dict[int, WalletView]:
+    """These wallets, as far as the actor may reach their child (the others are left out)."""
     if not wallet_ids:
         return {}
     rows = await session.scalars(
         select(Wallet)
-        .where(col(Wallet.id).in_(wallet_ids))
+        .where(col(Wallet.id).in_(wallet_ids), col(Wallet.child_id).in_(visible_children(actor)))
         .execution_options(populate_existing=True)
     )
     return {view.id: view for view in map(WalletView.of, rows)}
 
 
-async def wallet_snapshot(session: AsyncSession, child_id: int) -> tuple[int, list[WalletView]]:
+async def wallet_snapshot(
+    session: AsyncSession, actor: Actor, child_id: int
+) -> tuple[int, list[WalletView]]:
     """The child's wallets and the position of its walletChanged channel, read by ONE statement
-    (one snapshot on PostgreSQL too): no event is both in the snapshot and after it, or lost."""
+    (one snapshot on PostgreSQL too): no event is both in the snapshot and after it, or lost.
+    NOT_FOUND unless the actor may see the child (checked again at each resync)."""
+    await child_for(session, actor, child_id)
     channel = wallet_channel(child_id)
     position = (
         select(col(ChannelSequence.seq))

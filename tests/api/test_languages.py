@@ -42,7 +42,8 @@ def visible(page: str) -> list[str]:
 
 
 async def checkout(runtime: Runtime, cents: int = 1250) -> Checkout:
-    provider: SandboxProvider = runtime.extras["payments"].providers["sandbox"]
+    provider = runtime.payments.providers["sandbox"]
+    assert isinstance(provider, SandboxProvider)
     return await provider.create_checkout(
         CheckoutRequest(
             amount_cents=cents,

@@ -48,7 +48,7 @@ async def test_an_invitation_waits_out_an_smtp_outage(
             variables = {"c": to_global_id("Child", child.id), "e": "smtp.parent@example.org"}
             payload = await gql.data(INVITE, variables)
             assert payload["inviteParent"]["errors"] == []  # answered although SMTP is down
-        worker: OutboxWorker = runtime.extras["mail_worker"]
+        worker: OutboxWorker = runtime.mail_worker
         with smtp_server(port) as recorder:
             clock.advance(minutes=10)  # past the back-off of the failed first attempt
             await wait_for(recorder, 1, worker)

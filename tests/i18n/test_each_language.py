@@ -3,7 +3,7 @@
 import pytest
 
 from mailer.render import MailRenderer
-from resolvers.messages import message
+from schema.messages import message
 from tests.mailer.samples import SAMPLE_CONTEXTS
 
 renderer = MailRenderer(public_url="http://cartable.test/")

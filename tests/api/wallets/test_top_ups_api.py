@@ -20,7 +20,8 @@ WEBHOOK = "/payments/webhooks/sandbox"
 
 
 def sandbox(runtime: Runtime) -> SandboxProvider:
-    provider: SandboxProvider = runtime.extras["payments"].providers["sandbox"]
+    provider = runtime.payments.providers["sandbox"]
+    assert isinstance(provider, SandboxProvider)
     return provider
 
 

@@ -9,11 +9,12 @@ import pytest
 from models.accounts import Role
 from models.documents import Document
 from services.accounts.actor import Actor
-from services.common.errors import NotFound
+from services.common.errors import DomainError, ErrorCode, NotFound
 from services.documents.access import latest_unread_documents, mark_read
 from services.documents.publishing import (
     Audience,
     NewDocument,
+    check_may_publish,
     publish_document,
     sweep_unrecorded_files,
 )
@@ -177,3 +178,31 @@ async def test_generated_documents_keep_their_kind(tx: Transactions, runtime: Ru
 
     document = await tx.run(generate)
     assert (document.kind, document.content_type) == ("photo_order", "application/pdf")
+
+
+@pytest.mark.parametrize("role", [Role.PARENT, Role.TEACHER])
+async def test_only_staff_publish_documents(
+    tx: Transactions, settings: Settings, role: Role
+) -> None:
+    from services.documents.publishing import upload_document
+
+    school = await make_school(tx)
+    person = await make_user(tx, school, role)
+    storage = LocalStorage(settings.documents_dir)
+    before = set(await storage.files())
+    with pytest.raises(DomainError) as refused:
+        check_may_publish(actor_of(person, role))
+    assert refused.value.code == ErrorCode.FORBIDDEN
+    new = NewDocument("Lettre", date(2026, 11, 2), Audience.whole_school())
+    with pytest.raises(DomainError) as refused:
+        await upload_document(
+            tx,
+            storage,
+            actor_of(person, role),
+            new,
+            data=pdf_bytes(),
+            file_name="lettre.pdf",
+            declared_type="application/pdf",
+        )
+    assert refused.value.code == ErrorCode.FORBIDDEN
+    assert set(await storage.files()) == before

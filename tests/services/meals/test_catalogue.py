@@ -12,7 +12,7 @@ from services.common.errors import DomainError, ErrorCode
 from services.meals import catalogue
 from services.meals.month import month_calendar
 from services.sql.uow import Transactions, UnitOfWork
-from tests.factories import Person, make_family, make_school, make_user, pk
+from tests.factories import Person, actor_for, make_family, make_school, make_user, pk
 from tests.support.clock import FakeClock
 
 
@@ -82,7 +82,7 @@ async def test_calendar_shape_in_three_statements(
     event.listen(engine, "before_cursor_execute", listener)
     try:
         calendar = await tx.read(
-            lambda s: month_calendar(s, pk(family.child), pk(school), month, clock())
+            lambda s: month_calendar(s, actor_for(family.parent), pk(family.child), month, clock())
         )
     finally:
         event.remove(engine, "before_cursor_execute", listener)
@@ -113,14 +113,14 @@ async def test_calendar_marks_today_and_what_is_still_bookable(
     # Wednesday 2 December, 09:59 in Brussels: Thursday still open, Wednesday closed.
     clock.set(datetime(2026, 12, 2, 8, 59, tzinfo=UTC))
     calendar = await tx.read(
-        lambda s: month_calendar(s, pk(family.child), pk(school), "2026-12", clock())
+        lambda s: month_calendar(s, actor_for(family.parent), pk(family.child), "2026-12", clock())
     )
     by_day = {d.day.day: d for d in calendar.days}
     assert [n for n, d in by_day.items() if d.is_today] == [2]
     assert [n for n, d in by_day.items() if d.bookable] == [3, 4, 7]
     clock.set(datetime(2026, 12, 2, 9, 0, tzinfo=UTC))
     calendar = await tx.read(
-        lambda s: month_calendar(s, pk(family.child), pk(school), "2026-12", clock())
+        lambda s: month_calendar(s, actor_for(family.parent), pk(family.child), "2026-12", clock())
     )
     assert [d.day.day for d in calendar.days if d.bookable] == [4, 7]
 
@@ -131,7 +131,7 @@ async def test_bad_month_is_invalid_input(tx: Transactions, clock: FakeClock) ->
 
         async def read(session: AsyncSession, month: str = bad) -> object:
             return await month_calendar(
-                session, pk(family.child), family.child.school_id, month, clock()
+                session, actor_for(family.parent), pk(family.child), month, clock()
             )
 
         with pytest.raises(DomainError) as refused:
@@ -170,7 +170,7 @@ async def test_rule_and_allergens(tx: Transactions) -> None:
     assert await tx.run(
         lambda uow: catalogue.set_child_allergens(uow, staff, child_id, ["peanuts", "gluten"])
     ) == ["gluten", "peanuts"]
-    assert (await tx.read(lambda s: catalogue.allergens_by_child(s, [child_id]))) == {
+    assert (await tx.read(lambda s: catalogue.allergens_by_child(s, staff, [child_id]))) == {
         child_id: ["gluten", "peanuts"]
     }
     elsewhere = await make_family(tx, await make_school(tx))

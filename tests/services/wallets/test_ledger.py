@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from models.ledger import LedgerTransaction, OperationType, PaymentMethod, Posting, SchoolAccount
+from pubsub.deliveries import Message
 from services.common.errors import DomainError
 from services.sql.runtime import Runtime
 from services.sql.uow import Transactions, UnitOfWork
@@ -208,8 +209,10 @@ async def test_every_movement_is_pushed_on_the_childs_channel(
         deliveries = aiter(subscription)
         await fund(tx, meals.id, 1000)
         posted = await tx.run(meal(meals.id, 450))
-        first = (await asyncio.wait_for(anext(deliveries), 5)).payload
-        second = (await asyncio.wait_for(anext(deliveries), 5)).payload
+        first_delivery = await asyncio.wait_for(anext(deliveries), 5)
+        second_delivery = await asyncio.wait_for(anext(deliveries), 5)
+    assert isinstance(first_delivery, Message) and isinstance(second_delivery, Message)
+    first, second = first_delivery.payload, second_delivery.payload
 
     assert second["sequence"] == first["sequence"] + 1
     assert second["wallet"] == {

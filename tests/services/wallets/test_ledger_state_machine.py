@@ -106,7 +106,7 @@ class LedgerMachine(RuleBasedStateMachine):
     # ---- online top-ups and their webhooks -------------------------------------------------
     @rule(wallet=st.integers(0, 1), cents=st.integers(500, 5000))
     def start_top_up(self, wallet: int, cents: int) -> None:
-        payments = self.runtime.extras["payments"]
+        payments = self.runtime.payments
         view = self.run(
             self.tx.run(
                 lambda uow: topups.start_online_top_up(
@@ -125,7 +125,8 @@ class LedgerMachine(RuleBasedStateMachine):
         self.payments.append(Payment(view.id, wallet, cents, webhook))
 
     def deliver(self, payment: Payment, status: PaymentStatus) -> None:
-        provider: SandboxProvider = self.runtime.extras["payments"].providers["sandbox"]
+        provider = self.runtime.payments.providers["sandbox"]
+        assert isinstance(provider, SandboxProvider)
         body, headers = provider.webhook(payment.webhook, status, "evt")
         response = self.run(
             self.http.post("/payments/webhooks/sandbox", content=body, headers=headers)

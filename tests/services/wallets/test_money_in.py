@@ -101,7 +101,7 @@ async def test_racing_imports_of_one_bank_line_credit_once(tx: Transactions) -> 
 async def started(tx: Transactions, runtime: Runtime, cents: int = 2000) -> tuple[TopUp, Child]:
     family = await make_family(tx, await make_school(tx))
     meals, _ = await wallets_of(tx, family.child)
-    payments: Payments = runtime.extras["payments"]
+    payments: Payments = runtime.payments
     view = await tx.run(
         lambda uow: topups.start_online_top_up(
             uow,

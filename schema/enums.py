@@ -1,0 +1,23 @@
+"""The domain's enums as the schema serves them: each is declared once, in models/ or
+services/, and wrapped here (GraphQL names its values by the members' names)."""
+
+import strawberry
+
+from models.accounts import Role
+from models.ledger import OperationType, PaymentMethod
+from models.meals import Allergen
+from services.common.periods import Period
+
+strawberry.enum(Role, name="Role")
+strawberry.enum(OperationType, name="OperationType")
+strawberry.enum(PaymentMethod, name="PaymentMethod")
+strawberry.enum(
+    Period,
+    name="Period",
+    description="Presets in the school's time zone; the school year starts on 1 September.",
+)
+strawberry.enum(
+    Allergen, name="Allergen", description="The 14 allergens of EU Regulation 1169/2011."
+)
+
+__all__ = ["Allergen", "OperationType", "PaymentMethod", "Period", "Role"]
