@@ -7,7 +7,7 @@ dashboard reads them once.
 
 from collections.abc import Sequence
 
-from graphql_runtime.loaders import loader
+from graphql_runtime.public import loader
 from resolvers import wallet_mapping as mapping
 from resolvers.common import actor_of
 from resolvers.family import schools_by_id

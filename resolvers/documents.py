@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 import strawberry
 
-from graphql_runtime.loaders import loader
+from graphql_runtime.public import loader
 from models import documents as m_documents
 from resolvers.common import actor_of, catches_user_errors, read, require_id, run
 from schema.context import Info

@@ -7,7 +7,7 @@ from datetime import datetime
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from graphql_runtime.loaders import loader
+from graphql_runtime.public import loader
 from models.school import SchoolEvent
 from resolvers.common import actor_of, catches_user_errors, run
 from resolvers.family import schools_by_id

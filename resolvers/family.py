@@ -5,7 +5,7 @@ from collections.abc import Sequence
 import strawberry
 from graphql import OperationType
 
-from graphql_runtime.loaders import loader
+from graphql_runtime.public import loader
 from models.accounts import User as UserRow
 from resolvers.common import actor_of, catches_user_errors, read, run
 from resolvers.mapping import child_type, school_type, user_type

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from graphql_runtime.loaders import loader
+from graphql_runtime.public import loader
 from models.meetings import Meeting as MeetingRow
 from resolvers.common import actor_of, read
 from resolvers.meetings_mapping import (

@@ -7,8 +7,7 @@ from typing import TypeVar
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from graphql_runtime.live.follow import follow
-from graphql_runtime.loaders import loader
+from graphql_runtime.public import follow, loader
 from models.ledger import OperationType, PaymentMethod
 from resolvers import wallet_mapping as mapping
 from resolvers.common import actor_of, read, refused

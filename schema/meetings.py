@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Annotated, Protocol
 
 import strawberry
 
+from graphql_runtime.public import viewer_independent
 from schema.context import Info
 from schema.errors import UserError
 from schema.node import Node
@@ -13,6 +14,7 @@ if TYPE_CHECKING:
     from schema.family import Child
 
 
+@viewer_independent  # shown alike to every meetingSlotsChanged watcher
 @strawberry.type
 class Teacher(Node):
     db_id: strawberry.Private[int]
@@ -20,6 +22,7 @@ class Teacher(Node):
     subject: str | None
 
 
+@viewer_independent  # shown alike to every meetingSlotsChanged watcher
 @strawberry.type
 class Slot(Node):
     db_id: strawberry.Private[int]
@@ -100,6 +103,7 @@ class Appointment(Node):
         return await info.context.api.meetings.meeting(info, self.meeting_id)
 
 
+@viewer_independent  # shown alike to every meetingSlotsChanged watcher
 @strawberry.type
 class SlotEvent:
     snapshot: bool

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import strawberry
 
-from graphql_runtime.execution.known import known_or_loaded, returns_known
+from graphql_runtime.public import known_or_loaded, returns_known
 from schema.context import Info
 from schema.errors import UserError
 from schema.money import Money

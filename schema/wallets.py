@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from graphql_runtime.execution.known import known_or_loaded, returns_known
+from graphql_runtime.public import known_or_loaded, returns_known
 from schema.context import Info
 from schema.errors import UserError
 from schema.money import Money
