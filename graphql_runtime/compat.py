@@ -42,6 +42,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     SubscribeMessage,
 )
 from strawberry.types.cast import TYPE_CAST_ATTRIBUTE
+from strawberry.types.graphql import OperationType
 
 # Exactly these: `make upgrade` (README, "Upgrading") says how to move them.
 SUPPORTED = {"strawberry-graphql": "0.341.2", "graphql-core": "3.3.2"}
@@ -90,6 +91,7 @@ __all__ = [
     "GroupedFieldSet",
     "Message",
     "Operation",
+    "OperationType",
     "Path",
     "RefMap",
     "StrawberryGraphQLCoreExecutionContext",
@@ -241,6 +243,10 @@ NAMES: dict[str, Callable[[], Any]] = {
     ),
     "strawberry.subscriptions...graphql_transport_ws.types.Message": lambda: Message,
     "strawberry.http.exceptions.WebSocketDisconnected": lambda: WebSocketDisconnected,
+    "strawberry.types.graphql.OperationType": lambda: OperationType,
+    "strawberry.types.execution.ExecutionContext": lambda: _named(
+        "strawberry.types.execution", "ExecutionContext"
+    ),
     "strawberry.types.field.StrawberryField": lambda: _named(
         "strawberry.types.field", "StrawberryField"
     ),
@@ -357,6 +363,17 @@ ATTRIBUTES: dict[str, tuple[str, ...]] = {
         "task",
     ),
     "strawberry.asgi.ASGIWebSocketAdapter": ("ws",),
+    # What a schema extension's hooks read and set (limits.py, loaders.py).
+    "strawberry.types.execution.ExecutionContext": (
+        "context",
+        "graphql_document",
+        "operation_type",
+        "parse_options",
+        "pre_execution_errors",
+        "query",
+        "schema",
+        "validation_rules",
+    ),
     "strawberry.http.async_base_view.AsyncBaseHTTPView": ("graphql_transport_ws_handler_class",),
     # Instances of these are not classes of NAMES: a strawberry Schema and a basic field's
     # GraphQL resolver.

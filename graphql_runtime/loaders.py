@@ -16,7 +16,8 @@ from typing import Any, Protocol, TypeVar
 
 from strawberry.dataloader import DataLoader
 from strawberry.extensions import SchemaExtension
-from strawberry.types.graphql import OperationType
+
+from graphql_runtime.compat import OperationType
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
