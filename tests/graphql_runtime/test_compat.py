@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 import strawberry
+from graphql import GraphQLObjectType, GraphQLSchema, parse
 from graphql import build_schema as parse_sdl
-from graphql import parse
 from strawberry.extensions import QueryDepthLimiter
 
 from graphql_runtime import compat
@@ -78,12 +78,18 @@ def test_each_body_relied_on_is_unchanged(owner: type, method: str) -> None:
     assert compat.fingerprint(getattr(owner, method)) == FINGERPRINTS[owner, method]
 
 
+def object_type(schema: GraphQLSchema, name: str) -> GraphQLObjectType:
+    found = schema.type_map[name]
+    assert isinstance(found, GraphQLObjectType)
+    return found
+
+
 def _instances() -> dict[str, Any]:
     """A real instance of each class whose attributes the engine reads or sets."""
     built = build_schema()
     schema = compat.graphql_schema(built.schema)
-    meeting = schema.type_map["Meeting"]
-    slot_event = schema.type_map["SlotEvent"]
+    meeting = object_type(schema, "Meeting")
+    slot_event = object_type(schema, "SlotEvent")
     executor_class = NAMES["graphql.execution.Executor"]()
     executor = executor_class.build(parse_sdl("type Query { a: Int }"), parse("{ a }"))
     handler = NAMES[STRAWBERRY_HANDLER]()(
@@ -142,11 +148,12 @@ def test_strawberry_is_type_of_and_basic_resolvers_are_recognised() -> None:
     class Query:
         things: list[Thing]
 
-    thing = compat.graphql_schema(strawberry.Schema(query=Query)).type_map["Thing"]
-    assert compat.is_strawberry_is_type_of(thing.is_type_of)  # type: ignore[union-attr]
-    fields = thing.fields  # type: ignore[union-attr]
+    thing = object_type(compat.graphql_schema(strawberry.Schema(query=Query)), "Thing")
+    assert compat.is_strawberry_is_type_of(thing.is_type_of)
+    fields = thing.fields
     assert compat.is_default_resolver(fields["name"].resolve)
     assert not compat.is_default_resolver(fields["shout"].resolve)
     assert compat.is_basic_field(compat.definition_of(fields["name"]))
-    assert compat.resolver_function(compat.definition_of(fields["shout"])).__name__ == "shout"
+    shout = compat.resolver_function(compat.definition_of(fields["shout"]))
+    assert shout is not None and shout.__name__ == "shout"
     assert compat.type_origin(compat.definition_of(thing)) is Thing
