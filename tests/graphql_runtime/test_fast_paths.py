@@ -5,16 +5,13 @@ operations on the stock path (GRAPHQL_EXECUTOR=stock) answer the same and take n
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 from starlette.applications import Starlette
 
-from graphql_runtime.probes import Probes
 from models.db import Database
-from server import create_app
 from services.demo.seed import seed_if_empty
 from services.sql.uow import Transactions
 from settings import Settings
@@ -23,30 +20,11 @@ from tests.api.live.push_helpers import BOOK, WATCH, watching
 from tests.factories import gid, make_family, make_meeting, make_school
 from tests.support.graphql import GraphQL
 from tests.support.live import live_server
+from tests.support.probes import moved, probes_of
 
 LOGIN = "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }"
 FLAGGED = """query($on: Boolean!) { viewer { children { firstName dashboard {
   wallets { name balance { cents } } upcomingEvents { title kind @include(if: $on) } } } } }"""
-
-
-@pytest.fixture(scope="module")
-def settings(settings: Settings) -> Settings:
-    return settings.model_copy(update={"graphql_executor": "fast"})
-
-
-@pytest.fixture(scope="module")
-async def stock_app(settings: Settings, db: Database) -> AsyncIterator[Starlette]:
-    """The same app on the same database, on strawberry's and graphql-core's stock path."""
-    application = create_app(settings.model_copy(update={"graphql_executor": "stock"}))
-    async with application.router.lifespan_context(application):
-        yield application
-
-
-@pytest.fixture(scope="module")
-async def stock_http(stock_app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=stock_app, client=("203.0.113.8", 4712))
-    async with httpx.AsyncClient(transport=transport, base_url="http://cartable.test") as client:
-        yield client
 
 
 @pytest.fixture(scope="module")
@@ -55,17 +33,6 @@ async def parent(settings: Settings, db: Database, gql: GraphQL) -> str:
     login = await gql.data(LOGIN, {"u": "demo.parent", "p": "demo-parent-pass"})
     token: str = login["login"]["token"]
     return token
-
-
-def probes_of(app: Starlette) -> Probes:
-    probes: Probes = app.state.graphql_schema.probes
-    return probes
-
-
-def moved(before: dict[str, int], probes: Probes) -> dict[str, int]:
-    """What each probe counted since `before`, for the probes that moved."""
-    now = probes.snapshot()
-    return {name: now[name] - before[name] for name in now if now[name] != before[name]}
 
 
 async def test_a_query_reads_plain_fields_and_selections_with_compiled_readers(
