@@ -5,14 +5,12 @@ documented as private, attributes set by their code): a release may change any o
 without notice, switching a fast path off or breaking parking. So every such name is
 imported or read here and nowhere else, the installed versions are checked when this module
 is imported (another version stops the process at start, naming the supported ones), and
-`PRIVATE_NAMES` lists each name with the shape the engine relies on, which
-tests/graphql_runtime/test_compat.py checks one by one.
-
-Methods the engine overrides or calls on the classes below (an executor's `complete_value`,
-the websocket handler's `run_operation`...) are reached through the subclass, so they are
-listed here with their expected parameters; where the engine repeats upstream code (the fork
-of `execute_fields`) or relies on an upstream body's behaviour, the body's fingerprint is
-listed too.
+the tables at the end list each name with the shape the engine relies on, which
+tests/graphql_runtime/test_compat.py checks one by one: `NAMES` (classes, functions,
+constants), `METHODS` (what the engine overrides or calls on the classes it subclasses, with
+their parameters: reached through the subclass, they cannot be imported from here),
+`FINGERPRINTS` (bodies the engine repeats, like the fork of `execute_fields`, or relies on)
+and `ATTRIBUTES` (what it reads or sets on their instances).
 """
 
 import asyncio
@@ -80,27 +78,6 @@ check_versions()
 # -- graphql-core ---------------------------------------------------------------------------
 # Executor's methods are documented as private; collect_fields and the executor module's
 # helpers are internal.
-__all__ = [
-    "TYPE_CAST_ATTRIBUTE",
-    "AwaitableOrValue",
-    "BaseGraphQLTransportWSHandler",
-    "ConnectionInitMessage",
-    "Executor",
-    "FieldDetails",
-    "FieldDetailsList",
-    "GroupedFieldSet",
-    "Message",
-    "Operation",
-    "OperationType",
-    "Path",
-    "RefMap",
-    "StrawberryGraphQLCoreExecutionContext",
-    "SubscribeMessage",
-    "WebSocketDisconnected",
-    "gather_with_cancel",
-    "to_nodes",
-    "validate_document",
-]
 
 
 def reset_event_memos(executor: Executor) -> None:

@@ -6,7 +6,8 @@ the fan-out's cost. An event marked `shared` (by `graphql_runtime.live.follow.fo
 whose output does not depend on the viewer) carries a small table of its results: the first
 subscriber to execute a given selection fills it, the others with the same document text,
 operation name and variables reuse that result, and the JSON text is made once too (see
-`SharedData` and `graphql_runtime.live.transport`).
+`SharedData`, `graphql_runtime.live.transport`, and the executor's side in
+`graphql_runtime/execution/shared_execution.py`).
 
 Subscribers idle when an event arrives do not even execute it: `graphql_runtime.live.follow` has one of
 them (the claim's owner) execute it, and the others wait in its `Claim`, to be written the

@@ -13,7 +13,8 @@ Such a subscriber does not even keep a task while idle: `follow` parks it (graph
 its operation's task ends, freeing the stack strawberry and graphql-core hold for a waiting
 subscription. The operation stays registered on the socket (its id, the subscription limit,
 `complete`); when an event needs more than a ready frame, the handler runs the operation
-again and `follow` resumes where it stood, without a snapshot.
+again and `follow` resumes where it stood, without a snapshot. This module and follow.py meet
+only in graphql_runtime.live.parking (the `Sender` this module implements, the follower it keeps).
 """
 
 import json
