@@ -8,6 +8,7 @@ batch function, and an `OperationScope` that opens the scope an operation's read
 app's: one database session per query) around its execution.
 """
 
+import asyncio
 import functools
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Sequence
 from contextlib import AbstractAsyncContextManager
@@ -27,6 +28,16 @@ R_co = TypeVar("R_co", covariant=True)
 BatchFn = Callable[[R, Sequence[K]], Awaitable[Sequence[V]]]
 
 _loaders: ContextVar[dict[Any, DataLoader[Any, Any]] | None] = ContextVar("loaders", default=None)
+
+
+class OperationLoader(DataLoader[K, V]):
+    """A DataLoader whose loads are shielded: fields asking for the same key await one future,
+    and graphql-core cancels the pending siblings of a field that fails. Cancelling one of them
+    must not cancel the future the others await (a CancelledError in a field is no field
+    error: it ends the whole request)."""
+
+    def load(self, key: K) -> Awaitable[V]:
+        return asyncio.shield(super().load(key))
 
 
 class WithRuntime(Protocol[R_co]):
@@ -72,7 +83,7 @@ def loader(info: InfoWithRuntime[R], batch: BatchFn[R, K, V]) -> DataLoader[K, V
         cache = {}
     found = cache.get(batch)
     if found is None:
-        found = DataLoader(load_fn=functools.partial(_call, batch, info.context.runtime))
+        found = OperationLoader(load_fn=functools.partial(_call, batch, info.context.runtime))
         cache[batch] = found
     return found
 

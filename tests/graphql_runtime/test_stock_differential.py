@@ -1,11 +1,11 @@
 """The fast path answers exactly what the stock path answers: queries generated from the schema
 (hypothesis-graphql) over the demo school, each run as demo.parent and as demo.staff through
 the engine's executor and through strawberry's and graphql-core's own, must give the same data
-and the same errors, byte for byte of their JSON."""
+and the same errors (in any order; where several fields fail under one parent, on some run)."""
 
 import asyncio
 import datetime
-from collections.abc import Iterator
+import json
 from typing import Any
 
 import httpx
@@ -16,48 +16,17 @@ from hypothesis_graphql import nodes, queries
 from starlette.applications import Starlette
 
 from graphql_runtime.compat import graphql_schema
-from models.db import Database
-from services.demo.seed import seed_if_empty
-from settings import Settings
-from tests.api.dashboard.queries import ALL_CHILDREN
-from tests.support.graphql import GraphQL
 from tests.support.probes import probes_of
 
 EXAMPLES = 150
-USERS = {"parent": ("demo.parent", "demo-parent-pass"), "staff": ("demo.staff", "demo-staff-pass")}
-LOGIN = "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }"
-# Where the generated IDs come from: what the demo school shows each user.
-IDS = (
-    ALL_CHILDREN,
-    "{ meetings { id teachers { id } slots { id } } devices { id } mealArticles { id } }",
-)
 DEMO_DAY = datetime.datetime(2026, 11, 2, 9, 0, tzinfo=datetime.UTC)
 
 
-def ids_in(answer: Any) -> Iterator[str]:
-    if isinstance(answer, dict):
-        for key, value in answer.items():
-            if key == "id" and isinstance(value, str):
-                yield value
-            else:
-                yield from ids_in(value)
-    elif isinstance(answer, list):
-        for item in answer:
-            yield from ids_in(item)
-
-
-@pytest.fixture(scope="module")
-async def demo(settings: Settings, db: Database, gql: GraphQL) -> tuple[dict[str, str], list[str]]:
-    """The demo users' tokens, and every ID they see."""
-    assert await seed_if_empty(settings) is True
-    tokens = {}
-    for who, (username, password) in USERS.items():
-        tokens[who] = (await gql.data(LOGIN, {"u": username, "p": password}))["login"]["token"]
-    seen: set[str] = set()
-    for token in tokens.values():
-        for query in IDS:
-            seen.update(ids_in(await gql.as_(token).data(query)))
-    return tokens, sorted(seen)
+def canonical(answer: tuple[int, dict[str, Any]]) -> str:
+    """An answer with its errors in a fixed order (their order is not specified)."""
+    status, body = answer
+    errors = sorted(json.dumps(error, sort_keys=True) for error in body.get("errors") or [])
+    return json.dumps([status, body.get("data"), errors], sort_keys=True)
 
 
 def scalars(known_ids: list[str]) -> dict[str, st.SearchStrategy[Any]]:
@@ -87,6 +56,9 @@ async def test_generated_queries_answer_alike_on_the_fast_and_the_stock_path(
     schema = graphql_schema(app.state.graphql_schema.schema)
     compared: list[int] = []
 
+    def run(query: str, token: str) -> tuple[Any, Any]:
+        return asyncio.run_coroutine_threadsafe(both(query, token), loop).result()
+
     async def both(query: str, token: str) -> tuple[Any, Any]:
         headers = {"authorization": f"Bearer {token}"}
         answers = []
@@ -104,8 +76,21 @@ async def test_generated_queries_answer_alike_on_the_fast_and_the_stock_path(
     @given(query=queries(schema, custom_scalars=scalars(known_ids)))
     def answers_alike(query: str) -> None:
         for who, token in tokens.items():
-            fast, stock = asyncio.run_coroutine_threadsafe(both(query, token), loop).result()
-            assert fast == stock, f"as {who}:\n{query}"
+            fast, stock = run(query, token)
+            assert fast[0] == stock[0] and fast[1].get("data") == stock[1].get("data"), who
+            if canonical(fast) != canonical(stock):
+                # Fields that fail under one nullable parent race: an error raised after the
+                # parent was nulled is not reported (graphql-core drops it), so which ones are
+                # depends on which field finished first, on either path. Such a query must
+                # answer alike on some runs; a difference made by the path itself never would.
+                seen = [{canonical(fast)}, {canonical(stock)}]
+                for _ in range(8):
+                    again = run(query, token)
+                    seen[0].add(canonical(again[0]))
+                    seen[1].add(canonical(again[1]))
+                    if seen[0] & seen[1]:
+                        break
+                assert seen[0] & seen[1], f"as {who}:\n{query}\n{fast}\n{stock}"
             compared.append(len(str(fast)))
 
     await asyncio.to_thread(answers_alike)
