@@ -51,8 +51,9 @@ def serve(settings: Settings) -> None:
 def export_schema(settings: Settings) -> None:
     from strawberry.printer import print_schema
 
-    from resolvers.root import schema
+    from resolvers.root import build_schema
 
+    schema = build_schema().schema
     (ROOT / "schema.graphql").write_text(print_schema(schema) + "\n", encoding="utf-8")
     print("schema.graphql written")
 

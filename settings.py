@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     login_failure_window_minutes: int = 24 * 60
     login_max_delay_seconds: int = 15 * 60
 
+    # GraphQL: `fast` serves operations with graphql_runtime's executor and websocket transport,
+    # `stock` with strawberry's and graphql-core's own (the reference and the fallback).
+    graphql_executor: Literal["fast", "stock"] = "fast"
     # GraphQL limits.
     max_query_depth: int = 12
     max_aliases: int = 30

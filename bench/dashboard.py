@@ -1,6 +1,8 @@
 """dashboard: the contract's dashboard query of one child, served by Cartable, against the same
 JSON from a hand-written Starlette + SQL endpoint (bench/dashboard_baseline.py) over the same
 database, on SQLite and on PostgreSQL. Goal: Cartable's throughput ≥ 0.5 × the baseline's.
+Cartable is measured twice: on graphql_runtime's fast path (as served) and on strawberry's and
+graphql-core's stock path (GRAPHQL_EXECUTOR=stock), so that the engine's gain shows.
 
 Both servers run in their own process with the same uvicorn options; the clients run in other
 processes, a fixed number of requests in flight for a fixed time, one server measured at a time.
@@ -108,11 +110,14 @@ def run_backend(backend: str, report: Report) -> None:
         env = server_env(url, directory)
         cli("migrate", env)
         cli("seed-if-empty", env)
-        ports = free_port(), free_port()
+        ports = free_port(), free_port(), free_port()
         baseline_command = [sys.executable, "-m", "bench.dashboard_baseline"]
+        fast_env = {**env, "PORT": str(ports[0]), "GRAPHQL_EXECUTOR": "fast"}
+        stock_env = {**env, "PORT": str(ports[2]), "GRAPHQL_EXECUTOR": "stock"}
         with (
-            serve(cartable_command(), {**env, "PORT": str(ports[0])}, ports[0]) as cartable,
+            serve(cartable_command(), fast_env, ports[0]) as cartable,
             serve(baseline_command, {**env, "PORT": str(ports[1])}, ports[1]) as baseline,
+            serve(cartable_command(), stock_env, ports[2]) as stock,
         ):
             user, password = DEMO_PARENT
             token = graphql(cartable.url, LOGIN, {"u": user, "p": password})["login"]["token"]
@@ -123,18 +128,25 @@ def run_backend(backend: str, report: Report) -> None:
                 Call(f"/dashboard/{child}", headers),
             )
             answer = same_answers(cartable, baseline, calls)
-            (ours, our_cpu), (theirs, their_cpu) = (
+            same_answers(stock, baseline, calls)
+            (ours, our_cpu), (theirs, their_cpu), (stocks, stock_cpu) = (
                 measure(cartable, calls[0]),
                 measure(baseline, calls[1]),
+                measure(stock, calls[0]),
             )
     dashboard = answer["data"]["viewer"]["child"]["dashboard"]
     report.details[backend] = {
         "items": {key: len(value) for key, value in dashboard.items()},
         "response_bytes": len(json.dumps(answer)),
-        "requests": {"cartable": ours.requests, "baseline": theirs.requests},
+        "requests": {
+            "cartable": ours.requests,
+            "baseline": theirs.requests,
+            "cartable_stock": stocks.requests,
+        },
     }
     ratio = ours.per_second / theirs.per_second
     report.add(f"{backend}: cartable requests/s", ours.per_second, "req/s")
+    report.add(f"{backend}: cartable (stock path) requests/s", stocks.per_second, "req/s")
     report.add(f"{backend}: baseline requests/s", theirs.per_second, "req/s")
     report.add(
         f"{backend}: cartable / baseline throughput",
@@ -143,7 +155,15 @@ def run_backend(backend: str, report: Report) -> None:
         goal=f">= {GOAL_RATIO}",
         met=ratio >= GOAL_RATIO,
     )
-    for name, result, cpu in (("cartable", ours, our_cpu), ("baseline", theirs, their_cpu)):
+    report.add(
+        f"{backend}: cartable stock path / baseline", stocks.per_second / theirs.per_second, "x"
+    )
+    report.add(f"{backend}: fast path / stock path", ours.per_second / stocks.per_second, "x")
+    for name, result, cpu in (
+        ("cartable", ours, our_cpu),
+        ("stock path", stocks, stock_cpu),
+        ("baseline", theirs, their_cpu),
+    ):
         report.add(f"{backend}: {name} p50 latency", percentile(result.latencies, 50) * 1000, "ms")
         report.add(f"{backend}: {name} p99 latency", percentile(result.latencies, 99) * 1000, "ms")
         report.add(f"{backend}: {name} server CPU per request", cpu * 1000, "ms")

@@ -11,9 +11,9 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UNSET, UnsetType
 
-from graphql_runtime.live.transport import SharedFramesHandler
-from graphql_runtime.loaders import OPENED_READ_KEY
+from graphql_runtime.public import BuiltSchema
 from i18n.locales import preferred_locale
+from resolvers.operation_scope import OPENED_READ_KEY
 from resolvers.socket_sessions import SessionWatch, WatchedSocket
 from schema.context import Context
 from services.accounts import sessions
@@ -27,13 +27,12 @@ WATCHED_KEY = "cartable.watched_socket"
 
 
 class CartableGraphQL(GraphQL[Context, None]):
-    # Shared events' `next` frames are serialised once for all their subscribers.
-    graphql_transport_ws_handler_class = SharedFramesHandler
-
-    def __init__(self, runtime: Runtime, **kwargs: Any) -> None:
+    def __init__(self, runtime: Runtime, built: BuiltSchema, **kwargs: Any) -> None:
         settings = runtime.settings
+        # The engine's handler (shared frames, parked subscriptions), or strawberry's own.
+        self.graphql_transport_ws_handler_class = built.websocket_handler
         super().__init__(
-            kwargs.pop("schema"),
+            built.schema,
             graphql_ide=None if settings.production else "graphiql",
             allow_queries_via_get=True,
             subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
@@ -53,7 +52,7 @@ class CartableGraphQL(GraphQL[Context, None]):
         views = None
         if token is not None:
             database, settings = self.runtime.database, self.runtime.settings
-            if isinstance(request, Request):  # its query reads on with it (graphql_runtime.loaders)
+            if isinstance(request, Request):  # its query reads on with it (operation_scope)
                 opened = request.scope[OPENED_READ_KEY] = self.runtime.transactions.shared_read()
                 signed_in = await sessions.sign_in_request(database, settings, token, opened)
                 if signed_in is not None:

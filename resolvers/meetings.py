@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import strawberry
 
-from graphql_runtime.live.follow import follow
+from graphql_runtime.public import follow, shares_events
 from resolvers.common import require_id
 from schema.access import actor_of, read, run
 from schema.appointments import Appointment, AppointmentPayload
@@ -196,13 +196,14 @@ class Subscription:
         description="First one event with every slot (snapshot true), then, after each "
         "commit, the changed slots; `sequence` grows by one per event of this meeting."
     )
+    @shares_events
     async def meeting_slots_changed(
         self, info: Info, meeting_id: strawberry.ID
     ) -> AsyncGenerator[SlotEvent, None]:
         meeting = await _watchable_meeting(info, meeting_id)
         runtime = info.context.runtime
-        # Shared: a slot event reads nothing of the viewer (SlotEvent, Slot and Teacher have
-        # no viewer-dependent field; one that is added must drop `shared_as`).
+        # Shared: a slot event reads nothing of the viewer (SlotEvent, Slot and Teacher are
+        # declared viewer-independent, which building the schema checks).
         events = follow(
             runtime.pubsub,
             slots_channel(meeting),

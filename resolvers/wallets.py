@@ -7,7 +7,7 @@ from typing import TypeVar
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from graphql_runtime.live.follow import follow
+from graphql_runtime.public import follow
 from schema.access import actor_of, read
 from schema.context import Info
 from schema.errors import refused

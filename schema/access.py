@@ -5,7 +5,7 @@ from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from graphql_runtime.loaders import loader
+from graphql_runtime.public import loader
 from schema.context import Info
 from schema.errors import UnauthenticatedError, refused
 from services.accounts.actor import Actor

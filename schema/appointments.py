@@ -7,7 +7,7 @@ from typing import Annotated
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from graphql_runtime.loaders import loader
+from graphql_runtime.public import loader
 from models.meetings import Meeting as MeetingRow
 from schema.access import actor_of, load_by_id
 from schema.context import Info

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import strawberry
 
-from graphql_runtime.loaders import loader
+from graphql_runtime.public import loader
 from schema.access import actor_of
 from schema.context import Info
 from schema.documents import Document, latest_unread

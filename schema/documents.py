@@ -5,7 +5,7 @@ from collections.abc import Sequence
 
 import strawberry
 
-from graphql_runtime.loaders import loader
+from graphql_runtime.public import loader
 from models import documents as m_documents
 from schema.access import actor_of, read
 from schema.context import Info

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from graphql_runtime.loaders import loader
+from graphql_runtime.public import loader
 from models.school import SchoolEvent
 from schema.access import actor_of
 from schema.context import Info

@@ -5,7 +5,7 @@ from datetime import datetime, time
 
 import strawberry
 
-from graphql_runtime.loaders import loader
+from graphql_runtime.public import loader, viewer_independent
 from models.meetings import Meeting as MeetingRow
 from schema.access import actor_of, load_by_id, read
 from schema.context import Info
@@ -20,6 +20,7 @@ from services.sql.by_id import ViewerKey, batched_by_id
 from services.sql.runtime import Runtime
 
 
+@viewer_independent  # shown alike to every meetingSlotsChanged watcher
 @strawberry.type
 class Teacher(Node):
     db_id: strawberry.Private[int]
@@ -36,6 +37,7 @@ class Teacher(Node):
         )
 
 
+@viewer_independent  # shown alike to every meetingSlotsChanged watcher
 @strawberry.type
 class Slot(Node):
     db_id: strawberry.Private[int]
@@ -164,6 +166,7 @@ class Meeting(Node):
         )
 
 
+@viewer_independent  # shown alike to every meetingSlotsChanged watcher
 @strawberry.type
 class SlotEvent:
     snapshot: bool

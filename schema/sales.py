@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 import strawberry
 
-from graphql_runtime.execution.known import known_or_loaded, returns_known
+from graphql_runtime.public import known_or_loaded, returns_known
 from schema.access import load_by_id
 from schema.context import Info
 from schema.enums import Period

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 
 import strawberry
 
-from graphql_runtime.loaders import loader
+from graphql_runtime.public import loader
 from models import family as m_family
 from schema.access import load_by_id
 from schema.context import Info

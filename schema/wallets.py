@@ -6,8 +6,7 @@ from typing import Any
 
 import strawberry
 
-from graphql_runtime.execution.known import known_or_loaded, returns_known
-from graphql_runtime.loaders import loader
+from graphql_runtime.public import known_or_loaded, loader, returns_known
 from schema.access import actor_of, load_by_id
 from schema.context import Info
 from schema.enums import OperationType, PaymentMethod, Period

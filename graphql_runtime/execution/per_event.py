@@ -10,14 +10,15 @@ memos of its own; they still serve the items of lists within that event.
 
 from typing import Any
 
-from graphql.execution import Executor
-from graphql.pyutils import RefMap
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from graphql_runtime.compat import (
+    Executor,
+    StrawberryGraphQLCoreExecutionContext,
+    reset_event_memos,
+)
 
 
 class EventScopedExecutor(StrawberryGraphQLCoreExecutionContext):
     def build_per_event_executor(self, payload: Any) -> Executor:
         executor = super().build_per_event_executor(payload)
-        executor._relevant_sub_fields = {}
-        executor._stream_usages = RefMap()
+        reset_event_memos(executor)
         return executor

@@ -25,154 +25,38 @@ from graphql import (
     GraphQLOutputType,
     GraphQLResolveInfo,
     Undefined,
-    get_nullable_type,
     is_leaf_type,
 )
-from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
-from graphql.execution.executor import to_nodes
-from graphql.pyutils import AwaitableOrValue, Path, gather_with_cancel
 
+from graphql_runtime.compat import (
+    AwaitableOrValue,
+    FieldDetailsList,
+    GroupedFieldSet,
+    Path,
+    gather_with_cancel,
+    to_nodes,
+)
+from graphql_runtime.execution.caches import ExecutionCaches
+from graphql_runtime.execution.plain_planning import PlanningExecutor
 from graphql_runtime.execution.plain_plans import (
-    STRAWBERRY_TYPE,
     PlainField,
     PlainObjectField,
-    Plan,
-    PlansByType,
-    plain_fields,
-    schema_plans,
 )
-from graphql_runtime.execution.plain_readers import compile_reader
 from graphql_runtime.execution.plain_selections import (
     SIMPLE_TYPES,
-    PlainEntry,
     PlainSelection,
-    SharedSelections,
     Unusual,
-    plain_origin,
     read_leaves,
     read_object,
     read_objects,
-    strawberry_is_type_of,
 )
-from graphql_runtime.live.shared_events import SharedEventExecutor
 
 _SLOW = object()
-_SHARED = SharedSelections(size=2048)
 
 
-# An operation's plain selections by (object type, id of the field group asked): the group is
-# kept alive beside its plan so that its id is not reused while the operation runs.
-Selections = dict[tuple[GraphQLObjectType, int], tuple[FieldDetailsList, PlainSelection | None]]
-
-
-class PlainFieldsExecutor(SharedEventExecutor):
-    """The schema's executor: plain fields directly, every other field as before."""
-
-    _plans_by_type: PlansByType | None = None
-    _selections: Selections | None = None
-
-    def build_per_event_executor(self, payload: Any) -> Any:
-        # Like graphql-core's memos of subfields, plans are keyed on field groups built anew
-        # for each event: each event gets its own, or they would grow for the subscription's life.
-        executor = super().build_per_event_executor(payload)
-        executor._selections = None
-        return executor
-
-    def _plans(self, parent_type: GraphQLObjectType) -> dict[str, Plan]:
-        by_type = self._plans_by_type
-        if by_type is None:
-            by_type = self._plans_by_type = schema_plans(self.schema)
-        plans = by_type.get(parent_type)
-        if plans is None:
-            plans = by_type[parent_type] = plain_fields(parent_type)
-        return plans
-
-    def _plain_selection(
-        self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList
-    ) -> PlainSelection | None:
-        """How to read this object's asked fields in one pass; None when one of them (or of
-        its objects) is not plain, or when resolvers are wrapped by a middleware."""
-        selections = self._selections
-        if selections is None:
-            selections = self._selections = {}
-        key = (object_type, id(field_details_list))
-        found = selections.get(key)
-        if found is not None:
-            return found[1]
-        selection = self._shared_selection(object_type, field_details_list)
-        selections[key] = (field_details_list, selection)
-        return selection
-
-    def _shared_selection(
-        self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList
-    ) -> PlainSelection | None:
-        """The plan of earlier operations of the same document, or a new one."""
-        manager = self.middleware_manager
-        if (
-            (manager is not None and manager.middlewares)
-            or any(
-                details.defer_usage is not None or details.fragment_variable_values is not None
-                for details in field_details_list
-            )
-            or not _SHARED.plain_document(self.operation, self.fragments)
-        ):
-            return self._plan_selection(object_type, field_details_list)
-        nodes = tuple(details.node for details in field_details_list)
-        key = (object_type, *map(id, nodes))
-        found = _SHARED.get(key)
-        if found is not None:
-            return found[1]
-        selection = self._plan_selection(object_type, field_details_list)
-        _SHARED.put(key, nodes, selection)
-        return selection
-
-    def _plan_selection(
-        self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList
-    ) -> PlainSelection | None:
-        manager = self.middleware_manager
-        if (manager is not None and manager.middlewares) or not strawberry_is_type_of(
-            object_type.is_type_of
-        ):
-            return None
-        grouped_field_set, new_defer_usages, _ = self.collect_subfields(
-            object_type, field_details_list
-        )
-        if new_defer_usages:
-            return None
-        plans = self._plans(object_type)
-        entries = []
-        for response_name, sub_fields in grouped_field_set.items():
-            node = sub_fields[0].node
-            plan = plans.get(node.name.value)
-            if plan is None or node.arguments:
-                return None
-            if type(plan) is PlainField:
-                entries.append(
-                    PlainEntry(
-                        response_name,
-                        plan.read,
-                        plan.attribute,
-                        plan.non_null,
-                        plan.serialise,
-                        plan.unchanged,
-                        None,
-                    )
-                )
-                continue
-            assert type(plan) is PlainObjectField
-            nested_type = get_nullable_type(plan.field.type)
-            assert isinstance(nested_type, GraphQLObjectType)
-            nested = self._plain_selection(nested_type, sub_fields)
-            if nested is None:
-                return None
-            entries.append(
-                PlainEntry(
-                    response_name, plan.read, plan.attribute, plan.non_null, None, None, nested
-                )
-            )
-        origin = plain_origin(object_type.extensions.get(STRAWBERRY_TYPE))
-        selection = PlainSelection(object_type.is_type_of, origin, tuple(entries))
-        return selection._replace(reader=compile_reader(selection))
+class PlainFieldsExecutor(PlanningExecutor):
+    """The schema's executor: plain fields directly, every other field as before. Built per
+    schema (`executor_for`), with that schema's caches."""
 
     def _plain_value(self, plan: PlainField, source: Any) -> Any:
         try:
@@ -276,9 +160,11 @@ class PlainFieldsExecutor(SharedEventExecutor):
         selection = self._plain_selection(object_type, field_details_list)
         if selection is not None:
             try:
-                return read_object(selection, result, info, self.is_awaitable)
+                read = read_object(selection, result, info, self.is_awaitable)
             except Exception:  # graphql-core's path raises it again, located
                 raise Unusual from None
+            self._count_selection(selection)
+            return read
         if isinstance(result, Exception):
             raise Unusual
         is_type_of = object_type.is_type_of
@@ -316,7 +202,9 @@ class PlainFieldsExecutor(SharedEventExecutor):
                 selection = self._plain_selection(nullable, field_details_list)
                 if selection is None:
                     return None
-                return read_objects(selection, items, items_non_null, info, self.is_awaitable)
+                read = read_objects(selection, items, items_non_null, info, self.is_awaitable)
+                self._count_selection(selection)
+                return read
             if is_leaf_type(nullable):
                 return read_leaves(
                     nullable.coerce_output_value, items, items_non_null, self.is_awaitable
@@ -324,6 +212,12 @@ class PlainFieldsExecutor(SharedEventExecutor):
         except Exception:  # graphql-core's path raises it again, located
             raise Unusual from None
         return None
+
+    def _count_selection(self, selection: PlainSelection) -> None:
+        probes = self.caches.probes
+        probes.plain_selections += 1
+        if selection.reader is not None:
+            probes.compiled_reads += 1
 
     def execute_fields(
         self,
@@ -343,6 +237,7 @@ class PlainFieldsExecutor(SharedEventExecutor):
         results: dict[str, Any] = {}
         is_awaitable = self.is_awaitable
         awaitable_fields: list[str] = []
+        plain = 0
         try:
             for response_name, field_details_list in grouped_field_set.items():
                 node = field_details_list[0].node
@@ -352,13 +247,16 @@ class PlainFieldsExecutor(SharedEventExecutor):
                         value = self._plain_value(plan, source_value)
                         if value is not _SLOW:
                             results[response_name] = value
+                            plain += 1
                             continue
                     else:
                         value = self._plain_object(plan, source_value)
                         if value is None:
                             results[response_name] = None
+                            plain += 1
                             continue
                         if value is not _SLOW:
+                            plain += 1
                             field_path = Path(path, response_name, parent_type.name)
                             result = self._complete_plain_object(
                                 plan,
@@ -384,6 +282,7 @@ class PlainFieldsExecutor(SharedEventExecutor):
             if awaitable_fields:
                 self.settle_in_background([results[field] for field in awaitable_fields])
             raise
+        self.caches.probes.plain_fields += plain
 
         if not awaitable_fields:
             return results
@@ -398,3 +297,9 @@ class PlainFieldsExecutor(SharedEventExecutor):
             return results
 
         return get_results()
+
+
+def executor_for(caches: ExecutionCaches) -> type[PlainFieldsExecutor]:
+    """The executor class of one built schema: graphql-core makes an instance per operation
+    and knows only the class, so the schema's caches ride on a subclass made for it."""
+    return type("PlainFieldsExecutor", (PlainFieldsExecutor,), {"caches": caches})

@@ -7,23 +7,26 @@ extension, no argument) holding a scalar, an enum or an object, or a resolver ma
 
 from collections.abc import Callable
 from typing import Any, NamedTuple
-from weakref import WeakKeyDictionary
 
 from graphql import (
     GraphQLField,
     GraphQLNonNull,
     GraphQLObjectType,
-    GraphQLSchema,
     get_nullable_type,
     is_leaf_type,
     is_non_null_type,
 )
 
+from graphql_runtime.compat import (
+    attribute_reader,
+    definition_of,
+    field_extensions,
+    is_basic_field,
+    is_default_resolver,
+    resolver_function,
+)
 from graphql_runtime.execution.known import KNOWN_ATTRIBUTE
 from graphql_runtime.execution.plain_selections import unchanged_type
-
-# Strawberry keeps each GraphQL field's and type's definition under this extension key.
-STRAWBERRY_FIELD = STRAWBERRY_TYPE = "strawberry-definition"
 
 
 class PlainField(NamedTuple):
@@ -44,21 +47,19 @@ class PlainObjectField(NamedTuple):
 
 
 Plan = PlainField | PlainObjectField
+# Filled in as types are met, one per built schema (execution/caches.py).
 PlansByType = dict[GraphQLObjectType, dict[str, Plan]]
-
-_plans: "WeakKeyDictionary[GraphQLSchema, PlansByType]" = WeakKeyDictionary()
 
 
 def known_field(field: GraphQLField, definition: Any) -> PlainObjectField | None:
     """A resolver marked `returns_known(attribute)` (graphql_runtime/execution/known.py), of a non-null object
     field without arguments nor extensions: read as that attribute, its resolver called (on
     graphql-core's path) only when the attribute is None."""
-    resolver = getattr(definition, "base_resolver", None)
-    attribute = getattr(getattr(resolver, "wrapped_func", None), KNOWN_ATTRIBUTE, None)
+    attribute = getattr(resolver_function(definition), KNOWN_ATTRIBUTE, None)
     if (
         attribute is None
         or field.args
-        or getattr(definition, "extensions", None)
+        or field_extensions(definition)
         or not isinstance(field.type, GraphQLNonNull)
         or not isinstance(field.type.of_type, GraphQLObjectType)
     ):
@@ -68,24 +69,23 @@ def known_field(field: GraphQLField, definition: Any) -> PlainObjectField | None
 
 def plain_field(field: GraphQLField) -> Plan | None:
     """How to read a field directly, or None when it needs graphql-core's path."""
-    definition = field.extensions.get(STRAWBERRY_FIELD)
+    definition = definition_of(field)
     if definition is None:
         return None
-    if not getattr(definition, "is_basic_field", False):
+    if not is_basic_field(definition):
         return known_field(field, definition)
-    if not getattr(field.resolve, "_is_default", False) or field.args:
+    if not is_default_resolver(field.resolve) or field.args:
         return None
     nullable = get_nullable_type(field.type)
     non_null = is_non_null_type(field.type)
+    read, attribute = attribute_reader(definition)
     if isinstance(nullable, GraphQLObjectType):
-        return PlainObjectField(
-            definition.default_resolver, definition.python_name, field, non_null
-        )
+        return PlainObjectField(read, attribute, field, non_null)
     if not is_leaf_type(nullable):
         return None
     return PlainField(
-        definition.default_resolver,
-        definition.python_name,
+        read,
+        attribute,
         nullable.coerce_output_value,
         non_null,
         unchanged_type(nullable),
@@ -99,12 +99,4 @@ def plain_fields(parent_type: GraphQLObjectType) -> dict[str, Plan]:
         plan = plain_field(field)
         if plan is not None:
             found[name] = plan
-    return found
-
-
-def schema_plans(schema: GraphQLSchema) -> PlansByType:
-    """The schema's plans, filled in as types are met (one dict per schema, shared)."""
-    found = _plans.get(schema)
-    if found is None:
-        found = _plans[schema] = {}
     return found

@@ -16,7 +16,8 @@ from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 from graphql import GraphQLBoolean, GraphQLID, GraphQLString, Undefined
-from strawberry.types.cast import TYPE_CAST_ATTRIBUTE
+
+from graphql_runtime.compat import TYPE_CAST_ATTRIBUTE, is_strawberry_is_type_of
 
 # Values of these exact types are neither awaitables nor exceptions: no need to ask.
 SIMPLE_TYPES = frozenset({str, int, float, bool, datetime.datetime, datetime.date, datetime.time})
@@ -71,10 +72,7 @@ def plain_origin(definition: Any) -> type | None:
 def strawberry_is_type_of(check: Any) -> bool:
     """Whether a type's is_type_of is none or the one Strawberry makes (a plain isinstance
     that ignores its info): only then may a nested object be checked with its list's info."""
-    return check is None or (
-        getattr(check, "__module__", None) == "strawberry.schema.schema_converter"
-        and getattr(check, "__name__", None) == "is_type_of"
-    )
+    return is_strawberry_is_type_of(check)
 
 
 def read_object(
@@ -163,7 +161,7 @@ class SharedSelections:
     operation with the same text the same nodes, so a plan keyed on the nodes of a field group
     (kept alive with it, so that their ids are not reused) serves them all. Only for documents
     without directives, whose fields asked do not depend on the variables. Bounded: the least
-    recently used plans go first."""
+    recently used plans go first. One per built schema (execution/caches.py)."""
 
     def __init__(self, size: int) -> None:
         self.size = size

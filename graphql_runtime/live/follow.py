@@ -7,14 +7,14 @@ that overtook each other). A gap that does not fill, or a broker reconnect, yiel
 snapshot instead, so a client never stays stale.
 
 A shared subscription (`shared_as`) that waits with nothing queued is handed the next event
-by the fan-out itself (`_Follower.on_idle`): its frame is written there and then when another
+by the fan-out itself (`Follower.on_idle`): its frame is written there and then when another
 subscriber already made it, or once the one subscriber woken to execute it made it (a
 `Claim`), so thousands of watchers of one meeting cost one execution and one socket write each,
 not one task wake-up each.
 
 Over a websocket such a subscription does not even keep its task while idle: `follow` parks it
-(`_Follower.park`, `Parked`) and the operation's task ends. What the fan-out cannot write at
-once is handled by a short task of the follower's own (`_Follower._drain`: a slow socket, a
+(`Follower.park`, `Parked`) and the operation's task ends. What the fan-out cannot write at
+once is handled by a short task of the follower's own (`Follower._drain`: a slow socket, a
 burst of events), and only what needs the operation (the event it is to execute, a gap, a
 resync, the end) runs the operation again, which resumes here where it stood. Every run
 checks the viewer's access again.
@@ -23,17 +23,14 @@ checks the viewer's access again.
 import asyncio
 import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
-from graphql_runtime.live.operation_context import current_sender
+from graphql_runtime.live.parking import Parked, Sender, current_sender
 from graphql_runtime.live.shared_events import Claim, SelectionKey, claims, ready_data, share
 from pubsub.deliveries import Delivery, Message, Nudge, Resync
 from pubsub.errors import SubscriptionClosed as BroadcastClosed
 from pubsub.hub import PubSub
 from pubsub.subscription import Subscription
-
-if TYPE_CHECKING:
-    from graphql_runtime.live.transport import OperationSender
 
 T = TypeVar("T")
 
@@ -48,13 +45,6 @@ OnEvent = Callable[[dict[str, Any]], Iterable[T]]
 
 class SubscriptionClosed(Exception):
     """Ends a subscription with a reason the client can act on (resubscribe)."""
-
-
-class Parked(BaseException):
-    """Raised out of `follow` when its subscription was handed over to the fan-out (parked):
-    the operation's task ends, and with it the whole stack strawberry and graphql-core keep
-    for a waiting subscription (see graphql_runtime.live.transport). A BaseException, so that no layer
-    between the generator and the transport takes it for the subscription's failure."""
 
 
 async def follow(
@@ -76,13 +66,14 @@ async def follow(
     `spent(item)` is called on each snapshot item once it was executed and sent, to empty
     it: graphql-core keeps the last item referenced while the subscription waits."""
     sender = current_sender() if shared_as is not None else None
-    follower = sender.take_follower() if sender is not None else None
-    if follower is not None and follower.subscription.channel != channel:
-        await follower.close()  # the operation resolved to another channel: start afresh
+    kept = sender.take_follower() if sender is not None else None
+    follower = kept if isinstance(kept, Follower) else None
+    if kept is not None and (follower is None or follower.subscription.channel != channel):
+        await kept.close()  # the operation resolved to another channel: start afresh
         follower = None
     resumed = follower is not None
     if follower is None:
-        follower = _Follower(pubsub, await pubsub.attach(channel), sender, on_event, shared_as)
+        follower = Follower(pubsub, await pubsub.attach(channel), sender, on_event, shared_as)
     # Cleared after use: an idle subscription keeps nothing of what it already sent.
     items: Iterable[T] | None
     item: T | None
@@ -148,7 +139,7 @@ async def follow(
             await follower.close()
 
 
-class _Follower:
+class Follower:
     """Where one subscription stands; the fan-out may move it on while the task waits, or
     while no task runs at all (parked)."""
 
@@ -169,7 +160,7 @@ class _Follower:
         self,
         pubsub: PubSub,
         subscription: Subscription,
-        sender: "OperationSender | None",
+        sender: Sender | None,
         on_event: OnEvent[Any],
         shared_as: str | None,
     ) -> None:
@@ -199,6 +190,8 @@ class _Follower:
         subscription = self.subscription
         if subscription.pending or subscription.closed or not sender.park(self):
             return False
+        if sender.probes is not None:
+            sender.probes.parked += 1
         self._rest()
         return True
 
@@ -305,7 +298,7 @@ class _Follower:
         sender = self.sender
         if not self.idle or self.claim is not None or self.owns is not None or sender is None:
             return False
-        if sender.operation.completed:
+        if sender.completed:
             return False
         found = self._next_event(delivery)
         if found is None:
@@ -317,15 +310,20 @@ class _Follower:
         if not sender.send_now(data):
             return False  # its socket is slow: the task writes it, waiting
         self.position = sequence
+        if sender.probes is not None:
+            sender.probes.idle_writes += 1
         return True
 
     def claim_settled(self, claim: Claim) -> None:
         """The claimed event's frame is made (or could not be): write it now if the socket
         takes it at once, else wake the task to finish (catch_up)."""
-        if self.claim is not claim or self.sender is None:
+        sender = self.sender
+        if self.claim is not claim or sender is None:
             return
-        if claim.data is not None and self.sender.send_now(claim.data):
+        if claim.data is not None and sender.send_now(claim.data):
             self.claim = None
+            if sender.probes is not None:
+                sender.probes.idle_writes += 1
         else:
             self.subscription.offer(Nudge())
 

@@ -6,7 +6,8 @@ the fan-out's cost. An event marked `shared` (by `graphql_runtime.live.follow.fo
 whose output does not depend on the viewer) carries a small table of its results: the first
 subscriber to execute a given selection fills it, the others with the same document text,
 operation name and variables reuse that result, and the JSON text is made once too (see
-`SharedData` and `graphql_runtime.live.transport`).
+`SharedData`, `graphql_runtime.live.transport`, and the executor's side in
+`graphql_runtime/execution/shared_execution.py`).
 
 Subscribers idle when an event arrives do not even execute it: `graphql_runtime.live.follow` has one of
 them (the claim's owner) execute it, and the others wait in its `Claim`, to be written the
@@ -18,13 +19,9 @@ Only events are shared: a subscription's authorisation and its snapshot stay per
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable
 from typing import Any, Protocol, TypeVar
 
 from graphql import ExecutionResult
-
-from graphql_runtime.execution.per_event import EventScopedExecutor
-from graphql_runtime.live.operation_context import current_sender
 
 T = TypeVar("T")
 
@@ -137,67 +134,3 @@ def claims(item: object) -> dict[SelectionKey, Claim] | None:
     """The claims on a shared event, one per selection; None for an event not shared."""
     found: dict[SelectionKey, Claim] | None = getattr(item, _CLAIMS, None)
     return found
-
-
-class SharedEventExecutor(EventScopedExecutor):
-    """Strawberry's executor (with per-event memos), consulting a shared event's results
-    before executing it."""
-
-    _selection: SelectionKey | None = None
-
-    def build_per_event_executor(self, payload: Any) -> Any:
-        # The key is computed once per subscription and told to its operation's sender,
-        # which then writes later shared events without executing them.
-        if self._selection is None:
-            self._selection = self._selection_key()
-            sender = current_sender()
-            if sender is not None:
-                sender.key = self._selection
-        return super().build_per_event_executor(payload)
-
-    def execute_operation(self, serially: bool | None = None) -> Any:
-        results = shared_results(self.root_value)
-        if results is None:
-            return super().execute_operation(serially)
-        key = self._selection or self._selection_key()
-        found = results.get(key)
-        if found is None:
-            pending = claims(self.root_value)
-            claim = pending.get(key) if pending is not None else None
-            found = results[key] = _shareable(super().execute_operation(serially), claim)
-        if isinstance(found, asyncio.Future):
-            return _wait(found)
-        return found
-
-    def _selection_key(self) -> SelectionKey:
-        # Everything the result depends on besides the event: the document, the operation
-        # chosen in it and the variables (coerced, defaults included).
-        operation = self.operation
-        source = operation.loc.source.body if operation.loc else repr(operation)
-        name = operation.name.value if operation.name else None
-        variables = json.dumps(self.variable_values.coerced, sort_keys=True, default=repr)
-        return source, name, variables
-
-
-def _shareable(result: Any, claim: Claim | None) -> Any:
-    """A result others may reuse: its data as SharedData; an awaitable one as a future."""
-    if isinstance(result, ExecutionResult):
-        return _freeze(result, claim)
-    if isinstance(result, Awaitable):
-        return asyncio.ensure_future(_settle(result, claim))
-    return result
-
-
-async def _settle(result: Awaitable[Any], claim: Claim | None) -> Any:
-    return _freeze(await result, claim)
-
-
-def _freeze(result: ExecutionResult, claim: Claim | None) -> ExecutionResult:
-    if result.errors or result.data is None:
-        return result
-    return ExecutionResult(SharedData(result.data, claim), None, result.extensions)
-
-
-async def _wait(found: "asyncio.Future[Any]") -> Any:
-    # Shielded: one subscriber leaving must not cancel the execution the others await.
-    return await asyncio.shield(found)

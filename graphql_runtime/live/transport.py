@@ -13,49 +13,51 @@ Such a subscriber does not even keep a task while idle: `follow` parks it (graph
 its operation's task ends, freeing the stack strawberry and graphql-core hold for a waiting
 subscription. The operation stays registered on the socket (its id, the subscription limit,
 `complete`); when an event needs more than a ready frame, the handler runs the operation
-again and `follow` resumes where it stood, without a snapshot.
+again and `follow` resumes where it stood, without a snapshot. This module and follow.py meet
+only in graphql_runtime.live.parking (the `Sender` this module implements, the follower it keeps).
 """
 
-import asyncio
 import json
 from collections.abc import Coroutine
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from starlette.websockets import WebSocketDisconnect
-from strawberry.http.exceptions import WebSocketDisconnected
-from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+
+from graphql_runtime.compat import (
     BaseGraphQLTransportWSHandler,
-    Operation,
-)
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     ConnectionInitMessage,
     Message,
+    Operation,
     SubscribeMessage,
+    WebSocketDisconnected,
+    forget_init_timeout,
+    start_operation,
+    websocket_of,
 )
-
-from graphql_runtime.live.follow import Parked
-from graphql_runtime.live.operation_context import SENDER
+from graphql_runtime.live.parking import SENDER, Parked, ParkedFollower
 from graphql_runtime.live.shared_events import SelectionKey, SharedData, ready_data
-from schema.context import Context
-
-if TYPE_CHECKING:
-    from graphql_runtime.live.follow import _Follower
+from graphql_runtime.probes import Probes
 
 
 class OperationSender:
     """Writes a shared event's `next` frame for one operation, once its selection is known;
     keeps the operation's follower while it is parked, for its next run to resume."""
 
-    __slots__ = ("_prefix", "follower", "key", "operation")
+    __slots__ = ("_prefix", "follower", "key", "operation", "probes")
 
-    def __init__(self, operation: Operation[Context, None]) -> None:
+    def __init__(self, operation: Operation[Any, None], probes: Probes | None = None) -> None:
         self.operation = operation
+        self.probes = probes
         # Set by the executor when it first runs this operation (the snapshot).
         self.key: SelectionKey | None = None
         self._prefix: str | None = None
-        self.follower: _Follower | None = None
+        self.follower: ParkedFollower | None = None
 
-    def park(self, follower: "_Follower") -> bool:
+    @property
+    def completed(self) -> bool:
+        return bool(self.operation.completed)
+
+    def park(self, follower: ParkedFollower) -> bool:
         """Keep `follower` while the operation's task ends; False when it cannot park."""
         if self.key is None or self.operation.completed or self.follower is not None:
             return False
@@ -70,7 +72,7 @@ class OperationSender:
         handler: Any = self.operation.handler
         handler.revive(self)
 
-    def take_follower(self) -> "_Follower | None":
+    def take_follower(self) -> ParkedFollower | None:
         follower, self.follower = self.follower, None
         return follower
 
@@ -95,9 +97,9 @@ class OperationSender:
         nothing written, when it would wait: the subscriber then writes it in its own turn."""
         if self.operation.completed:
             return True  # nobody to write to any more
-        handler: Any = self.operation.handler
         # Straight to Starlette's socket: this runs once per watcher of every event.
-        return _run_if_immediate(handler.websocket.ws.send_text(self._frame(data)))
+        socket = websocket_of(self.operation.handler)
+        return _run_if_immediate(socket.send_text(self._frame(data)))
 
     def _frame(self, data: SharedData) -> str:
         prefix = self._prefix
@@ -106,14 +108,18 @@ class OperationSender:
         return f"{prefix}{data.json()}}}}}"
 
 
-class SharedFramesHandler(BaseGraphQLTransportWSHandler[Context, None]):
+class SharedFramesHandler(BaseGraphQLTransportWSHandler[Any, None]):
+    """strawberry's handler, with shared frames and parked operations. `probes`: the built
+    schema's (graphql_runtime.building makes a subclass per schema)."""
+
+    probes: Probes | None = None
     # Operations whose task ended while their subscription waits in the fan-out (parked).
     _parked: dict[str, OperationSender] | None = None
 
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
         await super().handle_connection_init(message)
         # The (cancelled) init timeout would otherwise stay referenced for the socket's life.
-        self.connection_init_timeout_task = None
+        forget_init_timeout(self)
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
         await super().handle_subscribe(message)
@@ -121,10 +127,10 @@ class SharedFramesHandler(BaseGraphQLTransportWSHandler[Context, None]):
         # idle socket its whole life; the operation has already taken what it needs from it.
         cast(dict[str, Any], message).clear()
 
-    async def run_operation(self, operation: Operation[Context, None]) -> None:
-        await self._run(operation, OperationSender(operation))
+    async def run_operation(self, operation: Operation[Any, None]) -> None:
+        await self._run(operation, OperationSender(operation, self.probes))
 
-    async def _run(self, operation: Operation[Context, None], sender: OperationSender) -> None:
+    async def _run(self, operation: Operation[Any, None], sender: OperationSender) -> None:
         # The operation's own task: its resolvers and executor see this sender.
         SENDER.set(sender)
         parked = False
@@ -154,8 +160,9 @@ class SharedFramesHandler(BaseGraphQLTransportWSHandler[Context, None]):
             return  # completed meanwhile
         if not self._parked:
             self._parked = None
-        operation.task = asyncio.create_task(self._run(operation, sender))
-        operation.task.add_done_callback(self._task_done)
+        if self.probes is not None:
+            self.probes.revived += 1
+        start_operation(self, operation, self._run(operation, sender))
 
     async def cleanup_operation(self, operation_id: str) -> None:
         sender = self._parked.pop(operation_id, None) if self._parked is not None else None
@@ -181,9 +188,8 @@ class SharedFramesHandler(BaseGraphQLTransportWSHandler[Context, None]):
             await self.send_text(frame)
 
     async def send_text(self, text: str) -> None:
-        websocket: Any = self.websocket
         try:
-            await websocket.ws.send_text(text)
+            await websocket_of(self).send_text(text)
         except WebSocketDisconnect as exc:
             raise WebSocketDisconnected from exc
 

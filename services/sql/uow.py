@@ -119,24 +119,32 @@ class SharedRead:
         self.database = database
         self.session: AsyncSession | None = None
         self.lock = asyncio.Lock()
+        self.closed = False
 
     def lend(self) -> "_Lent":
         return _Lent(self)
 
     async def close(self) -> None:
-        if self.session is not None:
-            await self.session.close()
+        # A read may still be running when the query ends: a field that fails does not stop
+        # its siblings, which graphql-core lets finish in the background. Wait for it rather
+        # than close the session under it; a read that starts later gets a session of its own.
+        async with self.lock:
+            self.closed = True
+            session, self.session = self.session, None
+            if session is not None:
+                await session.close()
 
 
 class _Lent:
     """`async with shared.lend() as session`: the session, to this task alone until the block
     ends. A class rather than a generator: every read of a query goes through it."""
 
-    __slots__ = ("shared", "token")
+    __slots__ = ("own", "shared", "token")
 
     def __init__(self, shared: SharedRead) -> None:
         self.shared = shared
         self.token: Token[bool] | None = None
+        self.own: AsyncSession | None = None  # lent after the query ended (see close)
 
     async def __aenter__(self) -> AsyncSession:
         shared = self.shared
@@ -144,6 +152,10 @@ class _Lent:
             assert shared.session is not None
             return shared.session
         await shared.lock.acquire()
+        if shared.closed:
+            shared.lock.release()
+            self.own = shared.database.read()
+            return self.own
         try:
             if shared.session is None:
                 shared.session = shared.database.read()
@@ -154,6 +166,10 @@ class _Lent:
         return shared.session
 
     async def __aexit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if self.own is not None:
+            own, self.own = self.own, None
+            await own.close()
+            return
         if self.token is None:
             return
         shared = self.shared

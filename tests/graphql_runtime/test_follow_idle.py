@@ -11,7 +11,7 @@ from typing import Any
 from graphql import ExecutionResult
 
 from graphql_runtime.live.follow import follow
-from graphql_runtime.live.operation_context import SENDER
+from graphql_runtime.live.parking import SENDER
 from graphql_runtime.live.shared_events import SharedData, claims, shared_results
 from graphql_runtime.live.transport import OperationSender
 from pubsub.hub import PubSub

@@ -7,11 +7,10 @@ import enum
 from typing import Any
 
 import strawberry
-from strawberry.extensions import ParserCache
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from graphql_runtime.building import build_schema
+from graphql_runtime.compat import graphql_schema
 from graphql_runtime.execution.known import known_or_loaded, returns_known
-from graphql_runtime.execution.plain_fields import PlainFieldsExecutor
 from graphql_runtime.execution.plain_plans import plain_fields
 
 WHEN = datetime.datetime(2026, 11, 28, 9, 30, tzinfo=datetime.UTC)
@@ -150,16 +149,8 @@ class Query:
 
 
 def schemas() -> tuple[strawberry.Schema, strawberry.Schema]:
-    # The parser cache hands every operation of a text the same nodes, as in the app.
-    plain = strawberry.Schema(
-        query=Query,
-        execution_context_class=PlainFieldsExecutor,
-        extensions=[lambda: ParserCache(maxsize=64)],
-    )
-    usual = strawberry.Schema(
-        query=Query, execution_context_class=StrawberryGraphQLCoreExecutionContext
-    )
-    return plain, usual
+    # Built as the app builds its schema: the fast path, and the stock one beside it.
+    return build_schema(query=Query).schema, build_schema(query=Query, executor="stock").schema
 
 
 ALL = """{ items { id name count ratio on at day colour note shout later
@@ -249,7 +240,7 @@ async def test_a_known_value_is_read_and_an_unknown_one_resolved() -> None:
     answer = await same("{ boxes { owner { name } } }")
     assert answer["data"]["boxes"] == [{"owner": {"name": "known"}}, {"owner": {"name": "loaded"}}]
     plain, _ = schemas()
-    assert list(plain_fields(plain._schema.get_type("Box"))) == ["owner"]  # type: ignore[arg-type]
+    assert list(plain_fields(graphql_schema(plain).get_type("Box"))) == ["owner"]  # type: ignore[arg-type]
 
 
 async def test_nulls_in_lists_answer_as_graphql_core_does() -> None:
@@ -287,7 +278,7 @@ async def test_operations_of_one_document_answer_alike_whatever_their_variables(
 
 def test_only_plain_attribute_fields_are_read_directly() -> None:
     plain, _ = schemas()
-    item_type = plain._schema.get_type("Item")
+    item_type = graphql_schema(plain).get_type("Item")
     assert sorted(plain_fields(item_type)) == sorted(  # type: ignore[arg-type]
         [
             "id",

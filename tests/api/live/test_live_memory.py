@@ -13,6 +13,9 @@ from tests.api.live.push_helpers import WATCH
 from tests.factories import gid, make_family, make_meeting, make_school
 from tests.support.live import GraphQLSocket, live_server
 
+# The engine's own fast paths: strawberry's stock path has none of them.
+pytestmark = pytest.mark.fast_path
+
 WARM_UP = 300
 EVENTS = 2_000
 # Each event kept ~34 allocated blocks (~2 KB) alive while graphql-core's per-event executors

@@ -19,6 +19,9 @@ from tests.factories import gid, make_family, make_meeting, make_school
 from tests.support.graphql import GraphQL
 from tests.support.live import GraphQLSocket, live_server
 
+# The engine's own fast paths: strawberry's stock path has none of them.
+pytestmark = pytest.mark.fast_path
+
 
 @pytest.fixture(scope="module")
 async def server(app: Starlette) -> AsyncIterator[str]:
