@@ -14,8 +14,8 @@ RELOAD_MARKER = "window.__notReloaded = true"
 async def test_a_slot_booked_in_one_browser_vanishes_from_the_other(
     browser: Browser, portal: Portal
 ) -> None:
-    first = await browser.new_context(viewport=PHONE)
-    second = await browser.new_context(viewport=PHONE)
+    first = await browser.new_context(viewport=PHONE, locale="fr-BE")
+    second = await browser.new_context(viewport=PHONE, locale="fr-BE")
     try:
         booker, watcher = await first.new_page(), await second.new_page()
         await sign_in(booker, portal)
@@ -48,8 +48,8 @@ async def test_a_slot_booked_in_one_browser_vanishes_from_the_other(
 async def test_a_top_up_through_the_sandbox_raises_every_open_balance(
     browser: Browser, portal: Portal
 ) -> None:
-    payer_context = await browser.new_context(viewport=PHONE)
-    other_context = await browser.new_context(viewport=PHONE)
+    payer_context = await browser.new_context(viewport=PHONE, locale="fr-BE")
+    other_context = await browser.new_context(viewport=PHONE, locale="fr-BE")
     try:
         payer, other = await payer_context.new_page(), await other_context.new_page()
         await sign_in(payer, portal)

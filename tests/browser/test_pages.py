@@ -53,7 +53,7 @@ async def test_every_page_is_accessible(
     browser: Browser, portal: Portal, width: str, viewport: ViewportSize
 ) -> None:
     # The inline axe script needs the page's Content-Security-Policy set aside.
-    context = await browser.new_context(viewport=viewport, bypass_csp=True)
+    context = await browser.new_context(viewport=viewport, bypass_csp=True, locale="fr-BE")
     found: dict[str, Any] = {}
     try:
         page = await context.new_page()
@@ -106,7 +106,7 @@ async def test_first_load_figures(browser: Browser, portal: Portal) -> None:
     FIGURES["JavaScript, gzip (bytes)"] = gzipped
     assert gzipped < 150_000
 
-    context = await browser.new_context(viewport=PHONE)
+    context = await browser.new_context(viewport=PHONE, locale="fr-BE")
     try:
         page = await context.new_page()
         await sign_in(page, portal)
