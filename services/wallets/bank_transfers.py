@@ -56,31 +56,20 @@ async def record_bank_transfer(
         raise DomainError(ErrorCode.INVALID_INPUT, "bankReference")
     digits = communication.compact(communication_text)
 
+    school_id = actor.school_id
+    user_id = actor.user_id
+
     async def credit() -> Posted:
-        posted = await ledger.credit_wallet(
+        return await credit_bank_transfer(
             uow,
+            school_id=school_id,
             wallet_id=wallet_id,
             amount_cents=amount_cents,
-            source=SchoolAccount.BANK_CLEARING,
-            type=OperationType.TOP_UP,
-            label="Virement bancaire",
-            method=PaymentMethod.BANK_TRANSFER,
+            communication=digits,
+            bank_reference=reference,
+            value_date=value_date,
+            recorded_by=user_id,
         )
-        uow.session.add(
-            BankTransfer(
-                school_id=actor.school_id,
-                wallet_id=wallet_id,
-                amount_cents=amount_cents,
-                communication=digits,
-                bank_reference=reference,
-                value_date=value_date,
-                recorded_by=actor.user_id,
-                recorded_at=uow.now,
-                transaction_id=posted.transaction_id,
-            )
-        )
-        await uow.session.flush()
-        return posted
 
     return await idempotent(
         uow,
@@ -92,3 +81,48 @@ async def record_bank_transfer(
         encode=Posted.to_json,
         decode=Posted.from_json,
     )
+
+
+def transfer_label(day: date) -> str:
+    """The operation's label: what parents see in their journal (the statement's date)."""
+    return f"Virement bancaire du {day:%d/%m/%Y}"
+
+
+async def credit_bank_transfer(
+    uow: UnitOfWork,
+    *,
+    school_id: int,
+    wallet_id: int,
+    amount_cents: int,
+    communication: str,
+    bank_reference: str,
+    value_date: date,
+    recorded_by: int | None,
+    label: str = "Virement bancaire",
+) -> Posted:
+    """Credit a wallet of `school_id` with a received transfer. The unique (school, bank
+    reference) of `bank_transfers` makes a second credit of one reference fail its transaction."""
+    posted = await ledger.credit_wallet(
+        uow,
+        wallet_id=wallet_id,
+        amount_cents=amount_cents,
+        source=SchoolAccount.BANK_CLEARING,
+        type=OperationType.TOP_UP,
+        label=label,
+        method=PaymentMethod.BANK_TRANSFER,
+    )
+    uow.session.add(
+        BankTransfer(
+            school_id=school_id,
+            wallet_id=wallet_id,
+            amount_cents=amount_cents,
+            communication=communication,
+            bank_reference=bank_reference,
+            value_date=value_date,
+            recorded_by=recorded_by,
+            recorded_at=uow.now,
+            transaction_id=posted.transaction_id,
+        )
+    )
+    await uow.session.flush()
+    return posted
