@@ -57,10 +57,10 @@ async def send_receipts(uow: UnitOfWork, school_id: int, receipts: Iterable[Rece
         )
         for child_id, email, locale, display_name in rows:
             guardians[child_id].append(_Guardian(email, locale, display_name))
-        for child_id, first_name in await uow.session.execute(
+        for named_id, first_name in await uow.session.execute(
             select(col(Child.id), col(Child.first_name)).where(col(Child.id).in_(chunk))
         ):
-            names[int(child_id or 0)] = first_name
+            names[int(named_id or 0)] = first_name
     for receipt in receipts:
         for guardian in guardians[receipt.child_id]:
             await send_mail(
