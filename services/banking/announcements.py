@@ -103,7 +103,9 @@ async def pending_transfers(
         )
         .order_by(col(PendingTransfer.id))
     )
-    return [PendingTransferView(int(row_id or 0), wallet.id, cents, day) for row_id, cents, day in rows]
+    return [
+        PendingTransferView(int(row_id or 0), wallet.id, cents, day) for row_id, cents, day in rows
+    ]
 
 
 async def open_announcements(session: AsyncSession, wallet_ids: list[int]) -> set[tuple[int, int]]:

@@ -60,7 +60,9 @@ async def find_targets(
             )
         )
         for wallet_id, child_id, name in rows:
-            targets[wallet_ids[int(wallet_id or 0)]] = WalletTarget(int(wallet_id or 0), child_id, name)
+            targets[wallet_ids[int(wallet_id or 0)]] = WalletTarget(
+                int(wallet_id or 0), child_id, name
+            )
     return targets
 
 

@@ -1,0 +1,47 @@
+"""Imports racing each other: the database decides, each entry is credited once."""
+
+import asyncio
+
+from services.banking.importing import ImportResult
+from services.sql.uow import Transactions
+from tests.services.banking.helpers import balances, digits, import_file, line_count, setting
+from tests.support.statement_files import Movement, camt053_file, coda_file, statement
+
+
+async def test_one_file_imported_five_times_at_once_credits_once(tx: Transactions) -> None:
+    s = await setting(tx, families=3)
+    data = coda_file(
+        statement(
+            *(
+                Movement(1000 * (i + 1), f"RACE{i}", communication=digits(wallets[0]))
+                for i, wallets in enumerate(s.wallets)
+            ),
+            number=40,
+        )
+    )
+
+    results = await asyncio.gather(*(import_file(tx, s.staff, data) for _ in range(5)))
+
+    assert all(isinstance(r, ImportResult) for r in results)
+    fresh = [r for r in results if isinstance(r, ImportResult) and not r.duplicate]
+    assert [r.credited for r in fresh] == [3]
+    assert len({r.statement_id for r in results if isinstance(r, ImportResult)}) == 1
+    assert await balances(tx, s) == [[1000, 0], [2000, 0], [3000, 0]]
+
+
+async def test_coda_and_camt_of_the_same_entries_at_once_credit_once(tx: Transactions) -> None:
+    s = await setting(tx, families=2)
+    spec = statement(
+        Movement(1500, "BOTH1", communication=digits(s.wallets[0][0])),
+        Movement(2500, "BOTH2", communication=digits(s.wallets[1][1])),
+        number=41,
+    )
+
+    results = await asyncio.gather(
+        import_file(tx, s.staff, coda_file(spec)), import_file(tx, s.staff, camt053_file(spec))
+    )
+
+    credited = [r.credited for r in results if isinstance(r, ImportResult)]
+    assert sorted(credited) == [0, 2]
+    assert await balances(tx, s) == [[1500, 0], [0, 2500]]
+    assert await line_count(tx, s.school_id) == 2
