@@ -1,7 +1,6 @@
 """POST /bank-statements as a clerk uses it, the unmatched queue in GraphQL, and a parent's
 announced transfer shown until the statement that settles it."""
 
-
 import httpx
 
 from services.sql.runtime import Runtime
