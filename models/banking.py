@@ -76,6 +76,8 @@ class BankStatementLine(SQLModel, table=True):
     handled_by: int | None = Field(default=None, foreign_key="users.id", nullable=True)
     handled_at: datetime | None = utc_field(nullable=True, default=None)
     note: str | None = Field(default=None, sa_type=Text, nullable=True)
+    # Credited by the import, its receipt mail not yet in the outbox (rendered after commit).
+    receipt_pending: bool = False
 
 
 class PendingTransferStatus(StrEnum):

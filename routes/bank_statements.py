@@ -8,6 +8,7 @@ the reason in words a clerk understands), 401, 403, 413 (too large), 415 (not a 
 {"error": {"code", "message"}}.
 """
 
+from starlette.background import BackgroundTask
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 from starlette.requests import Request
@@ -19,6 +20,7 @@ from schema.ids import to_global_id
 from schema.messages import message
 from services.banking.importing import import_statement_file
 from services.banking.problems import StatementRejected
+from services.banking.receipts import mail_pending_receipts
 from services.common.errors import DomainError, ErrorCode
 from services.family.children import require_staff
 from services.sql.runtime import Runtime
@@ -76,4 +78,6 @@ async def upload(request: Request) -> Response:
     finally:
         await form.close()
     body = {"statementId": to_global_id("BankStatement", result.statement_id), **result.to_json()}
-    return JSONResponse(body, status_code=200 if result.duplicate else 201)
+    # The receipts are rendered after the answer (the background loop would otherwise).
+    receipts = BackgroundTask(mail_pending_receipts, runtime.transactions)
+    return JSONResponse(body, status_code=200 if result.duplicate else 201, background=receipts)

@@ -59,6 +59,7 @@ def upgrade() -> None:
     sa.Column('handled_by', sa.Integer(), nullable=True),
     sa.Column('handled_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('receipt_pending', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['handled_by'], ['users.id'], name=op.f('fk_bank_statement_lines_handled_by_users')),
     sa.ForeignKeyConstraint(['school_id'], ['schools.id'], name=op.f('fk_bank_statement_lines_school_id_schools')),
     sa.ForeignKeyConstraint(['statement_id'], ['bank_statements.id'], name=op.f('fk_bank_statement_lines_statement_id_bank_statements')),

@@ -5,8 +5,9 @@ Exactly once, from the database: a statement row is unique per school by its ide
 (even at the same moment: the insert waits for the first one's commit) finds it and credits
 nothing; a line is unique per school by its bank reference, so a CAMT.053 over days already
 imported from CODA adds only the lines not seen before. A credit line naming a wallet credits
-it through the bank transfers path (whose own unique bank reference is the backstop), settles
-the oldest matching announcement and mails the guardians; anything else waits, unmatched.
+it through the bank transfers path (whose own unique bank reference is the backstop) and
+settles the oldest matching announcement; anything else waits, unmatched. Each credited line is
+marked for its receipt mail, which `receipts.mail_pending_receipts` renders after the commit.
 """
 
 from dataclasses import dataclass
@@ -24,7 +25,6 @@ from services.banking.communications import digits_of
 from services.banking.model import Entry, Statement
 from services.banking.problems import Problem, StatementRejected
 from services.banking.reader import read_statement_file
-from services.banking.receipts import Receipt, send_receipts
 from services.family.children import get_school, require_staff
 from services.sql.uow import Transactions, UnitOfWork
 
@@ -96,8 +96,7 @@ async def import_statement(uow: UnitOfWork, actor: Actor, statement: Statement) 
     announced = await announcements.open_announcements(uow.session, wallet_ids)
 
     lines: list[dict[str, Any]] = []
-    receipts: list[Receipt] = []
-    settle: list[tuple[int, int, str]] = []
+    paying: list[tuple[dict[str, Any], matching.Payment]] = []
     credited = unmatched = 0
     for entry in entries:
         line = _line(school_id, statement_id, entry)
@@ -115,39 +114,33 @@ async def import_statement(uow: UnitOfWork, actor: Actor, statement: Statement) 
         if target is None:
             unmatched += 1
             continue
-        posted = await matching.pay(
-            uow,
+        payment = matching.Payment(
             target,
-            school_id=school_id,
-            amount_cents=entry.amount_cents,
-            digits=digits,
-            bank_reference=entry.bank_reference,
-            value_date=entry.value_date,
-            statement_date=statement.statement_date,
-            recorded_by=actor.user_id,
+            entry.amount_cents,
+            digits,
+            entry.bank_reference,
+            entry.value_date,
+            statement.statement_date,
         )
-        line.update(status=LineStatus.CREDITED, wallet_id=target.wallet_id)
-        line.update(transaction_id=posted.transaction_id)
+        paying.append((line, payment))
         credited += 1
-        wallet = posted.wallet(target.wallet_id)
-        receipts.append(
-            Receipt(
-                target.child_id,
-                target.name,
-                entry.amount_cents,
-                wallet.balance_cents,
-                statement.statement_date,
-            )
-        )
-        if (target.wallet_id, entry.amount_cents) in announced:
-            settle.append((target.wallet_id, entry.amount_cents, entry.bank_reference))
+
+    settle: list[tuple[int, int, str]] = []
+    all_posted = await matching.pay_many(
+        uow, [p for _, p in paying], school_id=school_id, recorded_by=actor.user_id
+    )
+    for (line, payment), posted in zip(paying, all_posted, strict=True):
+        target = payment.target
+        line.update(status=LineStatus.CREDITED, wallet_id=target.wallet_id)
+        line.update(transaction_id=posted.transaction_id, receipt_pending=True)
+        if (target.wallet_id, payment.amount_cents) in announced:
+            settle.append((target.wallet_id, payment.amount_cents, payment.bank_reference))
 
     line_ids = await _insert_lines(uow, lines)
     for wallet_id, cents, reference in settle:
         await announcements.settle_announcement(
             uow, wallet_id=wallet_id, amount_cents=cents, line_id=line_ids.get(reference)
         )
-    await send_receipts(uow, school_id, receipts)
     row = await uow.session.get(BankStatement, statement_id)
     assert row is not None
     row.lines, row.credited, row.unmatched = len(entries), credited, unmatched
@@ -229,6 +222,7 @@ def _line(school_id: int, statement_id: int, entry: Entry) -> dict[str, Any]:
         "counterparty_iban": entry.counterparty_iban,
         "wallet_id": None,
         "transaction_id": None,
+        "receipt_pending": False,
     }
 
 

@@ -18,7 +18,11 @@ from models.wallets import Wallet
 from services.banking.communications import digits_of
 from services.sql.uow import UnitOfWork
 from services.wallets import communication
-from services.wallets.bank_transfers import credit_bank_transfer, transfer_label
+from services.wallets.bank_transfers import (
+    ReceivedTransfer,
+    credit_bank_transfers,
+    transfer_label,
+)
 from services.wallets.views import Posted
 
 CHUNK = 500
@@ -87,28 +91,37 @@ async def transfers_recorded(
     return found
 
 
-async def pay(
-    uow: UnitOfWork,
-    target: Target,
-    *,
-    school_id: int,
-    amount_cents: int,
-    digits: str,
-    bank_reference: str,
-    value_date: date,
-    statement_date: date,
-    recorded_by: int | None,
-) -> Posted:
-    """Credit what the line pays, once: the unique bank reference of `bank_transfers` fails a
-    second credit of the same reference (its transaction rolls back)."""
-    return await credit_bank_transfer(
+@dataclass(frozen=True)
+class Payment:
+    """A credit line for a target: what `pay_many` credits."""
+
+    target: Target
+    amount_cents: int
+    digits: str
+    bank_reference: str
+    value_date: date
+    statement_date: date
+
+
+async def pay_many(
+    uow: UnitOfWork, payments: list[Payment], *, school_id: int, recorded_by: int
+) -> list[Posted]:
+    """Credit what each line pays, once: the unique bank reference of `bank_transfers` fails a
+    second credit of the same reference (its transaction rolls back). Wallets now; an invoice's
+    payment (excess to the wallet) will branch here."""
+    return await credit_bank_transfers(
         uow,
         school_id=school_id,
-        wallet_id=target.wallet_id,
-        amount_cents=amount_cents,
-        communication=digits,
-        bank_reference=bank_reference,
-        value_date=value_date,
+        transfers=[
+            ReceivedTransfer(
+                wallet_id=p.target.wallet_id,
+                amount_cents=p.amount_cents,
+                communication=p.digits,
+                bank_reference=p.bank_reference,
+                value_date=p.value_date,
+                label=transfer_label(p.statement_date),
+            )
+            for p in payments
+        ],
         recorded_by=recorded_by,
-        label=transfer_label(statement_date),
     )

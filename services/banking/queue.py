@@ -100,15 +100,19 @@ async def assign_line(
     assert statement_date is not None
     await _leave_queue(uow, actor, line_id, LineStatus.CREDITED, None)
     target = matching.WalletTarget(wallet.id, wallet.child_id, wallet.name)
-    posted = await matching.pay(
+    [posted] = await matching.pay_many(
         uow,
-        target,
+        [
+            matching.Payment(
+                target,
+                line.amount_cents,
+                line.communication or "",
+                line.bank_reference,
+                line.value_date,
+                statement_date,
+            )
+        ],
         school_id=actor.school_id,
-        amount_cents=line.amount_cents,
-        digits=line.communication or "",
-        bank_reference=line.bank_reference,
-        value_date=line.value_date,
-        statement_date=statement_date,
         recorded_by=actor.user_id,
     )
     await uow.session.execute(

@@ -20,6 +20,7 @@ from models.topups import TopUp, TopUpStatus
 from payments.provider import CheckoutState, PaymentEvent, PaymentStatus
 from payments.registry import Payments
 from services.banking.announcements import drop_stale_announcements
+from services.banking.receipts import mail_pending_receipts
 from services.sql.uow import Transactions, UnitOfWork
 from services.wallets.topups import Settlement, settle_payment
 
@@ -119,6 +120,7 @@ class Reconciler:
     async def run_once(self) -> Reconciled:
         report = await reconcile_once(self.tx, self.payments)
         await self.tx.run(drop_stale_announcements)
+        await mail_pending_receipts(self.tx)
         return report
 
     async def _loop(self) -> None:

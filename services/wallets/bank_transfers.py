@@ -7,9 +7,11 @@ what it answered the first time and credits nothing (the same reference with oth
 IDEMPOTENCY_CONFLICT: the statement and the record disagree).
 """
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlmodel import col
 
 from models.ledger import OperationType, PaymentMethod, SchoolAccount
@@ -20,7 +22,7 @@ from services.common.errors import DomainError, ErrorCode, NotFound
 from services.common.idempotency import idempotent
 from services.family.children import require_staff
 from services.sql.uow import UnitOfWork
-from services.wallets import communication, ledger
+from services.wallets import communication, ledger, ledger_bulk
 from services.wallets.views import Posted
 
 MAX_REFERENCE = 100
@@ -125,4 +127,50 @@ async def credit_bank_transfer(
         )
     )
     await uow.session.flush()
+    return posted
+
+
+@dataclass(frozen=True)
+class ReceivedTransfer:
+    """A transfer on a bank statement, for a wallet of the importing school."""
+
+    wallet_id: int
+    amount_cents: int
+    communication: str
+    bank_reference: str
+    value_date: date
+    label: str
+
+
+async def credit_bank_transfers(
+    uow: UnitOfWork, *, school_id: int, transfers: Sequence[ReceivedTransfer], recorded_by: int
+) -> list[Posted]:
+    """`credit_bank_transfer` for many lines of a statement, in few statements (the ledger's
+    `credit_many`); the unique (school, bank reference) still fails a second credit."""
+    posted = await ledger_bulk.credit_many(
+        uow,
+        school_id=school_id,
+        credits=[ledger_bulk.Credit(t.wallet_id, t.amount_cents, t.label) for t in transfers],
+        source=SchoolAccount.BANK_CLEARING,
+        type=OperationType.TOP_UP,
+        method=PaymentMethod.BANK_TRANSFER,
+    )
+    if transfers:
+        await uow.session.execute(
+            insert(BankTransfer),
+            [
+                {
+                    "school_id": school_id,
+                    "wallet_id": t.wallet_id,
+                    "amount_cents": t.amount_cents,
+                    "communication": t.communication,
+                    "bank_reference": t.bank_reference,
+                    "value_date": t.value_date,
+                    "recorded_by": recorded_by,
+                    "recorded_at": uow.now,
+                    "transaction_id": p.transaction_id,
+                }
+                for t, p in zip(transfers, posted, strict=True)
+            ],
+        )
     return posted

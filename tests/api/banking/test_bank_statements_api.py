@@ -3,6 +3,7 @@ announced transfer shown until the statement that settles it."""
 
 import httpx
 
+from services.demo.statement_files import Movement, camt053_file, coda_file, statement
 from services.sql.runtime import Runtime
 from services.sql.uow import Transactions
 from tests.factories import gid
@@ -11,7 +12,6 @@ from tests.support.clock import FakeClock
 from tests.support.graphql import GraphQL, error_codes
 from tests.support.ledger import assert_ledger_balanced
 from tests.support.mail import mails_to, text_of
-from tests.support.statement_files import Movement, camt053_file, coda_file, statement
 
 QUEUE = """{ unmatchedBankLines { id amount { cents } communication counterpartyName status
   suggestions { wallet { id } childName reason } } }"""

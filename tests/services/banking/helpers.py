@@ -10,6 +10,7 @@ from models.accounts import Role
 from models.banking import BankStatementLine
 from models.family import School
 from services.banking.importing import ImportResult, import_statement_file
+from services.banking.receipts import mail_pending_receipts
 from services.common.errors import DomainError
 from services.sql.uow import Transactions
 from services.wallets.views import WalletView
@@ -42,9 +43,11 @@ async def setting(tx: Transactions, families: int = 2, locales: tuple[str, ...] 
 
 async def import_file(tx: Transactions, staff: Person, data: bytes) -> ImportResult | DomainError:
     try:
-        return await import_statement_file(tx, actor_for(staff), data)
+        result = await import_statement_file(tx, actor_for(staff), data)
     except DomainError as error:
         return error
+    await mail_pending_receipts(tx)  # as the upload route does after answering
+    return result
 
 
 def digits(wallet: WalletView) -> str:

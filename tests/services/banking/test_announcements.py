@@ -1,16 +1,18 @@
 """Announced transfers: the oldest matching one settled by a statement, the rest kept; dropped
 with a mail in the parent's language when nothing arrived within ten days."""
 
+import pytest
+
 from services.banking import announcements
 from services.banking.importing import ImportResult
 from services.common.errors import DomainError, ErrorCode
+from services.demo.statement_files import Movement, coda_file, statement
 from services.sql.runtime import Runtime
 from services.sql.uow import Transactions
 from tests.factories import actor_for
 from tests.services.banking.helpers import Setting, digits, import_file, setting
 from tests.support.clock import FakeClock
 from tests.support.mail import mails_to, text_of
-from tests.support.statement_files import Movement, coda_file, statement
 
 
 async def announce(tx: Transactions, s: Setting, cents: int, key: str, family: int = 0) -> None:
@@ -69,7 +71,7 @@ async def test_a_statement_settles_the_oldest_matching_announcement_only(
 
 async def test_another_familys_wallet_cannot_be_announced(tx: Transactions) -> None:
     s = await setting(tx, families=2)
-    try:
+    with pytest.raises(DomainError) as refused:
         await tx.run(
             lambda uow: announcements.announce_transfer(
                 uow,
@@ -79,8 +81,5 @@ async def test_another_familys_wallet_cannot_be_announced(tx: Transactions) -> N
                 idempotency_key="k",
             )
         )
-    except DomainError as error:
-        assert error.code is ErrorCode.NOT_FOUND
-    else:
-        raise AssertionError("announced on another family's wallet")
+    assert refused.value.code is ErrorCode.NOT_FOUND
     assert await pending(tx, s) == []

@@ -11,6 +11,13 @@ from models.accounts import Role
 from services.banking.importing import ImportResult
 from services.banking.problems import Problem, StatementRejected
 from services.common.errors import ErrorCode
+from services.demo.statement_files import (
+    Movement,
+    camt053_file,
+    coda_file,
+    globalised,
+    statement,
+)
 from services.sql.runtime import Runtime
 from services.sql.uow import Transactions
 from tests.factories import make_school, make_user
@@ -22,13 +29,6 @@ from tests.services.banking.helpers import (
     setting,
 )
 from tests.support.mail import mails_to, text_of
-from tests.support.statement_files import (
-    Movement,
-    camt053_file,
-    coda_file,
-    globalised,
-    statement,
-)
 
 OTHER_IBAN = "BE68539007547034"
 

@@ -3,9 +3,9 @@
 import asyncio
 
 from services.banking.importing import ImportResult
+from services.demo.statement_files import Movement, camt053_file, coda_file, statement
 from services.sql.uow import Transactions
 from tests.services.banking.helpers import balances, digits, import_file, line_count, setting
-from tests.support.statement_files import Movement, camt053_file, coda_file, statement
 
 
 async def test_one_file_imported_five_times_at_once_credits_once(tx: Transactions) -> None:
