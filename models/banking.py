@@ -43,6 +43,8 @@ class BankStatement(SQLModel, table=True):
     lines: int = 0
     credited: int = 0
     unmatched: int = 0
+    # Every entry imported (batches commit one by one: an interrupted import is resumed).
+    complete: bool = False
     imported_by: int = Field(foreign_key="users.id")
     imported_at: datetime = utc_field()
 

@@ -32,6 +32,7 @@ def upgrade() -> None:
     sa.Column('lines', sa.Integer(), nullable=False),
     sa.Column('credited', sa.Integer(), nullable=False),
     sa.Column('unmatched', sa.Integer(), nullable=False),
+    sa.Column('complete', sa.Boolean(), nullable=False),
     sa.Column('imported_by', sa.Integer(), nullable=False),
     sa.Column('imported_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['imported_by'], ['users.id'], name=op.f('fk_bank_statements_imported_by_users')),

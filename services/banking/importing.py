@@ -1,20 +1,23 @@
-"""Importing a statement file: checked whole first, then one transaction per statement.
+"""Importing a statement file: checked whole first, then each statement in resumable batches.
 
 Exactly once, from the database: a statement row is unique per school by its identity (account
-+ number + date), inserted first in its transaction, so a second import of the same statement
-(even at the same moment: the insert waits for the first one's commit) finds it and credits
-nothing; a line is unique per school by its bank reference, so a CAMT.053 over days already
++ number + date), claimed first, so a second import of the same statement (even at the same
+moment: the insert waits for the first one's commit) finds it and credits nothing new; its
+entries are imported in batches of their own transactions, and a line is unique per school by
+its bank reference (a batch meeting one inserted meanwhile runs again), so a CAMT.053 over days already
 imported from CODA adds only the lines not seen before. A credit line naming a wallet credits
 it through the bank transfers path (whose own unique bank reference is the backstop) and
 settles the oldest matching announcement; anything else waits, unmatched. Each credited line is
 marked for its receipt mail, which `receipts.mail_pending_receipts` renders after the commit.
 """
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from models.banking import BankStatement, BankStatementLine, LineKind, LineStatus
@@ -29,6 +32,8 @@ from services.family.children import get_school, require_staff
 from services.sql.uow import Transactions, UnitOfWork
 
 CHUNK = 500
+# Entries per transaction: the longest another writer waits behind an import.
+BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -49,14 +54,14 @@ class ImportResult:
 
 
 async def import_statement_file(tx: Transactions, actor: Actor, data: bytes) -> ImportResult:
-    """Check the whole file, then import each statement in a transaction of its own. A file
-    whose every statement was imported before is a duplicate (nothing credited)."""
+    """Check the whole file, then import each statement. A file whose every statement was
+    imported before is a duplicate (nothing credited)."""
     require_staff(actor)
     school = await tx.read(lambda session: get_school(session, actor.school_id))
     if not school.bank_iban:
         raise StatementRejected(Problem.WRONG_ACCOUNT, account="?", school_account="—")
     statements = read_statement_file(data, school.bank_iban).statements
-    results = [await _import_with_retry(tx, actor, statement) for statement in statements]
+    results = [await import_statement(tx, actor, statement) for statement in statements]
     return ImportResult(
         statement_id=results[0].statement_id,
         lines=sum(r.lines for r in results),
@@ -66,25 +71,55 @@ async def import_statement_file(tx: Transactions, actor: Actor, data: bytes) -> 
     )
 
 
-async def _import_with_retry(tx: Transactions, actor: Actor, statement: Statement) -> ImportResult:
-    # A line inserted meanwhile by another import (the other format of the same days) fails
-    # this transaction on the unique bank reference: run it again, that line is then known.
+async def import_statement(tx: Transactions, actor: Actor, statement: Statement) -> ImportResult:
+    """Claim the statement, import its entries in batches (a transaction each, so other writers
+    wait at most one batch), then mark it complete. An import that stopped half-way (a crash)
+    is resumed by the next one of the same statement: entries already there are skipped."""
+    claimed = await tx.run(lambda uow: _claim_statement(uow, actor, statement))
+    statement_id, fresh = claimed
+    if not fresh:
+        done = await tx.read(lambda session: _completed(session, statement_id))
+        if done is not None:
+            return done
+    credited = 0
+    for start in range(0, len(statement.entries), BATCH):
+        batch = statement.entries[start : start + BATCH]
+        credited += await _with_retry(tx, _batch(actor, statement, statement_id, batch))
+    counts = await tx.run(lambda uow: _complete(uow, statement_id))
+    return ImportResult(statement_id, counts[0], credited, counts[1], duplicate=not fresh)
+
+
+def _batch(
+    actor: Actor, statement: Statement, statement_id: int, batch: tuple[Entry, ...]
+) -> Callable[[UnitOfWork], Awaitable[int]]:
+    return lambda uow: _import_entries(uow, actor, statement, statement_id, batch)
+
+
+async def _with_retry(tx: Transactions, work: Callable[[UnitOfWork], Awaitable[int]]) -> int:
+    # A line inserted meanwhile by another import (the same statement resumed, or the other
+    # format of the same days) fails the batch on the unique bank reference: run it again,
+    # that line is then known and skipped.
     for attempt in range(3):
         try:
-            return await tx.run(lambda uow: import_statement(uow, actor, statement))
+            return await tx.run(work)
         except IntegrityError:
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
 
 
-async def import_statement(uow: UnitOfWork, actor: Actor, statement: Statement) -> ImportResult:
+async def _import_entries(
+    uow: UnitOfWork,
+    actor: Actor,
+    statement: Statement,
+    statement_id: int,
+    batch: tuple[Entry, ...],
+) -> int:
+    """One batch of a statement's entries: the new ones recorded, the matched ones credited;
+    how many this batch credited."""
     require_staff(actor)
     school_id = actor.school_id
-    statement_id = await _claim_statement(uow, actor, statement)
-    if statement_id is None:
-        return await _already_imported(uow, school_id, statement)
-    entries = await _new_entries(uow, school_id, statement.entries)
+    entries = await _new_entries(uow, school_id, batch)
     credits = [entry for entry in entries if entry.creditable]
     targets = await matching.find_targets(
         uow.session, school_id, (e.structured_communication for e in credits)
@@ -97,7 +132,6 @@ async def import_statement(uow: UnitOfWork, actor: Actor, statement: Statement) 
 
     lines: list[dict[str, Any]] = []
     paying: list[tuple[dict[str, Any], matching.Payment]] = []
-    credited = unmatched = 0
     for entry in entries:
         line = _line(school_id, statement_id, entry)
         lines.append(line)
@@ -109,10 +143,8 @@ async def import_statement(uow: UnitOfWork, actor: Actor, statement: Statement) 
             wallet_id, transaction_id = recorded[entry.bank_reference]
             line.update(status=LineStatus.CREDITED, wallet_id=wallet_id)
             line.update(transaction_id=transaction_id)
-            credited += 1
             continue
         if target is None:
-            unmatched += 1
             continue
         payment = matching.Payment(
             target,
@@ -123,7 +155,6 @@ async def import_statement(uow: UnitOfWork, actor: Actor, statement: Statement) 
             statement.statement_date,
         )
         paying.append((line, payment))
-        credited += 1
 
     settle: list[tuple[int, int, str]] = []
     all_posted = await matching.pay_many(
@@ -141,16 +172,45 @@ async def import_statement(uow: UnitOfWork, actor: Actor, statement: Statement) 
         await announcements.settle_announcement(
             uow, wallet_id=wallet_id, amount_cents=cents, line_id=line_ids.get(reference)
         )
-    row = await uow.session.get(BankStatement, statement_id)
+    return len(paying)
+
+
+async def _completed(session: AsyncSession, statement_id: int) -> ImportResult | None:
+    row = await session.get(BankStatement, statement_id, populate_existing=True)
     assert row is not None
-    row.lines, row.credited, row.unmatched = len(entries), credited, unmatched
-    await uow.session.flush()
-    return ImportResult(statement_id, len(entries), credited, unmatched, duplicate=False)
+    if not row.complete:
+        return None
+    return ImportResult(statement_id, row.lines, 0, row.unmatched, duplicate=True)
 
 
-async def _claim_statement(uow: UnitOfWork, actor: Actor, statement: Statement) -> int | None:
-    """Insert the statement's row, or None when it is there already (committed by another
-    import, perhaps one that was waiting on the same row a moment ago)."""
+async def _complete(uow: UnitOfWork, statement_id: int) -> tuple[int, int]:
+    """Mark the statement imported, with its line counts as the database holds them."""
+    line = BankStatementLine
+    lines = await uow.session.scalar(
+        select(func.count()).where(col(line.statement_id) == statement_id)
+    )
+    credited = await uow.session.scalar(
+        select(func.count()).where(
+            col(line.statement_id) == statement_id, col(line.status) == LineStatus.CREDITED
+        )
+    )
+    unmatched = await uow.session.scalar(
+        select(func.count()).where(
+            col(line.statement_id) == statement_id, col(line.status) == LineStatus.UNMATCHED
+        )
+    )
+    await uow.session.execute(
+        update(BankStatement)
+        .where(col(BankStatement.id) == statement_id)
+        .values(complete=True, lines=lines, credited=credited, unmatched=unmatched)
+    )
+    return int(lines or 0), int(unmatched or 0)
+
+
+async def _claim_statement(uow: UnitOfWork, actor: Actor, statement: Statement) -> tuple[int, bool]:
+    """The statement's row, inserted now (True) or found (False: imported before, or being
+    imported by another request, whose insert this one waited for)."""
+    require_staff(actor)
     insert = dialect_insert(uow.dialect)
     result = await uow.session.execute(
         insert(BankStatement)
@@ -169,19 +229,17 @@ async def _claim_statement(uow: UnitOfWork, actor: Actor, statement: Statement) 
         .on_conflict_do_nothing(index_elements=["school_id", "identity"])
         .returning(col(BankStatement.id))
     )
-    found = result.scalar_one_or_none()
-    return None if found is None else int(found)
-
-
-async def _already_imported(uow: UnitOfWork, school_id: int, statement: Statement) -> ImportResult:
-    row = await uow.session.scalar(
-        select(BankStatement).where(
-            col(BankStatement.school_id) == school_id,
+    inserted = result.scalar_one_or_none()
+    if inserted is not None:
+        return int(inserted), True
+    found = await uow.session.scalar(
+        select(col(BankStatement.id)).where(
+            col(BankStatement.school_id) == actor.school_id,
             col(BankStatement.identity) == statement.identity,
         )
     )
-    assert row is not None and row.id is not None
-    return ImportResult(row.id, row.lines, 0, row.unmatched, duplicate=True)
+    assert found is not None
+    return int(found), False
 
 
 async def _new_entries(uow: UnitOfWork, school_id: int, entries: tuple[Entry, ...]) -> list[Entry]:
