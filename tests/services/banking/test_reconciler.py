@@ -14,9 +14,10 @@ from services.banking.reconciler import reconcile_once
 from services.sql.runtime import Runtime
 from services.sql.uow import Transactions, UnitOfWork
 from services.wallets import topups
-from tests.factories import actor_for
+from tests.factories import actor_for, gid
 from tests.services.banking.helpers import Setting, balances, setting
 from tests.support.clock import FakeClock
+from tests.support.graphql import GraphQL
 
 WEBHOOK = "/payments/webhooks/sandbox"
 
@@ -142,3 +143,27 @@ async def test_a_failed_payment_is_closed_failed(
     await reconcile_once(tx, runtime.payments)
     assert await status_of(tx, top_up) == TopUpStatus.FAILED
     assert await balances(tx, s) == [[0, 0]]
+
+
+async def test_a_wallets_top_ups_are_listed_latest_first_with_their_status(
+    tx: Transactions, runtime: Runtime, gql: GraphQL, clock: FakeClock
+) -> None:
+    s = await setting(tx, families=2)
+    first = await start(tx, runtime, s, 700, "first")
+    clock.advance(minutes=1)
+    await start(tx, runtime, s, 800, "second")
+    await payer_decides(tx, first, PaymentStatus.PAID)
+    clock.advance(minutes=6)
+    await reconcile_once(tx, runtime.payments)
+
+    query = """query($id: ID!) { node(id: $id) { ... on Wallet {
+      topUps(first: 5) { amount { cents } status } } } }"""
+    wallet = gid("Wallet", s.wallets[0][0].id)
+    shown = await gql.as_(s.families[0].parent.token).data(query, {"id": wallet})
+    assert shown["node"]["topUps"] == [
+        {"amount": {"cents": 800}, "status": "PENDING"},
+        {"amount": {"cents": 700}, "status": "PAID"},
+    ]
+    # Another family's wallet answers like a missing one.
+    other = await gql.as_(s.families[1].parent.token).data(query, {"id": wallet})
+    assert other == {"node": None}
