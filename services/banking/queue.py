@@ -209,6 +209,10 @@ async def _lines(session: AsyncSession, school_id: int, where: object) -> list[L
     return views
 
 
+def _words(name: str) -> set[str]:
+    return {word for word in name.lower().replace(",", " ").split() if len(word) >= 2}
+
+
 async def _suggest(session: AsyncSession, actor: Actor, line: LineView) -> list[Suggestion]:
     """Likely wallets: a communication one typing error away, an announcement of this amount,
     a guardian's name as the sender's. At most one suggestion per wallet, strongest first."""
@@ -227,20 +231,24 @@ async def _suggest(session: AsyncSession, actor: Actor, line: LineView) -> list[
     )
     for wallet_id in announced:
         reasons.setdefault(wallet_id, Reason.ANNOUNCED)
-    name = line.counterparty_name.strip().lower()
-    if len(name) >= 3:
-        guardians = await session.scalars(
-            select(col(Wallet.id))
+    # "DUPONT MARIE" on the bank line is Marie Dupont: every word of the guardian's name.
+    words = _words(line.counterparty_name)
+    if words:
+        longest = max(words, key=len)
+        guardians = await session.execute(
+            select(col(Wallet.id), col(User.display_name))
             .join(Guardianship, col(Guardianship.child_id) == col(Wallet.child_id))
             .join(User, col(User.id) == col(Guardianship.parent_id))
             .where(
                 col(Wallet.school_id) == actor.school_id,
                 col(Wallet.slot) == 1,
-                func.lower(col(User.display_name)) == name,
+                func.lower(col(User.display_name)).contains(longest, autoescape=True),
             )
+            .limit(MAX_QUEUE)
         )
-        for named in guardians:
-            reasons.setdefault(int(named or 0), Reason.NAME)
+        for named, display_name in guardians:
+            if _words(display_name) <= words:
+                reasons.setdefault(int(named or 0), Reason.NAME)
     if not reasons:
         return []
     rows = await session.execute(
