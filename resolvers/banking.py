@@ -4,7 +4,7 @@ import strawberry
 
 from resolvers.common import require_id
 from schema.access import actor_of, read, run
-from schema.banking import BankLine, BankLinePayload
+from schema.banking import BankLine, BankLinePayload, BankStatement
 from schema.context import Info
 from schema.errors import catches_user_errors, refused
 from schema.wallets import PendingTransfer, PendingTransferPayload, Wallet
@@ -24,6 +24,17 @@ class Query:
         except DomainError as error:
             raise refused(info, error) from None
         return [BankLine.from_view(view) for view in views]
+
+    @strawberry.field(
+        description="Staff: the bank statements imported, latest first, with who imported each."
+    )
+    async def bank_statements(self, info: Info, first: int = 20) -> list[BankStatement]:
+        actor = actor_of(info)
+        try:
+            views = await read(info, lambda s: queue.imported_statements(s, actor, first))
+        except DomainError as error:
+            raise refused(info, error) from None
+        return [BankStatement.from_view(view) for view in views]
 
 
 @strawberry.type

@@ -9,7 +9,7 @@ from schema.ids import to_global_id
 from schema.money import Money, money
 from schema.node import Node
 from schema.wallets import Wallet
-from services.banking.queue import LineView, Suggestion
+from services.banking.queue import LineView, StatementView, Suggestion
 
 
 @strawberry.type
@@ -64,6 +64,34 @@ class BankLine(Node):
             handled_at=view.handled_at,
             note=view.note,
             suggestions=[BankLineSuggestion.from_view(s) for s in view.suggestions],
+        )
+
+
+@strawberry.type
+class BankStatement(Node):
+    format: str = strawberry.field(description="coda or camt053")
+    number: str
+    statement_date: date
+    lines: int
+    credited: int
+    unmatched: int
+    complete: bool = strawberry.field(description="False while its import is under way.")
+    imported_by: str
+    imported_at: datetime
+
+    @classmethod
+    def from_view(cls, view: StatementView) -> "BankStatement":
+        return cls(
+            id=to_global_id("BankStatement", view.id),
+            format=view.format,
+            number=view.number,
+            statement_date=view.statement_date,
+            lines=view.lines,
+            credited=view.credited,
+            unmatched=view.unmatched,
+            complete=view.complete,
+            imported_by=view.imported_by,
+            imported_at=view.imported_at,
         )
 
 

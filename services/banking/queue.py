@@ -262,3 +262,46 @@ async def _suggest(session: AsyncSession, actor: Actor, line: LineView) -> list[
         for wallet, first_name in rows
         if wallet.id is not None
     ]
+
+
+@dataclass(frozen=True)
+class StatementView:
+    id: int
+    format: str
+    number: str
+    statement_date: date
+    lines: int
+    credited: int
+    unmatched: int
+    complete: bool
+    imported_by: str
+    imported_at: datetime
+
+
+async def imported_statements(
+    session: AsyncSession, actor: Actor, limit: int = 50
+) -> list[StatementView]:
+    """The statements imported, latest first, with who imported each (staff only)."""
+    require_staff(actor)
+    rows = await session.execute(
+        select(BankStatement, col(User.display_name))
+        .join(User, col(User.id) == col(BankStatement.imported_by))
+        .where(col(BankStatement.school_id) == actor.school_id)
+        .order_by(col(BankStatement.imported_at).desc(), col(BankStatement.id).desc())
+        .limit(max(1, min(limit, MAX_QUEUE)))
+    )
+    return [
+        StatementView(
+            id=row.id or 0,
+            format=row.format,
+            number=row.number,
+            statement_date=row.statement_date,
+            lines=row.lines,
+            credited=row.credited,
+            unmatched=row.unmatched,
+            complete=row.complete,
+            imported_by=name,
+            imported_at=row.imported_at,
+        )
+        for row, name in rows
+    ]

@@ -55,6 +55,19 @@ async def test_upload_answers_as_the_contract_says(
     }
     assert again.status_code == 200
     assert again.json() == {**body, "credited": 0, "duplicate": True}
+    imports = "{ bankStatements { id format number lines credited importedBy complete } }"
+    listed = (await GraphQL(http, s.staff.token).data(imports))["bankStatements"]
+    assert listed == [
+        {
+            "id": body["statementId"],
+            "format": "coda",
+            "number": "050",
+            "lines": 1,
+            "credited": 1,
+            "importedBy": s.staff.user.display_name,
+            "complete": True,
+        }
+    ]
     assert await balances(tx, s) == [[4200, 0]]
 
     broken = await upload(http, s.staff.token, data[:-200])
