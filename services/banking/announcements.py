@@ -60,6 +60,8 @@ async def announce_transfer(
         raise DomainError(ErrorCode.INVALID_AMOUNT, "amountCents")
     school = await uow.session.get(School, wallet.school_id)
     assert school is not None
+    if not school.feature_bank_transfer_top_up:
+        raise DomainError(ErrorCode.FEATURE_DISABLED)
 
     async def create() -> PendingTransferView:
         row = PendingTransfer(
