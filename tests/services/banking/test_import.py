@@ -1,6 +1,7 @@
 """Importing statements: the right wallets credited once, debits and fees only recorded, the
 guardians told in their language, and a refused file changing nothing."""
 
+import asyncio
 from datetime import date
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import coda
 import pytest
 
 from models.accounts import Role
+from pubsub.deliveries import Message
 from services.banking.importing import ImportResult
 from services.banking.problems import Problem, StatementRejected
 from services.common.errors import ErrorCode
@@ -20,6 +22,7 @@ from services.demo.statement_files import (
 )
 from services.sql.runtime import Runtime
 from services.sql.uow import Transactions
+from services.wallets.views import wallet_channel
 from tests.factories import make_school, make_user
 from tests.services.banking.helpers import (
     balances,
@@ -186,3 +189,33 @@ async def test_the_sample_files_of_febelfin_coda_import(tx: Transactions) -> Non
         assert result.lines == len(parsed.entries)
         imported += 1
     assert imported >= 1
+
+
+async def test_each_credited_wallet_is_pushed_live_after_the_commit(
+    tx: Transactions, runtime: Runtime
+) -> None:
+    s = await setting(tx, families=2)
+    (meals_a, _), (_, activities_b) = s.wallets
+    data = coda_file(
+        statement(
+            Movement(1100, "L1", communication=digits(meals_a)),
+            Movement(2200, "L2", communication=digits(activities_b)),
+            Movement(-500, "L3"),
+            number=80,
+        )
+    )
+    channels = [wallet_channel(f.child.id or 0) for f in s.families]
+    async with (
+        runtime.pubsub.subscribe(channels[0]) as first,
+        runtime.pubsub.subscribe(channels[1]) as second,
+    ):
+        result = await import_file(tx, s.staff, data)
+        assert isinstance(result, ImportResult) and result.credited == 2
+        got = [await asyncio.wait_for(anext(sub), 5) for sub in (first, second)]
+
+    payloads = [g.payload for g in got if isinstance(g, Message)]
+    assert [(p["wallet"]["id"], p["wallet"]["balanceCents"]) for p in payloads] == [
+        (meals_a.id, 1100),
+        (activities_b.id, 2200),
+    ]
+    assert [p["operation"]["label"] for p in payloads] == ["Virement bancaire du 15/09/2025"] * 2
