@@ -172,3 +172,26 @@ async def test_an_announced_transfer_shows_until_a_statement_settles_it(
         "pendingTransfers"
     ] == []
     await assert_ledger_balanced(tx)
+
+
+async def test_a_refused_file_says_why_in_the_clerks_words(
+    http: httpx.AsyncClient, tx: Transactions
+) -> None:
+    s = await setting(tx, families=1)
+    meals = s.wallets[0][0]
+    other = coda_file(
+        statement(Movement(100, "W1", communication=digits(meals)), iban="BE68539007547034")
+    )
+    unbalanced = camt053_file(
+        statement(Movement(100, "W2", communication=digits(meals)), closing_cents=99, number=9)
+    )
+
+    wrong_account = (await upload(http, s.staff.token, other)).json()["error"]
+    wrong_total = (await upload(http, s.staff.token, unbalanced, "extrait.xml")).json()["error"]
+
+    assert wrong_account["problem"] == "WRONG_ACCOUNT"
+    assert "BE68 5390 0754 7034" in wrong_account["message"]
+    assert "BE71 0961 2345 6769" in wrong_account["message"]
+    assert wrong_total["problem"] == "BALANCE_MISMATCH"
+    assert "Rien n'a été importé" in wrong_total["message"]
+    assert await balances(tx, s) == [[0, 0]]
