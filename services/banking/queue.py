@@ -20,7 +20,12 @@ from models.family import Child, Guardianship
 from models.wallets import Wallet
 from services.accounts.actor import Actor
 from services.banking import announcements, matching
-from services.banking.communications import likely_communications, structured_in_text
+from services.banking.communications import (
+    DIGITS,
+    digits_of,
+    likely_communications,
+    structured_in_text,
+)
 from services.banking.receipts import Receipt, send_receipts
 from services.common.errors import DomainError, ErrorCode, NotFound
 from services.family.children import require_staff
@@ -216,7 +221,12 @@ def _words(name: str) -> set[str]:
 async def _suggest(session: AsyncSession, actor: Actor, line: LineView) -> list[Suggestion]:
     """Likely wallets: a communication one typing error away, an announcement of this amount,
     a guardian's name as the sender's. At most one suggestion per wallet, strongest first."""
-    typed = line.communication or structured_in_text(line.free_text) or ""
+    loose = digits_of(line.free_text)  # "100/0000/0135": a digit missing, no +++ around it
+    typed = (
+        line.communication
+        or structured_in_text(line.free_text)
+        or (loose if DIGITS - 1 <= len(loose) <= DIGITS + 1 else "")
+    )
     reasons: dict[int, str] = {}
     for digits in likely_communications(typed) if typed else []:
         found = matching.parsed(digits)

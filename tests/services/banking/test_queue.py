@@ -5,7 +5,7 @@ from services.banking.importing import ImportResult
 from services.demo.statement_files import Movement, coda_file, statement
 from services.sql.uow import Transactions
 from tests.factories import actor_for
-from tests.services.banking.helpers import import_file, setting
+from tests.services.banking.helpers import digits, import_file, setting
 
 
 async def test_a_line_without_communication_suggests_by_name_and_announcement(
@@ -56,3 +56,18 @@ async def test_who_returned_a_line_and_why_is_kept(tx: Transactions) -> None:
     assert (returned.status, returned.note) == ("RETURNED", "Pas un parent")
     assert returned.handled_by == s.staff.user.display_name and returned.handled_at is not None
     assert await tx.read(lambda session: queue.unmatched_lines(session, staff)) == []
+
+
+async def test_a_communication_missing_a_digit_suggests_the_wallet(tx: Transactions) -> None:
+    s = await setting(tx, families=1)
+    meals = s.wallets[0][0]
+    typed = digits(meals)[:5] + digits(meals)[6:]  # eleven digits: one was left out
+    data = coda_file(statement(Movement(2100, "M1", free_text=f"repas {typed}"), number=72))
+    assert isinstance(await import_file(tx, s.staff, data), ImportResult)
+
+    lines = await tx.read(lambda session: queue.unmatched_lines(session, actor_for(s.staff)))
+
+    [line] = [x for x in lines if x.amount_cents == 2100]
+    assert (meals.id, queue.Reason.CHECK_DIGITS) in [
+        (x.wallet.id, x.reason) for x in line.suggestions
+    ]
