@@ -1,10 +1,11 @@
 """Receipt mails: the guardians of a credited wallet's child learn that their transfer arrived,
 each in their own language, through the outbox of the crediting transaction."""
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -18,7 +19,7 @@ from models.ledger import Posting
 from models.mail import OutboxMail
 from models.wallets import Wallet
 from services.common.notify import send_mail
-from services.sql.uow import Transactions, UnitOfWork
+from services.sql.uow import MailQueue, Transactions, UnitOfWork
 
 CHUNK = 500
 
@@ -102,11 +103,17 @@ async def mail_pending_receipts(tx: Transactions, *, batch: int = 200) -> int:
         found = await tx.read(lambda session: _pending(session, batch))
         if not found:
             return total
-        prepared = [
-            (line_id, [outbox.prepare(now=now, **mail) for mail in mails])
-            for line_id, mails in found
-        ]
+        # Rendering is CPU work: in a thread, so the event loop keeps serving meanwhile.
+        prepared = await asyncio.to_thread(_render, outbox, now, found)
         total += await tx.run(lambda uow, ready=prepared: _add(uow, ready))  # type: ignore[misc]
+
+
+def _render(
+    outbox: MailQueue, now: datetime, found: list[tuple[int, list[dict[str, Any]]]]
+) -> list[tuple[int, list[OutboxMail]]]:
+    return [
+        (line_id, [outbox.prepare(now=now, **mail) for mail in mails]) for line_id, mails in found
+    ]
 
 
 async def _pending(session: AsyncSession, batch: int) -> list[tuple[int, list[dict[str, Any]]]]:
