@@ -21,8 +21,9 @@ from payments.registry import RETURN_PATH, WEBHOOK_PATH, build_payments
 from pubsub.hub import PubSub
 from resolvers.endpoint import CartableGraphQL
 from resolvers.root import build_schema
-from routes import documents, health
+from routes import bank_statements, documents, health
 from routes import payments as payment_routes
+from services.banking.reconciler import Reconciler
 from services.sql.runtime import Runtime
 from services.sql.uow import Transactions
 from settings import ConfigurationError, Settings
@@ -71,14 +72,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
         executor=settings.graphql_executor,
     )
     graphql = CartableGraphQL(runtime, built)
+    reconciler = Reconciler(transactions, payments)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await pubsub.connect()
         worker.start()
+        payments.start()
+        reconciler.start()
         try:
             yield
         finally:
+            await reconciler.stop()
             await worker.stop()
             await payments.aclose()
             await pubsub.disconnect()
@@ -92,6 +97,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/healthz", health.healthz),
         Route("/readyz", health.readyz),
         Route("/documents", documents.upload, methods=["POST"]),
+        Route("/bank-statements", bank_statements.upload, methods=["POST"]),
         Route("/documents/{document_id}/download", documents.download, methods=["GET"]),
         Route(WEBHOOK_PATH, payment_routes.webhook, methods=["POST"]),
         Route(RETURN_PATH, payment_routes.payment_return),
@@ -100,6 +106,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     ]
     app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(SecurityHeaders)])
     app.state.runtime = runtime
+    app.state.reconciler = reconciler
     app.state.graphql_schema = built  # its probes count the engine's fast paths (tests)
     return app
 

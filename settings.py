@@ -4,7 +4,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET_KEY = "dev-insecure-secret-key-change-me"
@@ -26,7 +26,9 @@ class Settings(BaseSettings):
     smtp_url: str | None = None  # smtp://user:pass@host:587?starttls=1 | smtps://host:465
     mail_outbox_dir: str = "data/outbox"
     mail_from: str = "Cartable <no-reply@cartable.example>"
-    public_url: str = "http://127.0.0.1:8000"
+    # Unset: the address actually served (http://HOST:PORT), so `make run PORT=8791` sends
+    # payers, webhooks and mail links to the port it serves.
+    public_url: str = ""
     host: str = "127.0.0.1"
     port: int = 8000
     secret_key: str = DEFAULT_SECRET_KEY
@@ -86,9 +88,21 @@ class Settings(BaseSettings):
     payment_provider: Literal["sandbox", "none"] | None = None
     sandbox_webhook_attempts: int = 8
     sandbox_webhook_retry_seconds: float = 2.0
+    # Online payments still PENDING this long after they started are asked about at the
+    # provider (a webhook may have been lost); the reconciler looks every `poll` seconds.
+    reconcile_after_seconds: float = 300.0
+    reconcile_poll_seconds: float = 60.0
 
     # Controllable clock for tests; never read from the environment.
     clock: Callable[[], datetime] = Field(default=utcnow, exclude=True)
+
+    @model_validator(mode="after")
+    def _served_address(self) -> "Settings":
+        if not self.public_url:
+            host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+            host = f"[{host}]" if ":" in host else host
+            self.public_url = f"http://{host}:{self.port}"
+        return self
 
     @property
     def production(self) -> bool:

@@ -27,6 +27,33 @@ class Outbox:
     def from_settings(cls, settings: Settings) -> "Outbox":
         return cls(MailRenderer(public_url=settings.public_url), mail_from=settings.mail_from)
 
+    def prepare(
+        self,
+        *,
+        to: str,
+        template: str,
+        locale: str,
+        context: Mapping[str, Any],
+        now: datetime,
+        school_id: int | None = None,
+        attachments: Sequence[Attachment] = (),
+    ) -> OutboxMail:
+        """The rendered mail's row, not yet in any session: for rendering many mails outside a
+        write transaction (rendering costs milliseconds each) and adding them in a short one."""
+        rendered = self.renderer.render(template, locale, context)
+        message = build_message(
+            mail_from=self.mail_from, to=to, mail=rendered, now=now, attachments=attachments
+        )
+        return OutboxMail(
+            school_id=school_id,
+            to_address=to,
+            subject=rendered.subject[:SUBJECT_COLUMN_LENGTH],
+            message_id=str(message["Message-ID"]),
+            raw=message.as_bytes(),
+            created_at=now,
+            next_attempt_at=now,
+        )
+
     async def enqueue(
         self,
         session: AsyncSession,
@@ -44,18 +71,14 @@ class Outbox:
         Raises UnknownTemplate, jinja2.UndefinedError (a context key is missing) or
         ValueError (bad address or attachment type): the caller's transaction should fail.
         """
-        rendered = self.renderer.render(template, locale, context)
-        message = build_message(
-            mail_from=self.mail_from, to=to, mail=rendered, now=now, attachments=attachments
-        )
-        row = OutboxMail(
+        row = self.prepare(
+            to=to,
+            template=template,
+            locale=locale,
+            context=context,
+            now=now,
             school_id=school_id,
-            to_address=to,
-            subject=rendered.subject[:SUBJECT_COLUMN_LENGTH],
-            message_id=str(message["Message-ID"]),
-            raw=message.as_bytes(),
-            created_at=now,
-            next_attempt_at=now,
+            attachments=attachments,
         )
         session.add(row)
         # Flushing gives the row its id and surfaces constraint errors here, still inside

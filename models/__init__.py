@@ -2,6 +2,7 @@
 
 from models import (
     accounts,
+    banking,
     channels,
     documents,
     family,
@@ -18,6 +19,7 @@ from models import (
 
 __all__ = [
     "accounts",
+    "banking",
     "channels",
     "documents",
     "family",

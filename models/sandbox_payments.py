@@ -2,7 +2,8 @@
 
 from datetime import datetime
 
-from sqlmodel import SQLModel
+from sqlalchemy import Text
+from sqlmodel import Field, SQLModel
 
 from models.columns import cents_field, text_field, utc_field
 
@@ -20,3 +21,7 @@ class SandboxPayment(SQLModel, table=True):
     decided_at: datetime = utc_field()
     delivered_at: datetime | None = utc_field(nullable=True, default=None)
     attempts: int = 0
+    # The webhook still to deliver survives a restart: where, which event, and when to try next.
+    webhook_url: str = Field(default="", sa_type=Text)
+    event_id: str = text_field(40, default="")
+    next_attempt_at: datetime | None = utc_field(nullable=True, default=None, index=True)

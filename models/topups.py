@@ -13,6 +13,7 @@ class TopUpStatus(StrEnum):
     PENDING = "PENDING"
     PAID = "PAID"
     FAILED = "FAILED"
+    EXPIRED = "EXPIRED"  # the provider's checkout lifetime ended without a payment
 
 
 class TopUp(SQLModel, table=True):

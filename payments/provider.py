@@ -43,6 +43,24 @@ class PaymentEvent:
     reference: str
 
 
+class CheckoutState(StrEnum):
+    """What the provider says of a payment when asked (not only its final states)."""
+
+    PENDING = "pending"  # the payer has not decided, and the checkout is still open
+    PAID = "paid"
+    FAILED = "failed"
+    EXPIRED = "expired"  # the checkout's lifetime ended without a payment
+
+
+@dataclass(frozen=True)
+class PaymentReport:
+    payment_id: str
+    state: CheckoutState
+    amount_cents: int | None = None
+    currency: str | None = None
+    reference: str | None = None
+
+
 class InvalidWebhook(Exception):
     """Forged, altered, stale or malformed: answered 400, never acted upon."""
 
@@ -53,3 +71,7 @@ class PaymentProvider(Protocol):
     async def create_checkout(self, request: CheckoutRequest) -> Checkout: ...
 
     def verify_webhook(self, headers: Mapping[str, str], body: bytes) -> PaymentEvent: ...
+
+    async def payment_status(self, payment_id: str) -> PaymentReport:
+        """Ask the provider about one payment (the reconciler does, when no webhook came)."""
+        ...

@@ -33,6 +33,10 @@ class Payments:
     def return_url(self) -> str:
         return self.public_url + RETURN_PATH
 
+    def start(self) -> None:
+        for sender in self._senders:
+            sender.start()
+
     async def aclose(self) -> None:
         for sender in self._senders:
             await sender.aclose()
@@ -42,7 +46,7 @@ def build_payments(settings: Settings, database: Database) -> Payments:
     payments = Payments(public_url=settings.public_url.rstrip("/"))
     if settings.active_payment_provider == "sandbox":
         sandbox = SandboxProvider.from_settings(
-            settings.secret_key, settings.public_url, settings.clock
+            settings.secret_key, settings.public_url, settings.clock, database
         )
         sender = WebhookSender(
             sandbox,

@@ -15,11 +15,17 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
+
+from models.db import Database
+from models.sandbox_payments import SandboxPayment
 from payments.provider import (
     Checkout,
     CheckoutRequest,
+    CheckoutState,
     InvalidWebhook,
     PaymentEvent,
+    PaymentReport,
     PaymentStatus,
 )
 from payments.signing import (
@@ -39,22 +45,35 @@ CHECKOUT_VALID_FOR = timedelta(hours=1)
 class SandboxProvider:
     name = NAME
 
-    def __init__(self, secret: bytes, public_url: str, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        secret: bytes,
+        public_url: str,
+        clock: Callable[[], datetime],
+        database: Database | None = None,
+    ) -> None:
         self.secret = secret
         self.public_url = public_url.rstrip("/")
         self.clock = clock
+        # Its own records (decisions, webhooks to deliver); it shares the database, not code.
+        self.database = database
 
     @classmethod
     def from_settings(
-        cls, secret_key: str, public_url: str, clock: Callable[[], datetime]
+        cls,
+        secret_key: str,
+        public_url: str,
+        clock: Callable[[], datetime],
+        database: Database | None = None,
     ) -> "SandboxProvider":
         # Its own key, derived: a leaked webhook secret does not reveal the application's.
         secret = hmac.new(secret_key.encode(), b"sandbox-psp", hashlib.sha256).digest()
-        return cls(secret, public_url, clock)
+        return cls(secret, public_url, clock, database)
 
     async def create_checkout(self, request: CheckoutRequest) -> Checkout:
-        payment_id = "sbx_" + secrets.token_urlsafe(16)
         expires = self.clock() + CHECKOUT_VALID_FOR
+        # The id carries the checkout's end, so the status query needs no record of it.
+        payment_id = f"sbx_{int(expires.timestamp())}_{secrets.token_urlsafe(16)}"
         token = sign_token(
             self.secret,
             {
@@ -118,3 +137,31 @@ class SandboxProvider:
             raise InvalidWebhook(str(error)) from None
         except (ValueError, KeyError, TypeError) as error:
             raise InvalidWebhook(f"malformed webhook: {error}") from None
+
+    async def payment_status(self, payment_id: str) -> PaymentReport:
+        """Decided (paid or failed) as recorded by the payment page; otherwise pending until
+        the checkout's lifetime is over, then expired."""
+        if self.database is not None:
+            async with self.database.read() as session:
+                row = await session.scalar(
+                    select(SandboxPayment).where(SandboxPayment.payment_id == payment_id)  # type: ignore[arg-type]
+                )
+            if row is not None:
+                return PaymentReport(
+                    payment_id,
+                    CheckoutState(row.status),
+                    row.amount_cents,
+                    row.currency,
+                    row.reference,
+                )
+        expires = _expiry_of(payment_id)
+        if expires is not None and self.clock().timestamp() > expires:
+            return PaymentReport(payment_id, CheckoutState.EXPIRED)
+        return PaymentReport(payment_id, CheckoutState.PENDING)
+
+
+def _expiry_of(payment_id: str) -> int | None:
+    parts = payment_id.split("_", 2)
+    if len(parts) == 3 and parts[1].isdigit():
+        return int(parts[1])
+    return None

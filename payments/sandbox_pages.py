@@ -5,6 +5,7 @@ the browser back (303) to the return URL; the page itself never touches the appl
 The page (sandbox_checkout.html) speaks the payer's language (Accept-Language).
 """
 
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +56,7 @@ class SandboxPages:
         if not await self._decide(payment, status):
             decided = await self._decision(str(payment["p"]))
             return _page(locale, payment, decided or status.value, 409)
-        await self.sender.send(payment, status)
+        await self.sender.send(str(payment["p"]))
         return RedirectResponse(str(payment["u"]), status_code=303)
 
     async def _decide(self, payment: dict[str, Any], status: PaymentStatus) -> bool:
@@ -71,6 +72,10 @@ class SandboxPages:
                     reference=str(payment["r"]),
                     status=status.value,
                     decided_at=self.provider.clock(),
+                    webhook_url=str(payment["w"]),
+                    event_id="evt_" + secrets.token_urlsafe(12),
+                    # Delivered at once by the page; the sender's loop retries from then on.
+                    next_attempt_at=self.provider.clock() + self.sender.first_retry_at_delay(),
                 )
                 .on_conflict_do_nothing()
             )

@@ -7,7 +7,7 @@ from typing import Any
 import strawberry
 
 from graphql_runtime.public import known_or_loaded, loader, returns_known
-from schema.access import actor_of, load_by_id
+from schema.access import actor_of, load_by_id, read
 from schema.context import Info
 from schema.enums import OperationType, PaymentMethod, Period
 from schema.errors import UserError
@@ -15,9 +15,10 @@ from schema.ids import to_global_id
 from schema.money import Money, money
 from schema.node import Node
 from schema.pagination import PageInfo
+from services.banking import announcements
 from services.sql.by_id import ViewerKey, batched_by_id
 from services.sql.runtime import Runtime
-from services.wallets import wallets
+from services.wallets import topups, wallets
 from services.wallets.settings import MoneySettings
 from services.wallets.topups import TopUpView
 from services.wallets.views import OperationView, Posted, WalletView
@@ -31,6 +32,20 @@ class Wallet(Node):
     structured_communication: str = strawberry.field(
         description="\"+++123/4567/89002+++\": pay to the school's account with it to top up; stable for the wallet's life."
     )
+
+    @strawberry.field(description="The wallet's online top-ups with their status, latest first.")
+    async def top_ups(self, info: Info, first: int = 10) -> list["TopUp"]:
+        actor = actor_of(info)
+        views = await read(info, lambda s: topups.wallet_top_ups(s, actor, self.db_id, first))
+        return [TopUp.from_view(view) for view in views]
+
+    @strawberry.field(
+        description="Transfers announced by a parent, not yet on an imported statement."
+    )
+    async def pending_transfers(self, info: Info) -> list["PendingTransfer"]:
+        actor = actor_of(info)
+        views = await read(info, lambda s: announcements.pending_transfers(s, actor, self.db_id))
+        return [PendingTransfer.from_view(view) for view in views]
 
     @classmethod
     def from_view(cls, view: WalletView) -> "Wallet":
@@ -106,7 +121,7 @@ class TopUp(Node):
     db_id: strawberry.Private[int]
     wallet: Wallet
     amount: Money
-    status: str = strawberry.field(description="PENDING, then PAID or FAILED.")
+    status: str = strawberry.field(description="PENDING, then PAID, FAILED or EXPIRED.")
     checkout_url: str | None = strawberry.field(
         description="The payment page; POST it with outcome=paid (or failed) in the sandbox."
     )
@@ -121,6 +136,27 @@ class TopUp(Node):
             status=view.status.value,
             checkout_url=view.checkout_url,
         )
+
+
+@strawberry.type
+class PendingTransfer:
+    id: strawberry.ID
+    amount: Money
+    announced_on: date
+
+    @classmethod
+    def from_view(cls, view: announcements.PendingTransferView) -> "PendingTransfer":
+        return cls(
+            id=strawberry.ID(to_global_id("PendingTransfer", view.id)),
+            amount=money(view.amount_cents),
+            announced_on=view.announced_on,
+        )
+
+
+@strawberry.type
+class PendingTransferPayload:
+    pending_transfer: PendingTransfer | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type

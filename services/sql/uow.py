@@ -45,6 +45,18 @@ class MailQueue(Protocol):
         attachments: Sequence[Any] = (),
     ) -> Any: ...
 
+    def prepare(
+        self,
+        *,
+        to: str,
+        template: str,
+        locale: str,
+        context: Mapping[str, Any],
+        now: datetime,
+        school_id: int | None = None,
+        attachments: Sequence[Any] = (),
+    ) -> Any: ...
+
 
 class UnitOfWork:
     """What a service gets: the session, the transaction's one `now`, and where events go."""
@@ -85,6 +97,28 @@ class UnitOfWork:
         sequence = int((await self.session.execute(stmt)).scalar_one())
         self.notify(channel, {**payload, "sequence": sequence})
         return sequence
+
+    async def emit_many(self, events: Sequence[tuple[str, dict[str, Any]]]) -> None:
+        """`emit` for many events in one statement: each channel's number moves by its count,
+        and its events take the numbers in the order given (channels in sorted order, so two
+        such transactions lock them alike)."""
+        counts: dict[str, int] = {}
+        for channel, _ in events:
+            counts[channel] = counts.get(channel, 0) + 1
+        if not counts:
+            return
+        insert = dialect_insert(self.dialect)
+        stmt = insert(ChannelSequence).values(
+            [{"channel": channel, "seq": counts[channel]} for channel in sorted(counts)]
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["channel"], set_={"seq": ChannelSequence.seq + stmt.excluded.seq}
+        ).returning(ChannelSequence.channel, ChannelSequence.seq)
+        last = {str(channel): int(seq) for channel, seq in await self.session.execute(stmt)}
+        taken = {channel: last[channel] - counts[channel] for channel in counts}
+        for channel, payload in events:
+            taken[channel] += 1
+            self.notify(channel, {**payload, "sequence": taken[channel]})
 
     def notify(self, channel: str, payload: dict[str, Any]) -> None:
         """Queue an event for after commit, without a sequence number: for listeners that need

@@ -7,9 +7,11 @@ what it answered the first time and credits nothing (the same reference with oth
 IDEMPOTENCY_CONFLICT: the statement and the record disagree).
 """
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlmodel import col
 
 from models.ledger import OperationType, PaymentMethod, SchoolAccount
@@ -20,7 +22,7 @@ from services.common.errors import DomainError, ErrorCode, NotFound
 from services.common.idempotency import idempotent
 from services.family.children import require_staff
 from services.sql.uow import UnitOfWork
-from services.wallets import communication, ledger
+from services.wallets import communication, ledger, ledger_bulk
 from services.wallets.views import Posted
 
 MAX_REFERENCE = 100
@@ -56,31 +58,20 @@ async def record_bank_transfer(
         raise DomainError(ErrorCode.INVALID_INPUT, "bankReference")
     digits = communication.compact(communication_text)
 
+    school_id = actor.school_id
+    user_id = actor.user_id
+
     async def credit() -> Posted:
-        posted = await ledger.credit_wallet(
+        return await credit_bank_transfer(
             uow,
+            school_id=school_id,
             wallet_id=wallet_id,
             amount_cents=amount_cents,
-            source=SchoolAccount.BANK_CLEARING,
-            type=OperationType.TOP_UP,
-            label="Virement bancaire",
-            method=PaymentMethod.BANK_TRANSFER,
+            communication=digits,
+            bank_reference=reference,
+            value_date=value_date,
+            recorded_by=user_id,
         )
-        uow.session.add(
-            BankTransfer(
-                school_id=actor.school_id,
-                wallet_id=wallet_id,
-                amount_cents=amount_cents,
-                communication=digits,
-                bank_reference=reference,
-                value_date=value_date,
-                recorded_by=actor.user_id,
-                recorded_at=uow.now,
-                transaction_id=posted.transaction_id,
-            )
-        )
-        await uow.session.flush()
-        return posted
 
     return await idempotent(
         uow,
@@ -92,3 +83,94 @@ async def record_bank_transfer(
         encode=Posted.to_json,
         decode=Posted.from_json,
     )
+
+
+def transfer_label(day: date) -> str:
+    """The operation's label: what parents see in their journal (the statement's date)."""
+    return f"Virement bancaire du {day:%d/%m/%Y}"
+
+
+async def credit_bank_transfer(
+    uow: UnitOfWork,
+    *,
+    school_id: int,
+    wallet_id: int,
+    amount_cents: int,
+    communication: str,
+    bank_reference: str,
+    value_date: date,
+    recorded_by: int | None,
+    label: str = "Virement bancaire",
+) -> Posted:
+    """Credit a wallet of `school_id` with a received transfer. The unique (school, bank
+    reference) of `bank_transfers` makes a second credit of one reference fail its transaction."""
+    posted = await ledger.credit_wallet(
+        uow,
+        wallet_id=wallet_id,
+        amount_cents=amount_cents,
+        source=SchoolAccount.BANK_CLEARING,
+        type=OperationType.TOP_UP,
+        label=label,
+        method=PaymentMethod.BANK_TRANSFER,
+    )
+    uow.session.add(
+        BankTransfer(
+            school_id=school_id,
+            wallet_id=wallet_id,
+            amount_cents=amount_cents,
+            communication=communication,
+            bank_reference=bank_reference,
+            value_date=value_date,
+            recorded_by=recorded_by,
+            recorded_at=uow.now,
+            transaction_id=posted.transaction_id,
+        )
+    )
+    await uow.session.flush()
+    return posted
+
+
+@dataclass(frozen=True)
+class ReceivedTransfer:
+    """A transfer on a bank statement, for a wallet of the importing school."""
+
+    wallet_id: int
+    amount_cents: int
+    communication: str
+    bank_reference: str
+    value_date: date
+    label: str
+
+
+async def credit_bank_transfers(
+    uow: UnitOfWork, *, school_id: int, transfers: Sequence[ReceivedTransfer], recorded_by: int
+) -> list[Posted]:
+    """`credit_bank_transfer` for many lines of a statement, in few statements (the ledger's
+    `credit_many`); the unique (school, bank reference) still fails a second credit."""
+    posted = await ledger_bulk.credit_many(
+        uow,
+        school_id=school_id,
+        credits=[ledger_bulk.Credit(t.wallet_id, t.amount_cents, t.label) for t in transfers],
+        source=SchoolAccount.BANK_CLEARING,
+        type=OperationType.TOP_UP,
+        method=PaymentMethod.BANK_TRANSFER,
+    )
+    if transfers:
+        await uow.session.execute(
+            insert(BankTransfer),
+            [
+                {
+                    "school_id": school_id,
+                    "wallet_id": t.wallet_id,
+                    "amount_cents": t.amount_cents,
+                    "communication": t.communication,
+                    "bank_reference": t.bank_reference,
+                    "value_date": t.value_date,
+                    "recorded_by": recorded_by,
+                    "recorded_at": uow.now,
+                    "transaction_id": p.transaction_id,
+                }
+                for t, p in zip(transfers, posted, strict=True)
+            ],
+        )
+    return posted

@@ -30,6 +30,8 @@ What holds, whoever calls:
   wallet_channel, wallet_event), published after commit: watchers see every domain's
   debits and credits live, with no code in the calling domain.
 Make the calling mutation idempotent with services.common.idempotency.idempotent.
+Many credits at once (a bank statement's lines): `ledger_bulk.credit_many`, the same rules in a
+few statements per hundreds of credits.
 """
 
 from collections.abc import Sequence

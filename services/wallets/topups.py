@@ -196,3 +196,23 @@ async def _set_status(
 
 def _euros(cents: int) -> str:
     return f"{cents // 100}.{cents % 100:02d}"
+
+
+MAX_TOP_UPS = 50
+
+
+async def wallet_top_ups(
+    session: AsyncSession, actor: Actor, wallet_id: int, first: int
+) -> list[TopUpView]:
+    """The wallet's online top-ups, latest first (NOT_FOUND for another family's wallet)."""
+    wallet = await wallet_for(session, actor, wallet_id)
+    rows = await session.execute(
+        select(col(TopUp.id), col(TopUp.amount_cents), col(TopUp.status), col(TopUp.checkout_url))
+        .where(col(TopUp.wallet_id) == wallet.id)
+        .order_by(col(TopUp.created_at).desc(), col(TopUp.id).desc())
+        .limit(max(0, min(first, MAX_TOP_UPS)))
+    )
+    return [
+        TopUpView(int(row_id or 0), wallet, cents, TopUpStatus(status), url)
+        for row_id, cents, status, url in rows
+    ]

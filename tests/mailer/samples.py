@@ -47,4 +47,22 @@ SAMPLE_CONTEXTS: dict[str, dict[str, Any]] = {
         "ends_at": datetime(2026, 12, 3, 16, 10, tzinfo=UTC),
         "previous_starts_at": datetime(2026, 12, 3, 17, 30, tzinfo=UTC),
     },
+    "bank_transfer_received": {
+        "school_name": "École Démo",
+        "display_name": "Anne Dupont",
+        "child_name": "Emma",
+        "wallet_name": "Repas",
+        "amount": 2500,
+        "balance": 7500,
+        "date": date(2026, 11, 20),
+    },
+    "bank_transfer_missing": {
+        "school_name": "École Démo",
+        "display_name": "Anne Dupont",
+        "child_name": "Emma",
+        "wallet_name": "Repas",
+        "amount": 4000,
+        "date": date(2026, 11, 2),
+        "communication": "+++100/0000/00135+++",
+    },
 }

@@ -11,7 +11,7 @@ from services.banking.coda_reader import parse_coda
 from services.banking.model import Entry, StatementFormat
 from services.banking.problems import Problem, StatementRejected
 from services.banking.reader import read_statement_file
-from tests.support.statement_files import (
+from services.demo.statement_files import (
     DEMO_IBAN,
     Movement,
     coda_file,

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from services.banking.model import Entry
 from services.banking.reader import read_statement_file
 from services.banking.references import unique_references
-from tests.support.statement_files import (
+from services.demo.statement_files import (
     DEMO_IBAN,
     Movement,
     camt053_file,

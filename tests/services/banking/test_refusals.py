@@ -14,8 +14,7 @@ from services.banking.model import StatementFormat
 from services.banking.problems import Problem, StatementRejected
 from services.banking.reader import read_statement_file
 from services.common.errors import DomainError, ErrorCode
-from tests.support.files import pdf_bytes
-from tests.support.statement_files import (
+from services.demo.statement_files import (
     DEMO_IBAN,
     Movement,
     StatementSpec,
@@ -24,6 +23,7 @@ from tests.support.statement_files import (
     globalised,
     statement,
 )
+from tests.support.files import pdf_bytes
 
 OTHER_IBAN = "BE68539007547034"
 

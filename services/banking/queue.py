@@ -1,0 +1,317 @@
+"""The staff's queue of unmatched credit lines: each with the wallets it likely meant, to be
+assigned to one (credited exactly once) or marked to go back to the sender with a note.
+
+Once: the line leaves UNMATCHED by one conditional UPDATE (the database picks the one of two
+racing clerks), and the credit's bank reference is unique in `bank_transfers` besides.
+Who handled each line, and when, stays on the line.
+"""
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from models.accounts import User
+from models.banking import BankStatement, BankStatementLine, LineStatus, PendingTransfer
+from models.banking import PendingTransferStatus as Announced
+from models.family import Child, Guardianship
+from models.wallets import Wallet
+from services.accounts.actor import Actor
+from services.banking import announcements, matching
+from services.banking.communications import (
+    DIGITS,
+    digits_of,
+    likely_communications,
+    structured_in_text,
+)
+from services.banking.receipts import Receipt, send_receipts
+from services.common.errors import DomainError, ErrorCode, NotFound
+from services.family.children import require_staff
+from services.sql.uow import UnitOfWork
+from services.wallets.views import WalletView
+
+MAX_NOTE = 500
+MAX_QUEUE = 500
+
+
+class Reason:
+    CHECK_DIGITS = "CHECK_DIGITS"  # one typing error away from this wallet's communication
+    ANNOUNCED = "ANNOUNCED"  # a parent announced a transfer of this amount to this wallet
+    NAME = "NAME"  # the sender's name is a guardian's
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    wallet: WalletView
+    child_name: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class LineView:
+    id: int
+    statement_date: date
+    booking_date: date
+    value_date: date
+    amount_cents: int
+    communication: str | None
+    free_text: str
+    counterparty_name: str
+    counterparty_iban: str | None
+    status: LineStatus
+    wallet_id: int | None
+    handled_by: str | None
+    handled_at: datetime | None
+    note: str | None
+    suggestions: tuple[Suggestion, ...] = ()
+
+
+async def unmatched_lines(session: AsyncSession, actor: Actor) -> list[LineView]:
+    require_staff(actor)
+    lines = await _lines(
+        session,
+        actor.school_id,
+        col(BankStatementLine.status) == LineStatus.UNMATCHED,
+    )
+    return [
+        replace(line, suggestions=tuple(await _suggest(session, actor, line))) for line in lines
+    ]
+
+
+async def line_for(session: AsyncSession, actor: Actor, line_id: int) -> LineView:
+    require_staff(actor)
+    found = await _lines(session, actor.school_id, col(BankStatementLine.id) == line_id)
+    if not found:
+        raise NotFound("lineId")
+    return found[0]
+
+
+async def assign_line(
+    uow: UnitOfWork, actor: Actor, line_id: int, *, wallet_id: int
+) -> tuple[LineView, WalletView]:
+    """Credit an unmatched line to a wallet of the school."""
+    require_staff(actor)
+    line = await _unmatched(uow, actor, line_id)
+    wallet = await uow.session.scalar(
+        select(Wallet).where(col(Wallet.id) == wallet_id, col(Wallet.school_id) == actor.school_id)
+    )
+    if wallet is None or wallet.id is None:
+        raise NotFound("walletId")
+    statement_date = await uow.session.scalar(
+        select(col(BankStatement.statement_date)).where(col(BankStatement.id) == line.statement_id)
+    )
+    assert statement_date is not None
+    await _leave_queue(uow, actor, line_id, LineStatus.CREDITED, None)
+    target = matching.WalletTarget(wallet.id, wallet.child_id, wallet.name)
+    [posted] = await matching.pay_many(
+        uow,
+        [
+            matching.Payment(
+                target,
+                line.amount_cents,
+                line.communication or "",
+                line.bank_reference,
+                line.value_date,
+                statement_date,
+            )
+        ],
+        school_id=actor.school_id,
+        recorded_by=actor.user_id,
+    )
+    await uow.session.execute(
+        update(BankStatementLine)
+        .where(col(BankStatementLine.id) == line_id)
+        .values(wallet_id=wallet.id, transaction_id=posted.transaction_id)
+    )
+    await announcements.settle_announcement(
+        uow, wallet_id=wallet.id, amount_cents=line.amount_cents, line_id=line_id
+    )
+    after = posted.wallet(wallet.id)
+    receipt = Receipt(
+        wallet.child_id, wallet.name, line.amount_cents, after.balance_cents, statement_date
+    )
+    await send_receipts(uow, actor.school_id, [receipt])
+    return await line_for(uow.session, actor, line_id), after
+
+
+async def return_line(uow: UnitOfWork, actor: Actor, line_id: int, note: str) -> LineView:
+    """Mark an unmatched line to be sent back to its sender: it is never credited."""
+    require_staff(actor)
+    note = note.strip()
+    if not note or len(note) > MAX_NOTE:
+        raise DomainError(ErrorCode.INVALID_INPUT, "note")
+    await _unmatched(uow, actor, line_id)
+    await _leave_queue(uow, actor, line_id, LineStatus.RETURNED, note)
+    return await line_for(uow.session, actor, line_id)
+
+
+async def _unmatched(uow: UnitOfWork, actor: Actor, line_id: int) -> BankStatementLine:
+    line = await uow.session.scalar(
+        select(BankStatementLine)
+        .where(
+            col(BankStatementLine.id) == line_id,
+            col(BankStatementLine.school_id) == actor.school_id,
+        )
+        .execution_options(populate_existing=True)
+    )
+    if line is None:
+        raise NotFound("lineId")
+    if line.status != LineStatus.UNMATCHED:
+        raise DomainError(ErrorCode.ALREADY_IMPORTED, "lineId")
+    return line
+
+
+async def _leave_queue(
+    uow: UnitOfWork, actor: Actor, line_id: int, status: LineStatus, note: str | None
+) -> None:
+    result = await uow.session.execute(
+        update(BankStatementLine)
+        .where(
+            col(BankStatementLine.id) == line_id,
+            col(BankStatementLine.status) == LineStatus.UNMATCHED,
+        )
+        .values(status=status, handled_by=actor.user_id, handled_at=uow.now, note=note)
+        .execution_options(synchronize_session=False)
+    )
+    if not result.rowcount:  # type: ignore[attr-defined]
+        raise DomainError(ErrorCode.ALREADY_IMPORTED, "lineId")
+
+
+async def _lines(session: AsyncSession, school_id: int, where: object) -> list[LineView]:
+    line = BankStatementLine
+    rows = await session.execute(
+        select(line, col(BankStatement.statement_date), col(User.display_name))
+        .join(BankStatement, col(BankStatement.id) == col(line.statement_id))
+        .outerjoin(User, col(User.id) == col(line.handled_by))
+        .where(col(line.school_id) == school_id, where)  # type: ignore[arg-type]
+        .order_by(col(line.booking_date), col(line.id))
+        .limit(MAX_QUEUE)
+        .execution_options(populate_existing=True)
+    )
+    views = []
+    for row, statement_date, handled_by in rows:
+        assert row.id is not None
+        views.append(
+            LineView(
+                id=row.id,
+                statement_date=statement_date,
+                booking_date=row.booking_date,
+                value_date=row.value_date,
+                amount_cents=row.amount_cents,
+                communication=row.communication,
+                free_text=row.free_text,
+                counterparty_name=row.counterparty_name,
+                counterparty_iban=row.counterparty_iban,
+                status=LineStatus(row.status),
+                wallet_id=row.wallet_id,
+                handled_by=handled_by,
+                handled_at=row.handled_at,
+                note=row.note,
+            )
+        )
+    return views
+
+
+def _words(name: str) -> set[str]:
+    return {word for word in name.lower().replace(",", " ").split() if len(word) >= 2}
+
+
+async def _suggest(session: AsyncSession, actor: Actor, line: LineView) -> list[Suggestion]:
+    """Likely wallets: a communication one typing error away, an announcement of this amount,
+    a guardian's name as the sender's. At most one suggestion per wallet, strongest first."""
+    loose = digits_of(line.free_text)  # "100/0000/0135": a digit missing, no +++ around it
+    typed = (
+        line.communication
+        or structured_in_text(line.free_text)
+        or (loose if DIGITS - 1 <= len(loose) <= DIGITS + 1 else "")
+    )
+    reasons: dict[int, str] = {}
+    for digits in likely_communications(typed) if typed else []:
+        found = matching.parsed(digits)
+        if found is not None:
+            reasons.setdefault(found[1], Reason.CHECK_DIGITS)
+    announced = await session.scalars(
+        select(col(PendingTransfer.wallet_id)).where(
+            col(PendingTransfer.school_id) == actor.school_id,
+            col(PendingTransfer.amount_cents) == line.amount_cents,
+            col(PendingTransfer.status) == Announced.PENDING,
+        )
+    )
+    for wallet_id in announced:
+        reasons.setdefault(wallet_id, Reason.ANNOUNCED)
+    # "DUPONT MARIE" on the bank line is Marie Dupont: every word of the guardian's name.
+    words = _words(line.counterparty_name)
+    if words:
+        longest = max(words, key=len)
+        guardians = await session.execute(
+            select(col(Wallet.id), col(User.display_name))
+            .join(Guardianship, col(Guardianship.child_id) == col(Wallet.child_id))
+            .join(User, col(User.id) == col(Guardianship.parent_id))
+            .where(
+                col(Wallet.school_id) == actor.school_id,
+                col(Wallet.slot) == 1,
+                func.lower(col(User.display_name)).contains(longest, autoescape=True),
+            )
+            .limit(MAX_QUEUE)
+        )
+        for named, display_name in guardians:
+            if _words(display_name) <= words:
+                reasons.setdefault(int(named or 0), Reason.NAME)
+    if not reasons:
+        return []
+    rows = await session.execute(
+        select(Wallet, col(Child.first_name))
+        .join(Child, col(Child.id) == col(Wallet.child_id))
+        .where(col(Wallet.id).in_(list(reasons)), col(Wallet.school_id) == actor.school_id)
+        .order_by(col(Wallet.id))
+    )
+    return [
+        Suggestion(WalletView.of(wallet), first_name, reasons[wallet.id])
+        for wallet, first_name in rows
+        if wallet.id is not None
+    ]
+
+
+@dataclass(frozen=True)
+class StatementView:
+    id: int
+    format: str
+    number: str
+    statement_date: date
+    lines: int
+    credited: int
+    unmatched: int
+    complete: bool
+    imported_by: str
+    imported_at: datetime
+
+
+async def imported_statements(
+    session: AsyncSession, actor: Actor, limit: int = 50
+) -> list[StatementView]:
+    """The statements imported, latest first, with who imported each (staff only)."""
+    require_staff(actor)
+    rows = await session.execute(
+        select(BankStatement, col(User.display_name))
+        .join(User, col(User.id) == col(BankStatement.imported_by))
+        .where(col(BankStatement.school_id) == actor.school_id)
+        .order_by(col(BankStatement.imported_at).desc(), col(BankStatement.id).desc())
+        .limit(max(1, min(limit, MAX_QUEUE)))
+    )
+    return [
+        StatementView(
+            id=row.id or 0,
+            format=row.format,
+            number=row.number,
+            statement_date=row.statement_date,
+            lines=row.lines,
+            credited=row.credited,
+            unmatched=row.unmatched,
+            complete=row.complete,
+            imported_by=name,
+            imported_at=row.imported_at,
+        )
+        for row, name in rows
+    ]
