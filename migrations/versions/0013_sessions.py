@@ -1,7 +1,7 @@
 """sessions seen by their user
 
 Revision ID: 0013
-Revises: 0006
+Revises: 0008
 Create Date: 2026-12-04 19:51:09.684909
 """
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = '0013'
-down_revision: str | None = '0006'
+down_revision: str | None = '0008'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
