@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from mailer.outbox import Outbox
@@ -29,6 +30,7 @@ from settings import ConfigurationError, Settings
 from storage.local import LocalStorage
 from web_access.graphql_http import GraphQLOverHTTP
 from web_access.guard import CookieSessionGuard
+from web_access.security_headers import SecurityHeaders
 from web_access.spa import Dashboard
 
 
@@ -102,7 +104,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *payments.routes,
         *Dashboard(settings.web_dist_dir).routes(),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(SecurityHeaders)])
     app.state.runtime = runtime
     app.state.reconciler = reconciler
     app.state.graphql_schema = built  # its probes count the engine's fast paths (tests)

@@ -47,6 +47,9 @@ class Session(SQLModel, table=True):
     last_seen_at: datetime = utc_field()
     expires_at: datetime = utc_field()
     revoked_at: datetime | None = utc_field(nullable=True, default=None)
+    # Shown to the user in their list of open sessions ("Firefox on 192.0.2.7").
+    address: str | None = text_field(64, nullable=True, default=None)
+    user_agent: str | None = text_field(255, nullable=True, default=None)
 
 
 class OneTimeToken(SQLModel, table=True):

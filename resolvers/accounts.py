@@ -4,9 +4,11 @@ import strawberry
 
 from resolvers.common import client_address, require_id
 from schema.access import actor_of, run
-from schema.accounts import AuthPayload, InviteParentPayload, RequestPayload, User
+from schema.accounts import AuthPayload, InviteParentPayload, RequestPayload, User, UserPayload
 from schema.context import Info
 from schema.errors import catches_user_errors, user_error
+from schema.own_sessions import EndSessionPayload
+from services.accounts import own_sessions
 from services.accounts import users as accounts
 from web_access import cookies
 
@@ -36,6 +38,7 @@ class Mutation:
             password=password,
             address=address,
             school=school,
+            user_agent=info.context.request.headers.get("user-agent"),
         )
         if outcome.error is not None:
             return AuthPayload(errors=[user_error(info, outcome.error)])
@@ -98,3 +101,19 @@ class Mutation:
             ),
         )
         return InviteParentPayload(user=User.from_view(user))
+
+    @strawberry.mutation(description="The language of this user's mails, documents and messages.")
+    @catches_user_errors(UserPayload)
+    async def set_locale(self, info: Info, locale: str) -> UserPayload:
+        actor = actor_of(info)
+        user = await run(info, lambda uow: accounts.set_locale(uow, actor, locale))
+        info.context.locale = user.locale  # this answer's messages already in the new language
+        return UserPayload(user=User.from_view(user))
+
+    @strawberry.mutation(description="End one of this user's sessions: its websockets close.")
+    @catches_user_errors(EndSessionPayload)
+    async def end_session(self, info: Info, session_id: strawberry.ID) -> EndSessionPayload:
+        actor = actor_of(info)
+        db_id = require_id(session_id, "Session", "sessionId")
+        await run(info, lambda uow: own_sessions.end_session(uow, actor, db_id))
+        return EndSessionPayload(ended=True)

@@ -17,6 +17,7 @@ class User(Node):
     email: str
     display_name: str
     role: Role
+    locale: str = strawberry.field(description="fr, nl or en: the language of mails and messages.")
 
     @classmethod
     def from_view(cls, user: m_accounts.User | UserView) -> "User":
@@ -28,6 +29,7 @@ class User(Node):
             email=user.email,
             display_name=user.display_name,
             role=Role(user.role),
+            locale=user.locale,
         )
 
 
@@ -46,5 +48,11 @@ class RequestPayload:
 
 @strawberry.type
 class InviteParentPayload:
+    user: User | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class UserPayload:
     user: User | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)

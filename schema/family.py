@@ -15,6 +15,7 @@ from schema.events import ChildCalendar
 from schema.ids import db_id_of, to_global_id
 from schema.meals import ChildMeals
 from schema.node import Node
+from schema.own_sessions import ViewerSessions
 from schema.schools import School
 from services.common.errors import DomainError
 from services.family import children as family
@@ -55,7 +56,7 @@ async def reachable_child(info: Info, child_id: int) -> Child | None:
 
 
 @strawberry.type
-class Viewer:
+class Viewer(ViewerSessions):
     user: User
     school: School
 

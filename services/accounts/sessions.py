@@ -34,7 +34,9 @@ SESSIONS_CHANNEL = "sessions"
 DEADLINES_BATCH = 500
 
 
-async def open_session(uow: UnitOfWork, user: User) -> str:
+async def open_session(
+    uow: UnitOfWork, user: User, *, address: str | None = None, user_agent: str | None = None
+) -> str:
     raw, token_hash = new_token()
     assert user.id is not None
     uow.session.add(
@@ -44,6 +46,8 @@ async def open_session(uow: UnitOfWork, user: User) -> str:
             created_at=uow.now,
             last_seen_at=uow.now,
             expires_at=uow.now + timedelta(days=uow.settings.session_absolute_days),
+            address=address,
+            user_agent=(user_agent or None) and user_agent[:255],
         )
     )
     await uow.session.flush()

@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from i18n.locales import LOCALES
 from models.accounts import OneTimeToken, Role, TokenPurpose, User
 from models.family import School
 from services.accounts import passwords, sessions, throttle
@@ -18,7 +19,6 @@ from services.common.notify import send_mail
 from services.family.children import link_guardian, require_staff, school_children
 from services.sql.uow import Transactions, UnitOfWork
 
-LOCALES = ("fr", "en")
 # A second reset mail within this delay is not sent (the answer stays the same).
 RESET_MAIL_MIN_INTERVAL = timedelta(seconds=60)
 
@@ -192,7 +192,13 @@ class LoginOutcome:
 
 
 async def login(
-    tx: Transactions, *, username: str, password: str, address: str, school: str | None = None
+    tx: Transactions,
+    *,
+    username: str,
+    password: str,
+    address: str,
+    school: str | None = None,
+    user_agent: str | None = None,
 ) -> LoginOutcome:
     """Check throttling and find the account (read), verify the password (no transaction open),
     then record the attempt and open the session (one short write)."""
@@ -226,10 +232,26 @@ async def login(
             return LoginOutcome(error=DomainError(ErrorCode.INVALID_CREDENTIALS))
         throttle.record(uow.session, name, address, True, uow.now)
         return LoginOutcome(
-            signed_in=SignedIn(matching[0], await sessions.open_session(uow, matching[0]))
+            signed_in=SignedIn(
+                matching[0],
+                await sessions.open_session(
+                    uow, matching[0], address=address, user_agent=user_agent
+                ),
+            )
         )
 
     return await tx.run(record)
+
+
+async def set_locale(uow: UnitOfWork, actor: Actor, locale: str) -> User:
+    """The language of the user's mails, documents and messages from now on."""
+    if locale not in LOCALES:
+        raise DomainError(ErrorCode.INVALID_INPUT, "locale")
+    user = await uow.session.get(User, actor.user_id)
+    assert user is not None
+    user.locale = locale
+    uow.session.add(user)
+    return user
 
 
 async def logout(uow: UnitOfWork, actor: Actor) -> None:

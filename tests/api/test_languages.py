@@ -30,8 +30,17 @@ class VisibleText(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.lines: list[str] = []
+        self.hidden = 0  # inside <style> or <script>
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.hidden += tag in {"style", "script"}
+
+    def handle_endtag(self, tag: str) -> None:
+        self.hidden -= tag in {"style", "script"}
 
     def handle_data(self, data: str) -> None:
+        if self.hidden:
+            return
         self.lines.extend(line.strip() for line in data.splitlines() if line.strip())
 
 
