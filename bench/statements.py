@@ -34,6 +34,7 @@ from models.wallets import Wallet
 from services.banking.importing import import_statement_file
 from services.banking.receipts import mail_pending_receipts
 from services.demo.statement_files import DEMO_IBAN, Movement, coda_file, statement
+from services.sql.audit import AuditContext
 from services.sql.uow import Transactions, UnitOfWork
 from services.wallets import ledger
 from services.wallets.communication import WALLET, communication_for
@@ -59,10 +60,12 @@ class TimedTransactions(Transactions):
 
     longest = 0.0
 
-    async def _run(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+    async def _run(
+        self, work: Callable[[UnitOfWork], Awaitable[T]], audit: AuditContext | None
+    ) -> T:
         started = time.perf_counter()
         try:
-            return await super()._run(work)
+            return await super()._run(work, audit)
         finally:
             self.longest = max(self.longest, time.perf_counter() - started)
 

@@ -2,6 +2,7 @@
 
 from models import (
     accounts,
+    audit,
     banking,
     channels,
     documents,
@@ -19,6 +20,7 @@ from models import (
 
 __all__ = [
     "accounts",
+    "audit",
     "banking",
     "channels",
     "documents",

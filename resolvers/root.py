@@ -6,6 +6,7 @@ from graphql_runtime.public import BuiltSchema, ExecutorKind, Limits
 from graphql_runtime.public import build_schema as build
 from resolvers import (
     accounts,
+    audit,
     banking,
     documents,
     events,
@@ -26,7 +27,15 @@ from schema.errors import (
 
 Query = merge_types(
     "Query",
-    (node.Query, family.Query, wallets.Query, meetings.Query, meals.Query, banking.Query),
+    (
+        node.Query,
+        family.Query,
+        wallets.Query,
+        meetings.Query,
+        meals.Query,
+        banking.Query,
+        audit.Query,
+    ),
 )
 Mutation = merge_types(
     "Mutation",

@@ -17,6 +17,7 @@ from services.accounts.tokens import digest, new_token
 from services.common.errors import DomainError, ErrorCode, NotFound
 from services.common.notify import send_mail
 from services.family.children import link_guardian, require_staff, school_children
+from services.sql.audit import AuditContext
 from services.sql.uow import Transactions, UnitOfWork
 
 # A second reset mail within this delay is not sent (the answer stays the same).
@@ -278,10 +279,19 @@ async def change_password(tx: Transactions, actor: Actor, *, current: str, new: 
             raise DomainError(ErrorCode.INVALID_CREDENTIALS, "currentPassword")
         row.password_hash = password_hash
         uow.session.add(row)
-        await sessions.revoke(uow, actor.user_id, keep=actor.session_id)
+        ended = await sessions.revoke(uow, actor.user_id, keep=actor.session_id)
+        # Recorded whoever the user is (parents too): the trail shows when an account changed hands.
+        uow.record(
+            "passwordChanged",
+            {"user": actor.user_id, "sessionsEnded": len(ended)},
+            school_id=actor.school_id,
+        )
         return row
 
-    return await tx.run(store)
+    who = AuditContext(
+        "changePassword", str(actor.role), user_id=actor.user_id, school_id=actor.school_id
+    )
+    return await tx.run(store, who)
 
 
 async def request_password_reset(uow: UnitOfWork, *, email: str) -> None:

@@ -15,6 +15,7 @@ from sqlmodel import col
 
 from models.channels import ChannelSequence
 from models.db import Database, dialect_insert
+from services.sql.audit import AuditContext, ChangeLog, audit_entry, plain_arguments
 from settings import Settings
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,8 @@ class UnitOfWork:
         self.outbox = outbox
         self.events: list[tuple[str, dict[str, Any]]] = []
         self.mail_enqueued = False
+        # Who runs this unit of work, when known (GraphQL mutations): for the audit trail.
+        self.audit: AuditContext | None = None
 
     @property
     def dialect(self) -> str:
@@ -120,11 +123,41 @@ class UnitOfWork:
             taken[channel] += 1
             self.notify(channel, {**payload, "sequence": taken[channel]})
 
+    def record(
+        self,
+        action: str,
+        details: Mapping[str, Any],
+        *,
+        school_id: int | None = None,
+        child_id: int | None = None,
+    ) -> None:
+        """An audit entry in this transaction (money moved, a password changed...)."""
+        self.session.add(
+            audit_entry(
+                self.audit,
+                now=self.now,
+                action=action,
+                school_id=school_id,
+                child_id=child_id,
+                details=details,
+            )
+        )
+
     def notify(self, channel: str, payload: dict[str, Any]) -> None:
         """Queue an event for after commit, without a sequence number: for listeners that need
         no order and no gap detection (they re-check on a resync), so that the transaction
         takes no lock on the channel's sequence row."""
         self.events.append((channel, payload))
+
+
+async def _record_action(uow: UnitOfWork, changes: ChangeLog) -> None:
+    assert uow.audit is not None
+    await uow.session.flush()
+    uow.record(
+        uow.audit.action,
+        {"arguments": plain_arguments(uow.audit.arguments), "changes": changes.changes},
+        child_id=changes.child_id(),
+    )
 
 
 async def current_sequence(session: AsyncSession, channel: str) -> int:
@@ -246,18 +279,28 @@ class Transactions:
     def now(self) -> datetime:
         return self.settings.clock()
 
-    async def run(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+    async def run(
+        self, work: Callable[[UnitOfWork], Awaitable[T]], audit: AuditContext | None = None
+    ) -> T:
         if self._sqlite_writer is None:
-            return await self._run(work)
+            return await self._run(work, audit)
         async with self._sqlite_writer:
-            return await self._run(work)
+            return await self._run(work, audit)
 
-    async def _run(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+    async def _run(
+        self, work: Callable[[UnitOfWork], Awaitable[T]], audit: AuditContext | None
+    ) -> T:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             async with self.database.write() as session:
                 uow = UnitOfWork(session, self.settings, self.now(), self.outbox)
+                uow.audit = audit
+                changes = (
+                    ChangeLog(session.sync_session) if audit and audit.records_actions else None
+                )
                 try:
                     result = await work(uow)
+                    if changes is not None:
+                        await _record_action(uow, changes)
                     await session.commit()
                 except DBAPIError as error:
                     await session.rollback()
@@ -268,6 +311,9 @@ class Transactions:
                 except BaseException:
                     await session.rollback()
                     raise
+                finally:
+                    if changes is not None:
+                        changes.close()
             await self._after_commit(uow)
             return result
         raise AssertionError("unreachable")

@@ -203,11 +203,47 @@ async def post(
     uow.session.add_all(postings)
     await uow.session.flush()
 
+    record_money(uow, transaction_id, method, memo, school_id, list(wallets.values()), wallet_legs)
     operations = tuple(OperationView.of(p) for p in postings if p.wallet_id is not None)
     for operation in operations:
         wallet = wallets[operation.wallet_id]
         await uow.emit(wallet_channel(wallet.child_id), wallet_event(wallet, operation))
     return Posted(transaction_id, operations, tuple(wallets[leg.wallet_id] for leg in wallet_legs))
+
+
+def record_money(
+    uow: UnitOfWork,
+    transaction_id: int,
+    method: PaymentMethod,
+    memo: str,
+    school_id: int,
+    wallets: Sequence[WalletView],
+    legs: Sequence[WalletLeg],
+) -> None:
+    """Money moved by anyone but a parent (staff, a device, the bank, the payment provider) goes
+    to the audit trail, with each wallet's balance before and after."""
+    if uow.audit is not None and not uow.audit.records_actions:
+        return
+    amounts = {leg.wallet_id: leg.amount_cents for leg in legs}
+    uow.record(
+        f"money.{method.value}",
+        {
+            "transaction": transaction_id,
+            "memo": memo[:300],
+            "wallets": [
+                {
+                    "wallet": wallet.id,
+                    "child": wallet.child_id,
+                    "amountCents": amounts[wallet.id],
+                    "balanceBeforeCents": wallet.balance_cents - amounts[wallet.id],
+                    "balanceAfterCents": wallet.balance_cents,
+                }
+                for wallet in wallets
+            ],
+        },
+        school_id=school_id,
+        child_id=wallets[0].child_id if wallets else None,
+    )
 
 
 def _require_positive(amount_cents: int) -> None:

@@ -12,9 +12,11 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import col
 
+from models.audit import AuditEntry
 from models.ledger import LedgerTransaction, OperationType, PaymentMethod, Posting, SchoolAccount
 from models.wallets import Wallet
 from services.common.errors import NotFound
+from services.sql.audit import audit_entry
 from services.sql.uow import UnitOfWork
 from services.wallets.ledger import _account_id, _require_positive
 from services.wallets.views import (
@@ -171,8 +173,47 @@ async def _credit_round(
         )
         events.append((wallet_channel(wallet.child_id), wallet_event(wallet, operation)))
         posted.append(Posted(transaction_id, (operation,), (wallet,)))
+    await _record_credits(uow, school_id, method, credits, transaction_ids, wallets)
     await uow.emit_many(events)
     return posted
+
+
+async def _record_credits(
+    uow: UnitOfWork,
+    school_id: int,
+    method: PaymentMethod,
+    credits: list[tuple[int, Credit]],
+    transaction_ids: list[int],
+    wallets: dict[int, WalletView],
+) -> None:
+    """The audit trail's entries of these credits (as `ledger.record_money`), in one statement."""
+    if uow.audit is not None and not uow.audit.records_actions:
+        return
+    entries = []
+    for transaction_id, (_, c) in zip(transaction_ids, credits, strict=True):
+        wallet = wallets[c.wallet_id]
+        entry = audit_entry(
+            uow.audit,
+            now=uow.now,
+            action=f"money.{method.value}",
+            school_id=school_id,
+            child_id=wallet.child_id,
+            details={
+                "transaction": transaction_id,
+                "memo": c.label[:300],
+                "wallets": [
+                    {
+                        "wallet": wallet.id,
+                        "child": wallet.child_id,
+                        "amountCents": c.amount_cents,
+                        "balanceBeforeCents": wallet.balance_cents - c.amount_cents,
+                        "balanceAfterCents": wallet.balance_cents,
+                    }
+                ],
+            },
+        )
+        entries.append(entry.model_dump(exclude={"id"}))
+    await uow.session.execute(insert(AuditEntry), entries)
 
 
 def _id(found: int | None) -> int:
