@@ -1,8 +1,8 @@
 """Wallets (a child's prepaid accounts) and each school's money settings."""
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlalchemy import CheckConstraint, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from models.columns import cents_field, text_field, utc_field
@@ -10,6 +10,8 @@ from models.columns import cents_field, text_field, utc_field
 DEFAULT_WALLET_NAMES = ("Repas", "Activités")
 DEFAULT_TOP_UP_MIN_CENTS = 500
 DEFAULT_TOP_UP_MAX_CENTS = 50_000
+# Guardians are mailed when a debit takes a wallet below this (unless they chose otherwise).
+DEFAULT_LOW_BALANCE_CENTS = 500
 
 
 class WalletSettings(SQLModel, table=True):
@@ -32,6 +34,10 @@ class WalletSettings(SQLModel, table=True):
     meal_wallet_slot: int = 1
     top_up_min_cents: int = cents_field(default=DEFAULT_TOP_UP_MIN_CENTS)
     top_up_max_cents: int = cents_field(default=DEFAULT_TOP_UP_MAX_CENTS)
+    low_balance_default_cents: int = cents_field(
+        default=DEFAULT_LOW_BALANCE_CENTS,
+        sa_column_kwargs={"server_default": str(DEFAULT_LOW_BALANCE_CENTS)},
+    )
     updated_at: datetime = utc_field()
 
 
@@ -56,3 +62,9 @@ class Wallet(SQLModel, table=True):
     name: str = text_field(50)
     balance_cents: int = cents_field(default=0)
     created_at: datetime = utc_field()
+    # Low-balance alert: the guardians' own threshold (None: the school's), or none at all;
+    # `low_balance_alerted` is set when the mail goes and cleared once the balance is back up.
+    low_balance_alert_cents: int | None = cents_field(nullable=True, default=None)
+    low_balance_alert_off: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    low_balance_alerted: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    low_balance_alerted_on: date | None = Field(default=None)

@@ -10,6 +10,8 @@ from schema.context import Info
 from schema.errors import catches_user_errors
 from schema.schools import School, SchoolPayload
 from schema.wallets import (
+    LowBalanceAlert,
+    LowBalanceAlertPayload,
     OperationPayload,
     TopUp,
     TopUpPayload,
@@ -18,12 +20,33 @@ from schema.wallets import (
     WalletSettings,
     WalletSettingsPayload,
 )
-from services.wallets import bank_transfers, topups, wallets
+from services.wallets import bank_transfers, low_balance, topups, wallets
 from services.wallets import settings_changes as wallet_settings
 
 
 @strawberry.type
 class Mutation:
+    @strawberry.mutation(
+        description="A guardian's low-balance alert for one of their children's wallets: their own threshold (null: the school's), or off."
+    )
+    @catches_user_errors(LowBalanceAlertPayload)
+    async def set_low_balance_alert(
+        self,
+        info: Info,
+        wallet_id: strawberry.ID,
+        enabled: bool,
+        threshold_cents: int | None = None,
+    ) -> LowBalanceAlertPayload:
+        actor = actor_of(info)
+        wallet = require_id(wallet_id, "Wallet", "walletId")
+        setting = await run(
+            info,
+            lambda uow: low_balance.set_alert(
+                uow, actor, wallet, threshold_cents=threshold_cents, enabled=enabled
+            ),
+        )
+        return LowBalanceAlertPayload(alert=LowBalanceAlert.from_setting(setting))
+
     @strawberry.mutation(
         description="Start paying a top-up online: follow `checkoutUrl`; the wallet is credited when the payment provider confirms."
     )

@@ -18,7 +18,7 @@ from schema.pagination import PageInfo
 from services.banking import announcements
 from services.sql.by_id import ViewerKey, batched_by_id
 from services.sql.runtime import Runtime
-from services.wallets import topups, wallets
+from services.wallets import low_balance, topups, wallets
 from services.wallets.settings import MoneySettings
 from services.wallets.topups import TopUpView
 from services.wallets.views import OperationView, Posted, WalletView
@@ -46,6 +46,15 @@ class Wallet(Node):
         actor = actor_of(info)
         views = await read(info, lambda s: announcements.pending_transfers(s, actor, self.db_id))
         return [PendingTransfer.from_view(view) for view in views]
+
+    @strawberry.field(
+        description="When the guardians are mailed about a low balance, and whether it is low now."
+    )
+    async def low_balance_alert(self, info: Info) -> "LowBalanceAlert":
+        # The wallet was reached through the viewer's access checks: read its setting as is.
+        found = await loader(info, _low_balance_alerts).load(self.db_id)
+        assert found is not None
+        return LowBalanceAlert.from_setting(found)
 
     @classmethod
     def from_view(cls, view: WalletView) -> "Wallet":
@@ -237,6 +246,38 @@ class OperationPayload:
 class WalletSettingsPayload:
     settings: WalletSettings | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class LowBalanceAlert:
+    threshold: Money = strawberry.field(description="Below this, the guardians get one mail.")
+    own_threshold: bool = strawberry.field(
+        description="Set by a guardian (otherwise the school's default)."
+    )
+    enabled: bool
+    below: bool = strawberry.field(description="The balance is below the threshold now.")
+
+    @classmethod
+    def from_setting(cls, setting: low_balance.AlertSetting) -> "LowBalanceAlert":
+        return cls(
+            threshold=money(setting.threshold_cents),
+            own_threshold=setting.own_threshold,
+            enabled=setting.enabled,
+            below=setting.below,
+        )
+
+
+@strawberry.type
+class LowBalanceAlertPayload:
+    alert: LowBalanceAlert | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+async def _low_balance_alerts(
+    runtime: Runtime, wallet_ids: Sequence[int]
+) -> list[low_balance.AlertSetting | None]:
+    found = await runtime.transactions.read(lambda s: low_balance.alert_settings(s, wallet_ids))
+    return [found.get(wallet_id) for wallet_id in wallet_ids]
 
 
 async def _wallets(runtime: Runtime, keys: Sequence[ViewerKey]) -> list[WalletView | None]:

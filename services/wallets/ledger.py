@@ -52,6 +52,7 @@ from models.ledger import (
 from models.wallets import Wallet
 from services.common.errors import DomainError, ErrorCode, NotFound
 from services.sql.uow import UnitOfWork
+from services.wallets import low_balance
 from services.wallets.views import (
     WALLET_COLUMNS,
     OperationView,
@@ -204,6 +205,9 @@ async def post(
     await uow.session.flush()
 
     record_money(uow, transaction_id, method, memo, school_id, list(wallets.values()), wallet_legs)
+    await low_balance.after_moves(
+        uow, list(wallets.values()), {leg.wallet_id: leg.amount_cents for leg in wallet_legs}
+    )
     operations = tuple(OperationView.of(p) for p in postings if p.wallet_id is not None)
     for operation in operations:
         wallet = wallets[operation.wallet_id]

@@ -18,6 +18,7 @@ from models.wallets import Wallet
 from services.common.errors import NotFound
 from services.sql.audit import audit_entry
 from services.sql.uow import UnitOfWork
+from services.wallets import low_balance
 from services.wallets.ledger import _account_id, _require_positive
 from services.wallets.views import (
     WALLET_COLUMNS,
@@ -174,6 +175,7 @@ async def _credit_round(
         events.append((wallet_channel(wallet.child_id), wallet_event(wallet, operation)))
         posted.append(Posted(transaction_id, (operation,), (wallet,)))
     await _record_credits(uow, school_id, method, credits, transaction_ids, wallets)
+    await low_balance.rearm(uow, list(wallets))
     await uow.emit_many(events)
     return posted
 

@@ -47,6 +47,14 @@ SAMPLE_CONTEXTS: dict[str, dict[str, Any]] = {
         "ends_at": datetime(2026, 12, 3, 16, 10, tzinfo=UTC),
         "previous_starts_at": datetime(2026, 12, 3, 17, 30, tzinfo=UTC),
     },
+    "low_balance": {
+        "school_name": "École Démo",
+        "display_name": "Anne Dupont",
+        "child_name": "Emma",
+        "wallet_name": "Repas",
+        "balance": 380,
+        "threshold": 500,
+    },
     "bank_transfer_received": {
         "school_name": "École Démo",
         "display_name": "Anne Dupont",
