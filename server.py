@@ -22,6 +22,7 @@ from resolvers.endpoint import CartableGraphQL
 from resolvers.root import build_schema
 from routes import documents, health
 from routes import payments as payment_routes
+from routes import photos as photo_routes
 from services.sql.runtime import Runtime
 from services.sql.uow import Transactions
 from settings import ConfigurationError, Settings
@@ -91,6 +92,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/readyz", health.readyz),
         Route("/documents", documents.upload, methods=["POST"]),
         Route("/documents/{document_id}/download", documents.download, methods=["GET"]),
+        Route("/photo-campaigns/{campaign_id}/proofs", photo_routes.upload_proof, methods=["POST"]),
+        Route("/photo-campaigns/{campaign_id}/production.csv", photo_routes.production_csv),
         Route(WEBHOOK_PATH, payment_routes.webhook, methods=["POST"]),
         Route(RETURN_PATH, payment_routes.payment_return),
         *payments.routes,

@@ -12,6 +12,7 @@ from resolvers import (
     meals,
     meetings,
     node,
+    photos,
     sales,
     wallet_mutations,
     wallets,
@@ -35,6 +36,7 @@ Mutation = merge_types(
         sales.Mutation,
         meetings.Mutation,
         meals.Mutation,
+        photos.Mutation,
     ),
 )
 Subscription = merge_types("Subscription", (wallets.Subscription, meetings.Subscription))

@@ -15,6 +15,7 @@ from schema.events import ChildCalendar
 from schema.ids import db_id_of, to_global_id
 from schema.meals import ChildMeals
 from schema.node import Node
+from schema.photos import ChildPhotos
 from schema.schools import School
 from services.common.errors import DomainError
 from services.family import children as family
@@ -23,7 +24,14 @@ from services.family.views import ChildView
 
 @strawberry.type
 class Child(
-    ChildWallets, ChildMeals, ChildDocuments, ChildCalendar, ChildMeetings, ChildDashboard, Node
+    ChildWallets,
+    ChildMeals,
+    ChildDocuments,
+    ChildCalendar,
+    ChildMeetings,
+    ChildDashboard,
+    ChildPhotos,
+    Node,
 ):
     db_id: strawberry.Private[int]
     school_id: strawberry.Private[int]

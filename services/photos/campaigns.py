@@ -5,16 +5,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from models.documents import Document, DocumentKind
+from models.documents import Document, DocumentKind, DocumentRead
 from models.family import Child, School
 from models.photos import PhotoArticle, PhotoCampaign, PhotoProof
 from services.accounts.actor import Actor
 from services.common.errors import DomainError, ErrorCode, NotFound
 from services.common.school_time import local_today, zone
+from services.documents.access import DocumentView
 from services.documents.files import check_file
 from services.documents.publishing import Audience, NewDocument, record_document, recorded
 from services.family.children import child_for, get_school, require_staff
@@ -159,11 +160,18 @@ async def open_campaigns_for_child(
 
 async def proofs_of(
     session: AsyncSession, actor: Actor, child_id: int, campaign_id: int
-) -> list[Document]:
-    """This child's proof pictures in the campaign (a child the actor may not see: none)."""
+) -> list[DocumentView]:
+    """This child's proof pictures in the campaign, with the actor's read markers; NOT_FOUND
+    for a child the actor may not see."""
     child = await child_for(session, actor, child_id)
-    rows = await session.scalars(
-        select(Document)
+    read = exists(
+        select(1).where(
+            col(DocumentRead.document_id) == col(Document.id),
+            col(DocumentRead.user_id) == actor.user_id,
+        )
+    )
+    rows = await session.execute(
+        select(Document, read)
         .join(PhotoProof, col(PhotoProof.document_id) == col(Document.id))
         .where(
             col(PhotoProof.campaign_id) == campaign_id,
@@ -171,7 +179,7 @@ async def proofs_of(
         )
         .order_by(col(Document.id))
     )
-    return list(rows)
+    return [DocumentView(document, bool(seen)) for document, seen in rows]
 
 
 async def add_proof(

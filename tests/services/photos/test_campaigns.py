@@ -126,7 +126,7 @@ async def test_a_proof_reaches_only_its_childs_guardians(
     assert proof.kind == DocumentKind.PHOTO_PROOF
     parent, other = actor_for(family.parent), actor_for(classmate.parent)
     seen = await tx.read(lambda s: proofs_of(s, parent, pk(family.child), campaign.id))
-    assert [pk(d) for d in seen] == [pk(proof)]
+    assert [(pk(v.document), v.read) for v in seen] == [(pk(proof), False)]
     assert (await tx.read(lambda s: document_for(s, parent, pk(proof)))).document.id == pk(proof)
     # The classmate's parents see no proof of theirs, and this one is NOT_FOUND to them.
     assert await tx.read(lambda s: proofs_of(s, other, pk(classmate.child), campaign.id)) == []
