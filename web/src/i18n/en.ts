@@ -58,6 +58,7 @@ export const en: Messages = {
   "nav.meetings": "Parent meetings",
   "nav.documents": "Documents",
   "nav.finances": "Finances",
+  "nav.photos": "Photos",
 
   "balances.title": "Balances",
   "dashboard.topUp": "Top up",
@@ -130,6 +131,14 @@ export const en: Messages = {
   "documents.unread": "unread",
   "documents.open": "Open the file",
   "documents.newest": "Newest",
+
+  "photos.title": "School photos",
+  "photos.none": "No photo orders open.",
+  "photos.orderUntil": "Orders until {date}",
+  "photos.articles": "Articles",
+  "photos.proofs": "Proofs",
+  "photos.noProofs": "No proof for this child yet.",
+  "photos.openProof": "View the proof",
 
   "finances.title": "Finances",
   "finances.back": "Back to finances",

@@ -57,6 +57,7 @@ export const fr = {
   "nav.meetings": "Réunions de parents",
   "nav.documents": "Documents",
   "nav.finances": "Finances",
+  "nav.photos": "Photos",
 
   "balances.title": "Soldes",
   "dashboard.topUp": "Recharger",
@@ -129,6 +130,14 @@ export const fr = {
   "documents.unread": "non lu",
   "documents.open": "Ouvrir le fichier",
   "documents.newest": "Les plus récents",
+
+  "photos.title": "Photos scolaires",
+  "photos.none": "Aucune commande de photos en cours.",
+  "photos.orderUntil": "Commandes jusqu'au {date}",
+  "photos.articles": "Articles",
+  "photos.proofs": "Épreuves",
+  "photos.noProofs": "Pas encore d'épreuve pour cet enfant.",
+  "photos.openProof": "Voir l'épreuve",
 
   "finances.title": "Finances",
   "finances.back": "Retour aux finances",

@@ -58,6 +58,7 @@ export const nl: Messages = {
   "nav.meetings": "Oudercontacten",
   "nav.documents": "Documenten",
   "nav.finances": "Financiën",
+  "nav.photos": "Foto's",
 
   "balances.title": "Saldi",
   "dashboard.topUp": "Opladen",
@@ -130,6 +131,14 @@ export const nl: Messages = {
   "documents.unread": "ongelezen",
   "documents.open": "Bestand openen",
   "documents.newest": "Nieuwste",
+
+  "photos.title": "Schoolfoto's",
+  "photos.none": "Geen lopende fotobestelling.",
+  "photos.orderUntil": "Bestellen tot {date}",
+  "photos.articles": "Artikelen",
+  "photos.proofs": "Proefafdrukken",
+  "photos.noProofs": "Nog geen proefafdruk voor dit kind.",
+  "photos.openProof": "Proefafdruk bekijken",
 
   "finances.title": "Financiën",
   "finances.back": "Terug naar financiën",
