@@ -15,7 +15,7 @@ from schema.events import ChildCalendar
 from schema.ids import db_id_of, to_global_id
 from schema.meals import ChildMeals
 from schema.node import Node
-from schema.photos import ChildPhotos
+from schema.photo_orders import ChildPhotos
 from schema.schools import School
 from services.common.errors import DomainError
 from services.family import children as family

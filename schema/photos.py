@@ -9,12 +9,11 @@ from models.photos import PhotoCampaign as CampaignRow
 from schema.access import actor_of, read
 from schema.context import Info
 from schema.documents import Document
-from schema.errors import UserError, refused
+from schema.errors import UserError
 from schema.ids import to_global_id
 from schema.money import Money, money
 from schema.node import Node
-from services.common.errors import DomainError
-from services.photos.campaigns import articles_of, open_campaigns_for_child, proofs_of
+from services.photos.campaigns import proofs_of
 
 
 @strawberry.type
@@ -77,22 +76,3 @@ class PhotoCampaignPayload:
 class PhotoArticleInput:
     name: str
     price_cents: int
-
-
-@strawberry.type
-class ChildPhotos:
-    db_id: strawberry.Private[int]
-
-    @strawberry.field(description="Campaigns open for ordering to this child's parents.")
-    async def photo_campaigns(self, info: Info) -> list[PhotoCampaign]:
-        actor, now = actor_of(info), info.context.runtime.settings.clock()
-        child_id = self.db_id
-        try:
-            campaigns = await read(
-                info, lambda s: open_campaigns_for_child(s, actor, child_id, now)
-            )
-        except DomainError as error:
-            raise refused(info, error) from None
-        ids = [c.id for c in campaigns if c.id is not None]
-        articles = await read(info, lambda s: articles_of(s, ids))
-        return [PhotoCampaign.from_rows(c, articles, child_id) for c in campaigns]

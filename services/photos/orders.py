@@ -17,12 +17,23 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from models.photos import PhotoArticle, PhotoOrder, PhotoOrderLine, PhotoOrderStatus
+from models.photos import (
+    PhotoArticle,
+    PhotoCampaign,
+    PhotoOrder,
+    PhotoOrderLine,
+    PhotoOrderStatus,
+)
 from services.accounts.actor import Actor
 from services.common.errors import DomainError, ErrorCode, NotFound
 from services.common.idempotency import actor_key, idempotent
 from services.family.children import child_for, get_school, visible_children
-from services.photos.campaigns import campaign_for_child, require_photos, school_today
+from services.photos.campaigns import (
+    articles_of,
+    campaign_for_child,
+    require_photos,
+    school_today,
+)
 from services.sql.uow import UnitOfWork
 
 MAX_QUANTITY = 50
@@ -168,3 +179,36 @@ async def lines_of(session: AsyncSession, order_ids: Sequence[int]) -> list[Phot
         .order_by(col(PhotoOrderLine.order_id), col(PhotoOrderLine.id))
     )
     return list(rows)
+
+
+@dataclass(frozen=True)
+class OrderView:
+    """An order with what it shows: its lines, its campaign and that campaign's articles."""
+
+    order: PhotoOrder
+    lines: list[PhotoOrderLine]
+    campaign: PhotoCampaign
+    articles: list[PhotoArticle]
+
+
+async def order_views(session: AsyncSession, orders: Sequence[PhotoOrder]) -> list[OrderView]:
+    """The orders as shown, in three statements whatever their number."""
+    ids = [o.id for o in orders if o.id is not None]
+    lines = await lines_of(session, ids)
+    campaign_ids = sorted({o.campaign_id for o in orders})
+    campaigns = {
+        c.id: c
+        for c in await session.scalars(
+            select(PhotoCampaign).where(col(PhotoCampaign.id).in_(campaign_ids))
+        )
+    }
+    articles = await articles_of(session, campaign_ids)
+    return [
+        OrderView(
+            order,
+            [line for line in lines if line.order_id == order.id],
+            campaigns[order.campaign_id],
+            [a for a in articles if a.campaign_id == order.campaign_id],
+        )
+        for order in orders
+    ]
