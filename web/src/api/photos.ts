@@ -14,3 +14,37 @@ export const PhotoCampaignsQuery = graphql(`
     }
   }
 `);
+
+export const PhotoOrdersQuery = graphql(`
+  query PhotoOrders($childId: ID!) {
+    viewer {
+      child(id: $childId) {
+        id
+        photoOrders {
+          id status
+          total { cents currency }
+          campaign { id title }
+          lines { label quantity amount { cents currency } }
+        }
+      }
+    }
+  }
+`);
+
+export const OrderPhotosMutation = graphql(`
+  mutation OrderPhotos($childId: ID!, $campaignId: ID!, $lines: [PhotoOrderLineInput!]!, $idempotencyKey: String!) {
+    orderPhotos(childId: $childId, campaignId: $campaignId, lines: $lines, idempotencyKey: $idempotencyKey) {
+      order { id status total { cents currency } }
+      errors { code message field }
+    }
+  }
+`);
+
+export const CancelPhotoOrderMutation = graphql(`
+  mutation CancelPhotoOrder($orderId: ID!) {
+    cancelPhotoOrder(orderId: $orderId) {
+      order { id status }
+      errors { code message field }
+    }
+  }
+`);
