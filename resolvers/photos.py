@@ -9,13 +9,46 @@ from models.photos import PhotoOrder as PhotoOrderRow
 from resolvers.common import require_id
 from schema.access import actor_of, read, run
 from schema.context import Info
-from schema.errors import catches_user_errors
+from schema.errors import catches_user_errors, refused
 from schema.family import Child
+from schema.money import money
 from schema.photo_orders import PhotoOrder, PhotoOrderLineInput, PhotoOrderPayload
-from schema.photos import PhotoArticleInput, PhotoCampaign, PhotoCampaignPayload
+from schema.photos import (
+    PhotoArticleInput,
+    PhotoCampaign,
+    PhotoCampaignPayload,
+    PhotoCampaignReport,
+)
+from services.common.errors import DomainError
 from services.family.children import child_view_for
 from services.photos.campaigns import NewArticle, articles_of, open_campaign
 from services.photos.orders import OrderLine, cancel_order, order_photos, order_views
+from services.photos.production import campaign_reports
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(
+        description="Staff: the school's photo campaigns, latest first, with their orders."
+    )
+    async def photo_campaign_reports(self, info: Info) -> list[PhotoCampaignReport]:
+        actor = actor_of(info)
+        try:
+            reports = await read(info, lambda s: campaign_reports(s, actor))
+        except DomainError as error:
+            raise refused(info, error) from None
+        result = []
+        for report in reports:
+            campaign = PhotoCampaign.from_rows(report.campaign, report.articles, None)
+            result.append(
+                PhotoCampaignReport(
+                    campaign=campaign,
+                    orders=report.orders,
+                    total=money(report.total_cents),
+                    production_list_path=f"/photo-campaigns/{campaign.id}/production.csv",
+                )
+            )
+        return result
 
 
 @strawberry.type

@@ -24,7 +24,10 @@ from schema.errors import (
     UnauthenticatedError,
 )
 
-Query = merge_types("Query", (node.Query, family.Query, wallets.Query, meetings.Query, meals.Query))
+Query = merge_types(
+    "Query",
+    (node.Query, family.Query, wallets.Query, meetings.Query, meals.Query, photos.Query),
+)
 Mutation = merge_types(
     "Mutation",
     (

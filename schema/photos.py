@@ -76,3 +76,15 @@ class PhotoCampaignPayload:
 class PhotoArticleInput:
     name: str
     price_cents: int
+
+
+@strawberry.type
+class PhotoCampaignReport:
+    """Staff: a campaign with its active orders, and where its production list is."""
+
+    campaign: PhotoCampaign
+    orders: int
+    total: Money
+    production_list_path: str = strawberry.field(
+        description="GET with the staff token: the production list as CSV."
+    )

@@ -14,10 +14,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from models.family import Child
-from models.photos import PhotoArticle, PhotoOrder, PhotoOrderLine, PhotoOrderStatus
+from models.photos import (
+    PhotoArticle,
+    PhotoCampaign,
+    PhotoOrder,
+    PhotoOrderLine,
+    PhotoOrderStatus,
+)
 from services.accounts.actor import Actor
 from services.family.children import get_school, require_staff
-from services.photos.campaigns import require_photos, school_campaign
+from services.photos.campaigns import articles_of, require_photos, school_campaign
 
 HEADER = ("child", "class", "article", "quantity")
 
@@ -85,3 +91,50 @@ def to_csv(rows: list[ProductionRow]) -> bytes:
     for row in rows:
         writer.writerow((row.child, row.class_name, row.article, row.quantity))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class CampaignReport:
+    campaign: PhotoCampaign
+    articles: list[PhotoArticle]
+    orders: int  # active orders
+    total_cents: int  # what they come to
+
+
+async def campaign_reports(session: AsyncSession, actor: Actor) -> list[CampaignReport]:
+    """Staff: every campaign of the school, latest order-until date first, with its active
+    orders' count and total (FORBIDDEN for others)."""
+    require_staff(actor)
+    require_photos(await get_school(session, actor.school_id))
+    campaigns = list(
+        await session.scalars(
+            select(PhotoCampaign)
+            .where(col(PhotoCampaign.school_id) == actor.school_id)
+            .order_by(col(PhotoCampaign.order_until).desc(), col(PhotoCampaign.id).desc())
+        )
+    )
+    ids = [c.id for c in campaigns if c.id is not None]
+    totals = {
+        campaign_id: (int(count), int(total or 0))
+        for campaign_id, count, total in await session.execute(
+            select(
+                col(PhotoOrder.campaign_id),
+                func.count(col(PhotoOrder.id)),
+                func.sum(col(PhotoOrder.total_cents)),
+            )
+            .where(
+                col(PhotoOrder.campaign_id).in_(ids),
+                col(PhotoOrder.status) == PhotoOrderStatus.ACTIVE,
+            )
+            .group_by(col(PhotoOrder.campaign_id))
+        )
+    }
+    articles = await articles_of(session, ids)
+    return [
+        CampaignReport(
+            campaign,
+            [a for a in articles if a.campaign_id == campaign.id],
+            *totals.get(campaign.id or 0, (0, 0)),
+        )
+        for campaign in campaigns
+    ]

@@ -105,6 +105,17 @@ async def test_campaign_proofs_and_production_list(
     rows = list(csv.reader(io.StringIO(listed.content.decode("utf-8-sig")), delimiter=";"))
     name = f"{family.child.last_name} {family.child.first_name}"
     assert rows == [["child", "class", "article", "quantity"], [name, "1A", "Portrait", "2"]]
+    reports = await gql.as_(staff.token).data(
+        "{ photoCampaignReports { campaign { title } orders total { cents } productionListPath } }"
+    )
+    assert reports["photoCampaignReports"] == [
+        {
+            "campaign": {"title": "Photos 2026"},
+            "orders": 1,
+            "total": {"cents": 1800},
+            "productionListPath": url,
+        }
+    ]
     as_parent = await http.get(url, headers={"authorization": f"Bearer {family.parent.token}"})
     assert as_parent.status_code == 403
     assert (await http.get(url)).status_code == 401

@@ -10,7 +10,12 @@ import pytest
 from services.common.errors import DomainError, ErrorCode
 from services.common.school_time import local_today, zone
 from services.photos.orders import OrderLine, cancel_order, order_photos
-from services.photos.production import ProductionRow, production_list, to_csv
+from services.photos.production import (
+    ProductionRow,
+    campaign_reports,
+    production_list,
+    to_csv,
+)
 from services.sql.uow import Transactions
 from tests.factories import Family, actor_for, make_child, make_family, pk, set_class
 from tests.services.photos.support import Campaign, make_campaign, photo_school
@@ -79,3 +84,27 @@ async def test_only_the_schools_staff_get_the_list(tx: Transactions, clock: Fake
         with pytest.raises(DomainError) as refused:
             await tx.read(lambda s, a=actor: production_list(s, a, campaign.id))  # type: ignore[misc]
         assert refused.value.code == code
+
+
+async def test_staff_see_each_campaign_with_its_active_orders(
+    tx: Transactions, clock: FakeClock
+) -> None:
+    school, staff = await photo_school(tx)
+    family = await make_family(tx, school)
+    today = local_today(clock(), zone("Europe/Brussels"))
+    soon = await make_campaign(tx, staff, until=today + timedelta(days=1), title="Bientôt")
+    later = await make_campaign(tx, staff, until=today + timedelta(days=9), title="Plus tard")
+    portrait = pk(soon.articles[0])
+    await _order(tx, family, 0, soon, [OrderLine(portrait, 2)])
+    dropped = await _order(tx, family, 0, soon, [OrderLine(portrait, 3)])
+    await tx.run(lambda uow: cancel_order(uow, actor_for(family.parent), dropped))
+
+    reports = await tx.read(lambda s: campaign_reports(s, actor_for(staff)))
+    assert [(r.campaign.title, r.orders, r.total_cents) for r in reports] == [
+        ("Plus tard", 0, 0),
+        ("Bientôt", 1, 16_00),
+    ]
+    assert [a.name for a in reports[0].articles] == [a.name for a in later.articles]
+    with pytest.raises(DomainError) as refused:
+        await tx.read(lambda s: campaign_reports(s, actor_for(family.parent)))
+    assert refused.value.code == ErrorCode.FORBIDDEN
