@@ -22,7 +22,13 @@ from schema.photos import (
 from services.common.errors import DomainError
 from services.family.children import child_view_for
 from services.photos.campaigns import NewArticle, articles_of, open_campaign
-from services.photos.orders import OrderLine, cancel_order, order_photos, order_views
+from services.photos.orders import (
+    OrderLine,
+    cancel_order,
+    order_for,
+    order_photos,
+    order_views,
+)
 from services.photos.production import campaign_reports
 
 
@@ -129,3 +135,13 @@ async def _payload(info: Info, order: PhotoOrderRow) -> PhotoOrderPayload:
     [view] = await read(info, lambda s: order_views(s, [order]))
     child = await read(info, lambda s: child_view_for(s, actor, order.child_id))
     return PhotoOrderPayload(order=PhotoOrder.from_view(view, Child.from_view(child)))
+
+
+async def photo_order_node(info: Info, order_id: int) -> PhotoOrder | None:
+    """An order of one of the viewer's children (a staff member: of the school); else None."""
+    actor = actor_of(info)
+    try:
+        order = await read(info, lambda s: order_for(s, actor, order_id))
+    except DomainError:
+        return None
+    return (await _payload(info, order)).order

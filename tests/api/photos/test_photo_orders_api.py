@@ -71,5 +71,11 @@ async def test_order_see_and_cancel(gql: GraphQL, tx: Transactions, clock: FakeC
     assert cancelled["order"]["status"] == "CANCELLED"
     twice = (await parent.data(CANCEL, {"id": order["id"]}))["cancelPhotoOrder"]
     assert twice["errors"] == [{"code": "ALREADY_CANCELLED"}]
+    node = "query($id: ID!) { node(id: $id) { ... on PhotoOrder { id status } } }"
+    assert (await parent.data(node, {"id": order["id"]}))["node"] == {
+        "id": order["id"],
+        "status": "CANCELLED",
+    }
+    assert (await gql.as_(stranger.parent.token).data(node, {"id": order["id"]}))["node"] is None
     listed = (await parent.data(ORDERS, {"id": child}))["viewer"]["child"]["photoOrders"]
     assert listed == [{"id": order["id"], "status": "CANCELLED", "total": {"cents": 2350}}]
