@@ -12,9 +12,11 @@ from schema.ids import db_id_of
 from services.common.school_time import local_today, zone
 from services.photos.orders import OrderLine, order_photos
 from services.sql.uow import Transactions
+from settings import Settings
+from tests.api.documents.helpers import stored_files
 from tests.factories import actor_for, gid, make_family, make_school, make_user, pk
 from tests.support.clock import FakeClock
-from tests.support.files import png_bytes
+from tests.support.files import plain_zip_bytes, png_bytes
 from tests.support.graphql import GraphQL
 
 OPEN = """
@@ -131,3 +133,32 @@ async def test_switch_off_is_feature_disabled(gql: GraphQL, tx: Transactions) ->
         CAMPAIGNS, {"id": gid("Child", pk(family.child))}
     )
     assert [e["extensions"]["code"] for e in body["errors"]] == ["FEATURE_DISABLED"]
+
+
+async def test_a_refused_proof_leaves_nothing_behind(
+    gql: GraphQL, http: httpx.AsyncClient, tx: Transactions, clock: FakeClock, settings: Settings
+) -> None:
+    school = await make_school(tx, feature_photos=True)
+    elsewhere = await make_school(tx, feature_photos=True)
+    staff = await make_user(tx, school, Role.STAFF)
+    family, stranger = await make_family(tx, school), await make_family(tx, elsewhere)
+    until = (local_today(clock(), zone("Europe/Brussels")) + timedelta(days=7)).isoformat()
+    opened = await gql.as_(staff.token).data(OPEN, {"title": "Photos", "until": until})
+    campaign = opened["openPhotoCampaign"]["campaign"]["id"]
+    headers = {"authorization": f"Bearer {staff.token}"}
+    child = gid("Child", pk(family.child))
+    before = stored_files(settings.documents_dir)
+
+    impostor = await http.post(
+        f"/photo-campaigns/{campaign}/proofs",
+        files={"file": ("photo.png", plain_zip_bytes(), "image/png")},
+        data={"childId": child},
+        headers=headers,
+    )
+    assert impostor.status_code == 415
+    assert impostor.json()["errors"][0]["code"] == "UNSUPPORTED_FILE_TYPE"
+    foreign = await _proof(http, staff.token, campaign, gid("Child", pk(stranger.child)))
+    assert foreign.status_code == 404
+    mine = await gql.as_(family.parent.token).data(CAMPAIGNS, {"id": child})
+    assert mine["viewer"]["child"]["photoCampaigns"][0]["proofs"] == []
+    assert stored_files(settings.documents_dir) == before
