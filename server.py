@@ -23,6 +23,7 @@ from resolvers.endpoint import CartableGraphQL
 from resolvers.root import build_schema
 from routes import bank_statements, documents, health
 from routes import payments as payment_routes
+from routes import photos as photo_routes
 from services.banking.reconciler import Reconciler
 from services.sql.runtime import Runtime
 from services.sql.uow import Transactions
@@ -99,6 +100,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/documents", documents.upload, methods=["POST"]),
         Route("/bank-statements", bank_statements.upload, methods=["POST"]),
         Route("/documents/{document_id}/download", documents.download, methods=["GET"]),
+        Route("/photo-campaigns/{campaign_id}/proofs", photo_routes.upload_proof, methods=["POST"]),
+        Route("/photo-campaigns/{campaign_id}/production.csv", photo_routes.production_csv),
         Route(WEBHOOK_PATH, payment_routes.webhook, methods=["POST"]),
         Route(RETURN_PATH, payment_routes.payment_return),
         *payments.routes,

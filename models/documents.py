@@ -13,6 +13,7 @@ class DocumentKind(StrEnum):
     UPLOADED = "uploaded"
     INVOICE = "invoice"
     PHOTO_ORDER = "photo_order"
+    PHOTO_PROOF = "photo_proof"
 
 
 class Document(SQLModel, table=True):

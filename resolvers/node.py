@@ -4,7 +4,7 @@ from collections.abc import Awaitable, Callable
 
 import strawberry
 
-from resolvers import documents, family, meals, meetings, wallets
+from resolvers import documents, family, meals, meetings, photos, wallets
 from schema.access import actor_of
 from schema.context import Info
 from schema.family import reachable_child
@@ -30,6 +30,7 @@ RESOLVERS: dict[str, NodeResolver] = {
     "Appointment": meetings.appointment_node,
     "MealArticle": meals.article_node,
     "MealReservation": meals.reservation_node,
+    "PhotoOrder": photos.photo_order_node,
 }
 
 

@@ -14,6 +14,7 @@ from resolvers import (
     meals,
     meetings,
     node,
+    photos,
     sales,
     wallet_mutations,
     wallets,
@@ -35,6 +36,7 @@ Query = merge_types(
         meals.Query,
         banking.Query,
         audit.Query,
+        photos.Query,
     ),
 )
 Mutation = merge_types(
@@ -49,6 +51,7 @@ Mutation = merge_types(
         meetings.Mutation,
         meals.Mutation,
         banking.Mutation,
+        photos.Mutation,
     ),
 )
 Subscription = merge_types("Subscription", (wallets.Subscription, meetings.Subscription))

@@ -16,6 +16,7 @@ from schema.ids import db_id_of, to_global_id
 from schema.meals import ChildMeals
 from schema.node import Node
 from schema.own_sessions import ViewerSessions
+from schema.photo_orders import ChildPhotos
 from schema.schools import School
 from services.common.errors import DomainError
 from services.family import children as family
@@ -24,7 +25,14 @@ from services.family.views import ChildView
 
 @strawberry.type
 class Child(
-    ChildWallets, ChildMeals, ChildDocuments, ChildCalendar, ChildMeetings, ChildDashboard, Node
+    ChildWallets,
+    ChildMeals,
+    ChildDocuments,
+    ChildCalendar,
+    ChildMeetings,
+    ChildDashboard,
+    ChildPhotos,
+    Node,
 ):
     db_id: strawberry.Private[int]
     school_id: strawberry.Private[int]

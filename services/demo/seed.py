@@ -7,6 +7,7 @@ from models.family import School
 from services.demo.documents import seed_documents, seed_events
 from services.demo.meals import seed_meals
 from services.demo.meetings import seed_meetings
+from services.demo.photos import seed_photos
 from services.demo.school import DemoSchool, seed_people
 from services.demo.wallets import seed_wallets
 from services.sql.uow import Transactions, UnitOfWork
@@ -21,6 +22,7 @@ async def seed_demo(uow: UnitOfWork) -> DemoSchool:
     await seed_documents(uow, demo)
     await seed_events(uow, demo)
     await seed_meetings(uow, demo)
+    await seed_photos(uow, demo)
     return demo
 
 

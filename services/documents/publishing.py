@@ -89,7 +89,7 @@ async def upload_document(
             )
         )
     except BaseException:
-        if not await _recorded(transactions, key):
+        if not await recorded(transactions, key):
             await storage.delete(key)
         raise
 
@@ -235,7 +235,7 @@ async def _mail_guardians(uow: UnitOfWork, document: Document) -> None:
         )
 
 
-async def _recorded(transactions: Transactions, storage_key: str) -> bool:
+async def recorded(transactions: Transactions, storage_key: str) -> bool:
     """Whether a row names this file (the commit may have happened before a late failure)."""
 
     async def look(session: AsyncSession) -> bool:

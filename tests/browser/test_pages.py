@@ -74,6 +74,7 @@ async def test_every_page_is_accessible(
             ("meetings", "/meetings"),
             ("documents", "/documents"),
             ("finances", "/finances"),
+            ("photos", "/photos"),
             ("operations", "/finances/operations"),
             ("sales", "/finances/sales"),
         ]

@@ -19,6 +19,7 @@ import { Meals } from "./pages/Meals";
 import { Meeting } from "./pages/Meeting";
 import { Meetings } from "./pages/Meetings";
 import { Password } from "./pages/Password";
+import { Photos } from "./pages/Photos";
 import { Reset } from "./pages/Reset";
 
 /** The pages under /children/{childId}: one shell (and one live balance feed) for them all. */
@@ -31,6 +32,7 @@ export function childPage(childId: string, rest: string) {
   if (meeting?.[1]) return <Meeting key={meeting[1]} childId={childId} meetingId={decodeURIComponent(meeting[1])} />;
   if (path === "/documents") return <Documents childId={childId} />;
   if (path === "/finances") return <Finances childId={childId} />;
+  if (path === "/photos") return <Photos childId={childId} />;
   if (path === "/finances/operations") return <Operations childId={childId} />;
   if (path === "/finances/sales") return <Sales childId={childId} />;
   return null;

@@ -7,11 +7,13 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import text
+from sqlalchemy import text, update
 from sqlalchemy.exc import DBAPIError
+from sqlmodel import col
 
 from models.accounts import Role
 from models.db import Database
+from models.family import School
 from services.demo.statement_files import Movement, camt053_file, statement
 from services.sql.uow import Transactions
 from tests.api.banking.test_bank_statements_api import upload
@@ -25,9 +27,11 @@ FAMILY_MUTATIONS = {
     "activateAccount", "login", "logout", "requestPasswordReset", "changePassword",
     "setLocale", "endSession", "markDocumentRead", "startOnlineTopUp", "transferBetweenWallets",
     "bookAppointment", "moveAppointment", "cancelAppointment", "reserveMeal",
-    "cancelMealReservation", "announceBankTransfer",
+    "cancelMealReservation", "announceBankTransfer", "setLowBalanceAlert", "orderPhotos",
+    "cancelPhotoOrder",
 }  # fmt: skip
 
+photos_on = update(School).values(feature_photos=True)
 TRAIL = """query($child: ID, $user: ID) { auditTrail(childId: $child, userId: $user, first: 200) {
   action role userId deviceId childId address details } }"""
 
@@ -174,6 +178,13 @@ async def test_every_staff_mutation_writes_an_entry(
         "unblockSlot",
         "mutation($s: ID!) { unblockSlot(slotId: $s) { errors { code } } }",
         {"s": slot},
+    )
+
+    await tx.run(lambda uow: uow.session.execute(photos_on.where(col(School.id) == s.school_id)))
+    await act(
+        "openPhotoCampaign",
+        'mutation($d: Date!) { openPhotoCampaign(title: "Photos", orderUntil: $d, articles: [{name: "Portrait", priceCents: 900}]) { errors { code } } }',
+        {"d": soon.isoformat()},
     )
 
     wrong = digits(meals)[:-1] + str((int(digits(meals)[-1]) + 1) % 10)

@@ -25,6 +25,7 @@ export function ChildShell({ child, children }: { child: ChildSummary; children:
     { path: "/meetings", label: "nav.meetings", shown: features.meetings },
     { path: "/documents", label: "nav.documents", shown: true },
     { path: "/finances", label: "nav.finances", shown: true },
+    { path: "/photos", label: "nav.photos", shown: features.photos },
   ];
   const current = (section: Section) =>
     section.path === "" ? path === base || path === `${base}/` : path.startsWith(base + section.path);

@@ -6,6 +6,7 @@ import { Balances } from "../components/Balances";
 import { OperationList, SaleList } from "../components/Lists";
 import { useLiveWallets } from "../components/LiveWallets";
 import { Page } from "../components/Page";
+import { PhotosTeaser } from "../components/PhotosTeaser";
 import { useViewer } from "../components/Session";
 import { useChild } from "../components/useChild";
 import { useLang } from "../i18n";
@@ -15,7 +16,8 @@ import { formatDate, formatDateTime } from "../lib/format";
 export function Dashboard({ childId }: { childId: string }) {
   const { t, lang } = useLang();
   const child = useChild(childId);
-  const tz = useViewer().school.timezone;
+  const { school } = useViewer();
+  const tz = school.timezone;
   const { version } = useLiveWallets();
   const [result, refetch] = useQuery({ query: DashboardQuery, variables: { childId } });
   useEffect(() => {
@@ -33,6 +35,7 @@ export function Dashboard({ childId }: { childId: string }) {
             <a href={`${base}/finances`}>{t("dashboard.topUp")}</a>
           </p>
         </section>
+        {school.features.photos && <PhotosTeaser childId={childId} />}
         <section class="panel" aria-labelledby="events-title">
           <h2 id="events-title">{t("dashboard.events")}</h2>
           {!dashboard ? (
