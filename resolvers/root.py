@@ -11,6 +11,7 @@ from resolvers import (
     documents,
     events,
     family,
+    mail_preferences,
     meals,
     meetings,
     node,
@@ -37,6 +38,7 @@ Query = merge_types(
         banking.Query,
         audit.Query,
         photos.Query,
+        mail_preferences.Query,
     ),
 )
 Mutation = merge_types(
@@ -52,6 +54,7 @@ Mutation = merge_types(
         meals.Mutation,
         banking.Mutation,
         photos.Mutation,
+        mail_preferences.Mutation,
     ),
 )
 Subscription = merge_types("Subscription", (wallets.Subscription, meetings.Subscription))

@@ -3,6 +3,7 @@
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from services.common.mail_preferences import accepts
 from services.sql.uow import UnitOfWork
 
 
@@ -18,6 +19,8 @@ async def send_mail(
 ) -> None:
     if uow.outbox is None:
         raise RuntimeError("this unit of work has no mail outbox")
+    if not await accepts(uow.session, to, school_id, template):
+        return  # the recipient chose not to get this kind of mail
     await uow.outbox.enqueue(
         uow.session,
         to=to,

@@ -28,7 +28,7 @@ FAMILY_MUTATIONS = {
     "setLocale", "endSession", "markDocumentRead", "startOnlineTopUp", "transferBetweenWallets",
     "bookAppointment", "moveAppointment", "cancelAppointment", "reserveMeal",
     "cancelMealReservation", "announceBankTransfer", "setLowBalanceAlert", "orderPhotos",
-    "cancelPhotoOrder",
+    "cancelPhotoOrder", "setMailPreference",
 }  # fmt: skip
 
 photos_on = update(School).values(feature_photos=True)
