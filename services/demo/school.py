@@ -8,6 +8,11 @@ from services.accounts.passwords import hash_password
 from services.sql.uow import UnitOfWork
 
 DEMO_IBAN = "BE71096123456769"
+# username, name, locale, child's first and last name (passwords: demo-ouder-pass, ...)
+LANGUAGE_PARENTS = (
+    ("demo.ouder", "Sofie Peeters", "nl", "Lotte", "Peeters"),
+    ("demo.guardian", "Sarah Smith", "en", "Oliver", "Smith"),
+)
 
 
 @dataclass
@@ -19,14 +24,27 @@ class DemoSchool:
     children: list[Child] = field(default_factory=list)  # demo.parent's two children
     other_children: list[Child] = field(default_factory=list)
     family_children: list[Child] = field(default_factory=list)  # DEMO_FAMILIES
+    # One child each of the Dutch- and English-speaking demo parents.
+    language_children: list[Child] = field(default_factory=list)
 
     @property
     def all_children(self) -> list[Child]:
-        return [*self.children, *self.other_children, *self.family_children]
+        return [
+            *self.children,
+            *self.other_children,
+            *self.language_children,
+            *self.family_children,
+        ]
 
 
 async def _user(
-    uow: UnitOfWork, school: School, role: Role, username: str, name: str, password_hash: str
+    uow: UnitOfWork,
+    school: School,
+    role: Role,
+    username: str,
+    name: str,
+    password_hash: str,
+    locale: str = "fr",
 ) -> User:
     assert school.id is not None
     user = User(
@@ -36,7 +54,7 @@ async def _user(
         email=f"{username}@example.org",
         display_name=name,
         password_hash=password_hash,
-        locale="fr",
+        locale=locale,
         created_at=uow.now,
     )
     uow.session.add(user)
@@ -113,6 +131,11 @@ async def seed_people(uow: UnitOfWork, families: int) -> DemoSchool:
         await _child(uow, school, parent, "Lucas", "Dupont", "1B"),
     ]
     demo.other_children = [await _child(uow, school, other, "Léa", "Martin", "3A")]
+    # A parent per language: the same portal in Dutch and in English.
+    for username, name, locale, first, last in LANGUAGE_PARENTS:
+        password = await hash_password(settings, f"{username.replace('.', '-')}-pass")
+        user = await _user(uow, school, Role.PARENT, username, name, password, locale)
+        demo.language_children.append(await _child(uow, school, user, first, last, "2B"))
 
     # One hash for every load-test family: hashing thousands of times would take minutes.
     family_hash = await hash_password(settings, "demo-family-pass") if families else ""

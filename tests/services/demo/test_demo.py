@@ -52,3 +52,30 @@ async def test_demo_staff_and_load_test_families_sign_in(seeded: Settings, gql: 
         family = await login(gql, f"demo.family{n}", "demo-family-pass")
         children = (await family.data(CHILDREN))["viewer"]["children"]
         assert len(children) == 1
+
+
+@pytest.mark.parametrize(
+    ("username", "locale", "child", "wrong_password"),
+    [
+        ("demo.parent", "fr", None, "Nom d'utilisateur ou mot de passe incorrect."),
+        ("demo.ouder", "nl", "Lotte", "Gebruikersnaam of wachtwoord onjuist."),
+        ("demo.guardian", "en", "Oliver", "Wrong username or password."),
+    ],
+)
+async def test_a_demo_parent_per_language(
+    seeded: Settings,
+    gql: GraphQL,
+    username: str,
+    locale: str,
+    child: str | None,
+    wrong_password: str,
+) -> None:
+    parent = await login(gql, username, f"{username.replace('.', '-')}-pass")
+    viewer = (await parent.data("{ viewer { user { locale } children { firstName } } }"))["viewer"]
+    assert viewer["user"]["locale"] == locale
+    if child is not None:
+        assert viewer["children"] == [{"firstName": child}]
+    change = """mutation { changePassword(currentPassword: "wrong", newPassword: "x") {
+      errors { message } } }"""
+    errors = (await parent.data(change))["changePassword"]["errors"]
+    assert errors == [{"message": wrong_password}]
