@@ -36,7 +36,7 @@ def test_verify_ledger_on_the_demo_school_then_on_a_tampered_balance(
     cli.main(["seed-if-empty"])
 
     assert cli.main(["verify-ledger"]) == 0
-    assert capsys.readouterr().out.splitlines()[-1].startswith("ledger balanced: 8 wallets")
+    assert capsys.readouterr().out.splitlines()[-1].startswith("ledger balanced: 12 wallets")
 
     asyncio.run(_execute(database_url, "UPDATE wallets SET balance_cents = balance_cents + 1"))
     with pytest.raises(SystemExit) as exited:

@@ -38,7 +38,7 @@ async def test_every_demo_child_has_fifty_and_twenty_euros(
 ) -> None:
     async with db.read() as session:
         children = (await session.scalars(select(Child).order_by(col(Child.id)))).all()
-    assert len(children) == 5  # Emma, Lucas, Léa and two load-test children
+    assert len(children) == 7  # Emma, Lucas, Léa, Lotte, Oliver and two load-test children
     for username, password, count in (
         ("demo.parent", "demo-parent-pass", 2),
         ("demo.other", "demo-other-pass", 1),
