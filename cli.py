@@ -102,6 +102,25 @@ def sweep_idempotency_keys(settings: Settings) -> None:
     print(f"forgot {asyncio.run(sweep())} idempotency keys claimed before {before:%Y-%m-%d}")
 
 
+def weekly_summary(settings: Settings) -> None:
+    """Queue the weekly summaries due (from Monday 07:00, school time; once per week): for a
+    weekly timer when the app's own loop is not running. The mail worker sends them."""
+    from mailer.outbox import Outbox
+    from models.db import open_database
+    from services.dashboard.weekly_summary import send_weekly_summaries
+    from services.sql.uow import Transactions
+
+    async def send() -> int:
+        database = open_database(settings.database_url)
+        try:
+            transactions = Transactions(database, settings, outbox=Outbox.from_settings(settings))
+            return await send_weekly_summaries(transactions)
+        finally:
+            await database.dispose()
+
+    print(f"queued {asyncio.run(send())} weekly summaries")
+
+
 def verify_ledger(settings: Settings) -> None:
     from sqlalchemy import inspect
 
@@ -135,6 +154,7 @@ COMMANDS = {
     "sweep-documents": sweep_documents,
     "sweep-idempotency-keys": sweep_idempotency_keys,
     "verify-ledger": verify_ledger,
+    "weekly-summary": weekly_summary,
 }
 
 

@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from models.columns import text_field, utc_field
@@ -32,6 +32,9 @@ class User(SQLModel, table=True):
     display_name: str = text_field(200)
     password_hash: str | None = text_field(255, nullable=True, default=None)
     locale: str = text_field(8, default="fr")
+    # The weekly summary mail (opt-in) and the ISO week ("2026-W49") it was last sent for.
+    weekly_summary: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    weekly_summary_week: str | None = text_field(10, nullable=True, default=None)
     created_at: datetime = utc_field()
 
 

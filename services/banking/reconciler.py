@@ -21,6 +21,7 @@ from payments.provider import CheckoutState, PaymentEvent, PaymentStatus
 from payments.registry import Payments
 from services.banking.announcements import drop_stale_announcements
 from services.banking.receipts import mail_pending_receipts
+from services.dashboard.weekly_summary import send_weekly_summaries
 from services.sql.uow import Transactions, UnitOfWork
 from services.wallets.topups import Settlement, settle_payment
 
@@ -121,6 +122,8 @@ class Reconciler:
         report = await reconcile_once(self.tx, self.payments)
         await self.tx.run(drop_stale_announcements)
         await mail_pending_receipts(self.tx)
+        # The periodic loop of the app also sends the weekly summaries that are due.
+        await send_weekly_summaries(self.tx)
         return report
 
     async def _loop(self) -> None:

@@ -47,6 +47,21 @@ SAMPLE_CONTEXTS: dict[str, dict[str, Any]] = {
         "ends_at": datetime(2026, 12, 3, 16, 10, tzinfo=UTC),
         "previous_starts_at": datetime(2026, 12, 3, 17, 30, tzinfo=UTC),
     },
+    "weekly_summary": {
+        "school_name": "École Démo",
+        "display_name": "Anne Dupont",
+        "week": "2026-W49",
+        "time_zone": "Europe/Brussels",
+        "children": [
+            {
+                "name": "Emma",
+                "wallets": [("Repas", 4200), ("Activités", 2000)],
+                "operations": [(datetime(2026, 12, 1, 11, 0, tzinfo=UTC), "Repas chaud", -420)],
+                "meals": [(date(2026, 12, 8), "Repas chaud")],
+                "appointments": [(datetime(2026, 12, 9, 16, 0, tzinfo=UTC), "Mme Lambert")],
+            }
+        ],
+    },
     "low_balance": {
         "school_name": "École Démo",
         "display_name": "Anne Dupont",

@@ -29,6 +29,7 @@ FAMILY_MUTATIONS = {
     "bookAppointment", "moveAppointment", "cancelAppointment", "reserveMeal",
     "cancelMealReservation", "announceBankTransfer", "setLowBalanceAlert", "orderPhotos",
     "cancelPhotoOrder", "setMailPreference",
+    "setWeeklySummary",
 }  # fmt: skip
 
 photos_on = update(School).values(feature_photos=True)
