@@ -2,6 +2,7 @@
 
 from models import (
     accounts,
+    billing,
     channels,
     documents,
     family,
@@ -18,6 +19,7 @@ from models import (
 
 __all__ = [
     "accounts",
+    "billing",
     "channels",
     "documents",
     "family",
