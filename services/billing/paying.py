@@ -23,6 +23,7 @@ from services.billing.views import InvoiceView
 from services.common.errors import DomainError, ErrorCode, NotFound
 from services.sql.uow import UnitOfWork
 from services.wallets.ledger import AccountLeg, WalletLeg, post
+from services.wallets.views import Posted
 
 _CLEARING = {
     InvoicePaymentMethod.ONLINE: (SchoolAccount.ONLINE_CLEARING, PaymentMethod.ONLINE),
@@ -38,6 +39,7 @@ class PaymentOutcome:
     excess_cents: int  # what went to the child's first wallet
     transaction_id: int | None
     payment_id: int | None
+    posted: Posted | None = None  # None when the same source had already paid
 
 
 async def pay_invoice(
@@ -79,7 +81,7 @@ async def pay_invoice(
         excess = amount_cents - applied
         wallet_legs = []
         if excess:
-            wallet = await _first_wallet(uow, invoice.child_id)
+            wallet = await first_wallet(uow, invoice.child_id)
             wallet_legs.append(
                 WalletLeg(wallet, excess, OperationType.TOP_UP, f"{_label(invoice)} (excess)")
             )
@@ -108,7 +110,7 @@ async def pay_invoice(
         await uow.session.flush()
         payment_id = payment.id
     return PaymentOutcome(
-        InvoiceView.of(invoice), applied, excess, posted.transaction_id, payment_id
+        InvoiceView.of(invoice), applied, excess, posted.transaction_id, payment_id, posted
     )
 
 
@@ -152,7 +154,7 @@ async def _earlier(uow: UnitOfWork, invoice_id: int, source_ref: str) -> Payment
     )
 
 
-async def _first_wallet(uow: UnitOfWork, child_id: int) -> int:
+async def first_wallet(uow: UnitOfWork, child_id: int) -> int:
     wallet_id = await uow.session.scalar(
         select(col(Wallet.id)).where(col(Wallet.child_id) == child_id).order_by(col(Wallet.slot))
     )

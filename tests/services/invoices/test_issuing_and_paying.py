@@ -15,6 +15,7 @@ from services.billing.paying import pay_invoice
 from services.billing.views import InvoiceView, LineInput
 from services.common.errors import DomainError
 from services.sql.uow import Transactions
+from services.wallets.bank_transfers import record_bank_transfer
 from services.wallets.communication import communication_for
 from tests.factories import (
     Family,
@@ -141,3 +142,30 @@ async def test_the_same_source_pays_once(tx: Transactions) -> None:
             )
         )
         assert (out.applied_cents, out.invoice.paid_cents) == (500, 500)
+
+
+async def test_a_bank_transfer_naming_the_invoice_pays_it_and_the_excess_tops_up_the_wallet(
+    tx: Transactions,
+) -> None:
+    _, staff, family = await setup(tx)
+    view = await issue(tx, staff, pk(family.child))
+
+    async def transfer(reference: str, cents: int) -> None:
+        await tx.run(
+            lambda uow: record_bank_transfer(
+                uow,
+                staff,
+                communication_text=view.communication,
+                amount_cents=cents,
+                bank_reference=reference,
+                value_date=date(2026, 11, 10),
+            )
+        )
+
+    await transfer("B-1", 1500)
+    await transfer("B-1", 1500)  # the same statement line again: counted once
+    await transfer("B-2", 800)
+    paid = await tx.read(lambda s: invoice_by_communication(s, view.school_id, view.communication))
+    assert paid is not None and (paid.paid_cents, paid.due_cents) == (2000, 0)
+    first, _ = await wallets_of(tx, family.child)
+    assert first.balance_cents == 300
