@@ -15,6 +15,9 @@ class InvoicePaymentMethod(StrEnum):
     BANK_TRANSFER = "BANK_TRANSFER"
 
 
+CREDIT_REFUND = "CREDIT_REFUND"  # an invoice payment row giving back what a credit note freed
+
+
 class InvoiceCounter(SQLModel, table=True):
     """The last number issued per (school, school year): bumped inside the issuing
     transaction, so a rolled-back issue consumes no number and numbers have no gaps."""
@@ -77,7 +80,8 @@ class InvoicePayment(SQLModel, table=True):
     __tablename__ = "invoice_payments"
     __table_args__ = (
         UniqueConstraint("invoice_id", "source_ref"),
-        CheckConstraint("amount_cents > 0", name="amount_positive"),
+        # Negative for what a credit note gave back to the wallet (method CREDIT_REFUND).
+        CheckConstraint("amount_cents <> 0", name="amount_not_zero"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

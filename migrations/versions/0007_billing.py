@@ -132,7 +132,7 @@ def upgrade() -> None:
         sa.Column("source_ref", sa.String(length=100), nullable=False),
         sa.Column("transaction_id", sa.Integer(), nullable=True),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint("amount_cents > 0", name=op.f("ck_invoice_payments_amount_positive")),
+        sa.CheckConstraint("amount_cents <> 0", name=op.f("ck_invoice_payments_amount_not_zero")),
         sa.ForeignKeyConstraint(
             ["invoice_id"], ["invoices.id"], name=op.f("fk_invoice_payments_invoice_id_invoices")
         ),
