@@ -33,6 +33,7 @@ class ErrorCode(StrEnum):
     ALREADY_IMPORTED = "ALREADY_IMPORTED"
     ORDER_CLOSED = "ORDER_CLOSED"
     ALREADY_PAID = "ALREADY_PAID"
+    NOTHING_DUE = "NOTHING_DUE"
 
 
 class DomainError(Exception):

@@ -14,10 +14,14 @@ from datetime import date
 from sqlalchemy import insert, select
 from sqlmodel import col
 
+from models.billing import InvoicePaymentMethod
 from models.ledger import OperationType, PaymentMethod, SchoolAccount
 from models.topups import BankTransfer
 from models.wallets import Wallet
 from services.accounts.actor import Actor
+from services.billing.lookup import invoice_by_communication
+from services.billing.paying import first_wallet, pay_invoice
+from services.billing.views import INVOICE_KIND
 from services.common.errors import DomainError, ErrorCode, NotFound
 from services.common.idempotency import idempotent
 from services.family.children import require_staff
@@ -42,6 +46,10 @@ async def record_bank_transfer(
     if parsed is None:
         raise DomainError(ErrorCode.INVALID_INPUT, "communication")
     kind, wallet_id = parsed
+    if kind == INVOICE_KIND:
+        return await _pay_invoice_by_transfer(
+            uow, actor, communication_text, amount_cents, bank_reference, value_date
+        )
     wallet = None
     if kind == communication.WALLET:
         wallet = await uow.session.scalar(
@@ -51,11 +59,7 @@ async def record_bank_transfer(
         )
     if wallet is None:
         raise NotFound("communication")
-    if amount_cents <= 0:
-        raise DomainError(ErrorCode.INVALID_AMOUNT, "amountCents")
-    reference = bank_reference.strip()
-    if not reference or len(reference) > MAX_REFERENCE:
-        raise DomainError(ErrorCode.INVALID_INPUT, "bankReference")
+    reference = _checked(amount_cents, bank_reference)
     digits = communication.compact(communication_text)
 
     school_id = actor.school_id
@@ -174,3 +178,68 @@ async def credit_bank_transfers(
             ],
         )
     return posted
+
+
+def _checked(amount_cents: int, bank_reference: str) -> str:
+    if amount_cents <= 0:
+        raise DomainError(ErrorCode.INVALID_AMOUNT, "amountCents")
+    reference = bank_reference.strip()
+    if not reference or len(reference) > MAX_REFERENCE:
+        raise DomainError(ErrorCode.INVALID_INPUT, "bankReference")
+    return reference
+
+
+async def _pay_invoice_by_transfer(
+    uow: UnitOfWork,
+    actor: Actor,
+    communication_text: str,
+    amount_cents: int,
+    bank_reference: str,
+    value_date: date,
+) -> Posted:
+    """A line naming an invoice pays it through the one payment path; what exceeds the due
+    lands on the child's first wallet, which the transfer row names."""
+    invoice = await invoice_by_communication(uow.session, actor.school_id, communication_text)
+    if invoice is None:
+        raise NotFound("communication")
+    reference = _checked(amount_cents, bank_reference)
+
+    async def pay() -> Posted:
+        outcome = await pay_invoice(
+            uow,
+            invoice.id,
+            amount_cents,
+            InvoicePaymentMethod.BANK_TRANSFER,
+            source_ref=f"transfer:{reference}",
+        )
+        assert outcome.posted is not None and outcome.transaction_id is not None
+        uow.session.add(
+            BankTransfer(
+                school_id=actor.school_id,
+                wallet_id=await first_wallet(uow, invoice.child_id),
+                amount_cents=amount_cents,
+                communication=communication.compact(communication_text),
+                bank_reference=reference,
+                value_date=value_date,
+                recorded_by=actor.user_id,
+                recorded_at=uow.now,
+                transaction_id=outcome.transaction_id,
+            )
+        )
+        await uow.session.flush()
+        return outcome.posted
+
+    return await idempotent(
+        uow,
+        scope="bankTransfer",
+        actor=f"school:{actor.school_id}",
+        key=reference,
+        request={
+            "invoice": invoice.id,
+            "amount": amount_cents,
+            "valueDate": value_date.isoformat(),
+        },
+        work=pay,
+        encode=Posted.to_json,
+        decode=Posted.from_json,
+    )

@@ -2,7 +2,8 @@
 
 - every wallet's cached balance equals the sum of its postings;
 - every operation's balance-after equals the running sum of its wallet's postings up to it;
-- every transaction has at least two postings and they sum to zero (so all postings do too).
+- every transaction has at least two postings and they sum to zero (so all postings do too);
+- every invoice: paid + credited <= total, payments equal their postings (services/billing).
 """
 
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from sqlmodel import col
 
 from models.ledger import LedgerTransaction, Posting
 from models.wallets import Wallet
+from services.billing.ledger_check import invoice_problems
 
 
 @dataclass
@@ -87,4 +89,5 @@ async def verify_ledger(session: AsyncSession) -> LedgerReport:
         )
     ):
         report.problems.append(f"transaction {transaction_id}: {count} postings sum to {total}")
+    report.problems.extend(await invoice_problems(session))
     return report
