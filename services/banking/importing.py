@@ -163,7 +163,11 @@ async def _import_entries(
     for (line, payment), posted in zip(paying, all_posted, strict=True):
         target = payment.target
         line.update(status=LineStatus.CREDITED, wallet_id=target.wallet_id)
-        line.update(transaction_id=posted.transaction_id, receipt_pending=True)
+        # The receipt tells a wallet's new balance: for an invoice, only when an excess
+        # reached the wallet.
+        line.update(transaction_id=posted.transaction_id, receipt_pending=bool(posted.wallets))
+        if isinstance(target, matching.InvoiceTarget):
+            continue
         if (target.wallet_id, payment.amount_cents) in announced:
             settle.append((target.wallet_id, payment.amount_cents, payment.bank_reference))
 

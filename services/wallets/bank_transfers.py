@@ -243,3 +243,42 @@ async def _pay_invoice_by_transfer(
         encode=Posted.to_json,
         decode=Posted.from_json,
     )
+
+
+async def pay_invoice_by_statement_line(
+    uow: UnitOfWork,
+    *,
+    school_id: int,
+    invoice_id: int,
+    first_wallet_id: int,
+    amount_cents: int,
+    communication: str,
+    bank_reference: str,
+    value_date: date,
+    recorded_by: int,
+) -> Posted:
+    """A statement line naming an invoice pays it through billing's one payment path (any
+    excess on the child's first wallet); the transfer row makes its bank reference count once."""
+    outcome = await pay_invoice(
+        uow,
+        invoice_id,
+        amount_cents,
+        InvoicePaymentMethod.BANK_TRANSFER,
+        source_ref=f"transfer:{bank_reference}",
+    )
+    assert outcome.posted is not None and outcome.transaction_id is not None
+    uow.session.add(
+        BankTransfer(
+            school_id=school_id,
+            wallet_id=first_wallet_id,
+            amount_cents=amount_cents,
+            communication=communication,
+            bank_reference=bank_reference,
+            value_date=value_date,
+            recorded_by=recorded_by,
+            recorded_at=uow.now,
+            transaction_id=outcome.transaction_id,
+        )
+    )
+    await uow.session.flush()
+    return outcome.posted
