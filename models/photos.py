@@ -74,6 +74,8 @@ class PhotoOrder(SQLModel, table=True):
     total_cents: int = cents_field()
     created_at: datetime = utc_field()
     cancelled_at: datetime | None = utc_field(nullable=True, default=None)
+    # How it is paid: its invoice (billing), issued with the order.
+    invoice_id: int | None = Field(default=None, foreign_key="invoices.id")
 
 
 class PhotoOrderLine(SQLModel, table=True):

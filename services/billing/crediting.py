@@ -23,10 +23,25 @@ async def credit_invoice(
     uow: UnitOfWork, actor: Actor, invoice_id: int, amount_cents: int, reason: str
 ) -> InvoiceView:
     require_staff(actor)
+    return await credit_invoice_internal(
+        uow, actor.school_id, invoice_id, amount_cents, reason, created_by=actor.user_id
+    )
+
+
+async def credit_invoice_internal(
+    uow: UnitOfWork,
+    school_id: int,
+    invoice_id: int,
+    amount_cents: int,
+    reason: str,
+    *,
+    created_by: int,
+) -> InvoiceView:
+    """For other services that have checked access themselves (a cancelled photo order)."""
     invoice = await uow.session.get(
         Invoice, invoice_id, populate_existing=True, with_for_update=True
     )
-    if invoice is None or invoice.school_id != actor.school_id:
+    if invoice is None or invoice.school_id != school_id:
         raise NotFound("invoiceId")
     if not reason.strip() or len(reason) > 500:
         raise DomainError(ErrorCode.INVALID_INPUT, "reason")
@@ -48,7 +63,7 @@ async def credit_invoice(
         invoice_id=invoice_id,
         amount_cents=amount_cents,
         reason=reason.strip(),
-        created_by=actor.user_id,
+        created_by=created_by,
         at=uow.now,
     )
     uow.session.add(note)

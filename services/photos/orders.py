@@ -11,12 +11,14 @@ what the order itself is.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from models.billing import Invoice
 from models.photos import (
     PhotoArticle,
     PhotoCampaign,
@@ -25,6 +27,9 @@ from models.photos import (
     PhotoOrderStatus,
 )
 from services.accounts.actor import Actor
+from services.billing.crediting import credit_invoice_internal
+from services.billing.issuing import issue_invoice_internal
+from services.billing.views import LineInput
 from services.common.errors import DomainError, ErrorCode, NotFound
 from services.common.idempotency import actor_key, idempotent
 from services.family.children import child_for, get_school, visible_children
@@ -37,6 +42,8 @@ from services.photos.campaigns import (
 from services.sql.uow import UnitOfWork
 
 MAX_QUANTITY = 50
+# The invoice of an order is due when ordering closes, and at least this long after ordering.
+PAY_WITHIN = timedelta(days=14)
 
 
 @dataclass(frozen=True)
@@ -98,6 +105,21 @@ async def _create(
             )
         )
     await session.flush()
+    campaign_title = campaign.title
+    invoice = await issue_invoice_internal(
+        uow,
+        child.school_id,
+        child_id,
+        campaign_title,
+        [LineInput(articles[a].name, quantities[a], articles[a].price_cents) for a in chosen],
+        school_today(school, uow.now),
+        max(campaign.order_until, school_today(school, uow.now) + PAY_WITHIN),
+        source="photos",
+        created_by=actor.user_id,
+    )
+    order.invoice_id = invoice.id
+    session.add(order)
+    await session.flush()
     return order.id
 
 
@@ -147,6 +169,13 @@ async def cancel_order(uow: UnitOfWork, actor: Actor, order_id: int) -> PhotoOrd
     the loser gets ALREADY_CANCELLED."""
     order = await order_for(uow.session, actor, order_id)
     require_photos(await get_school(uow.session, order.school_id))
+    invoice = (
+        await uow.session.get(Invoice, order.invoice_id, populate_existing=True)
+        if order.invoice_id is not None
+        else None
+    )
+    if invoice is not None and invoice.paid_cents > 0:
+        raise DomainError(ErrorCode.ALREADY_PAID, "orderId")
     changed = await uow.session.execute(
         update(PhotoOrder)
         .where(col(PhotoOrder.id) == order_id, col(PhotoOrder.status) == PhotoOrderStatus.ACTIVE)
@@ -154,6 +183,18 @@ async def cancel_order(uow: UnitOfWork, actor: Actor, order_id: int) -> PhotoOrd
     )
     if changed.rowcount != 1:  # type: ignore[attr-defined]
         raise DomainError(ErrorCode.ALREADY_CANCELLED, "orderId")
+    if invoice is not None and invoice.id is not None:
+        # Nothing was paid (checked above; a payment racing in makes the credit refund it).
+        rest = invoice.total_cents - invoice.credited_cents
+        if rest > 0:
+            await credit_invoice_internal(
+                uow,
+                order.school_id,
+                invoice.id,
+                rest,
+                "Commande de photos annulée",
+                created_by=actor.user_id,
+            )
     await uow.session.refresh(order)
     return order
 
