@@ -33,6 +33,8 @@ class User(SQLModel, table=True):
     password_hash: str | None = text_field(255, nullable=True, default=None)
     locale: str = text_field(8, default="fr")
     created_at: datetime = utc_field()
+    # Set by staff: the account can no longer sign in and its sessions were ended.
+    disabled_at: datetime | None = utc_field(nullable=True, default=None)
 
 
 class Session(SQLModel, table=True):

@@ -6,6 +6,7 @@ from graphql_runtime.public import BuiltSchema, ExecutorKind, Limits
 from graphql_runtime.public import build_schema as build
 from resolvers import (
     accounts,
+    directory,
     documents,
     events,
     family,
@@ -23,7 +24,17 @@ from schema.errors import (
     UnauthenticatedError,
 )
 
-Query = merge_types("Query", (node.Query, family.Query, wallets.Query, meetings.Query, meals.Query))
+Query = merge_types(
+    "Query",
+    (
+        node.Query,
+        family.Query,
+        wallets.Query,
+        meetings.Query,
+        meals.Query,
+        directory.Query,
+    ),
+)
 Mutation = merge_types(
     "Mutation",
     (
@@ -35,6 +46,7 @@ Mutation = merge_types(
         sales.Mutation,
         meetings.Mutation,
         meals.Mutation,
+        directory.Mutation,
     ),
 )
 Subscription = merge_types("Subscription", (wallets.Subscription, meetings.Subscription))

@@ -12,6 +12,7 @@ from schema.dashboard import ChildDashboard
 from schema.documents import ChildDocuments
 from schema.errors import UserError
 from schema.events import ChildCalendar
+from schema.guardians import ChildGuardians
 from schema.ids import db_id_of, to_global_id
 from schema.meals import ChildMeals
 from schema.node import Node
@@ -23,7 +24,14 @@ from services.family.views import ChildView
 
 @strawberry.type
 class Child(
-    ChildWallets, ChildMeals, ChildDocuments, ChildCalendar, ChildMeetings, ChildDashboard, Node
+    ChildWallets,
+    ChildMeals,
+    ChildDocuments,
+    ChildCalendar,
+    ChildMeetings,
+    ChildDashboard,
+    ChildGuardians,
+    Node,
 ):
     db_id: strawberry.Private[int]
     school_id: strawberry.Private[int]
