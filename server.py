@@ -20,7 +20,7 @@ from payments.registry import RETURN_PATH, WEBHOOK_PATH, build_payments
 from pubsub.hub import PubSub
 from resolvers.endpoint import CartableGraphQL
 from resolvers.root import build_schema
-from routes import documents, health
+from routes import documents, health, school
 from routes import payments as payment_routes
 from services.sql.runtime import Runtime
 from services.sql.uow import Transactions
@@ -91,6 +91,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/readyz", health.readyz),
         Route("/documents", documents.upload, methods=["POST"]),
         Route("/documents/{document_id}/download", documents.download, methods=["GET"]),
+        Route("/roster", school.roster, methods=["POST"]),
         Route(WEBHOOK_PATH, payment_routes.webhook, methods=["POST"]),
         Route(RETURN_PATH, payment_routes.payment_return),
         *payments.routes,
