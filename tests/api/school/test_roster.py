@@ -42,7 +42,12 @@ async def school_state(runtime: Runtime, school_id: int) -> dict[str, Any]:
     async with runtime.database.read() as session:
         children = (
             await session.execute(
-                select(Child.external_id, Child.first_name, Child.class_name, Child.left_at)
+                select(
+                    col(Child.external_id),
+                    col(Child.first_name),
+                    col(Child.class_name),
+                    col(Child.left_at),
+                )
                 .where(col(Child.school_id) == school_id)
                 .order_by(col(Child.external_id))
             )
