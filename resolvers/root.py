@@ -6,6 +6,7 @@ from graphql_runtime.public import BuiltSchema, ExecutorKind, Limits
 from graphql_runtime.public import build_schema as build
 from resolvers import (
     accounts,
+    calendar,
     directory,
     documents,
     events,
@@ -33,6 +34,7 @@ Query = merge_types(
         meetings.Query,
         meals.Query,
         directory.Query,
+        calendar.Query,
     ),
 )
 Mutation = merge_types(
@@ -47,6 +49,7 @@ Mutation = merge_types(
         meetings.Mutation,
         meals.Mutation,
         directory.Mutation,
+        calendar.Mutation,
     ),
 )
 Subscription = merge_types("Subscription", (wallets.Subscription, meetings.Subscription))
