@@ -20,7 +20,7 @@ from payments.registry import RETURN_PATH, WEBHOOK_PATH, build_payments
 from pubsub.hub import PubSub
 from resolvers.endpoint import CartableGraphQL
 from resolvers.root import build_schema
-from routes import documents, health, school
+from routes import documents, health, reports, school
 from routes import payments as payment_routes
 from services.sql.runtime import Runtime
 from services.sql.uow import Transactions
@@ -92,6 +92,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/documents", documents.upload, methods=["POST"]),
         Route("/documents/{document_id}/download", documents.download, methods=["GET"]),
         Route("/roster", school.roster, methods=["POST"]),
+        Route("/reports/meals.csv", reports.meals, methods=["GET"]),
+        Route("/reports/balances.csv", reports.balances, methods=["GET"]),
+        Route("/reports/sales.csv", reports.sales, methods=["GET"]),
         Route(WEBHOOK_PATH, payment_routes.webhook, methods=["POST"]),
         Route(RETURN_PATH, payment_routes.payment_return),
         *payments.routes,
