@@ -6,13 +6,13 @@ from typing import Annotated
 import strawberry
 
 from schema.access import actor_of, read, run
-from schema.calendar import ClosedPeriodPayload
+from schema.calendar import ClassMoveInput, ClassMovesPayload, ClosedPeriodPayload
 from schema.context import Info
 from schema.errors import catches_user_errors, refused
 from schema.events import Event
 from schema.schools import School, SchoolPayload
 from services.common.errors import DomainError
-from services.school import calendar
+from services.school import calendar, year
 
 FromDate = Annotated[dt.date, strawberry.argument(name="from")]
 
@@ -75,3 +75,14 @@ class Mutation:
         changes = {name: value for name, value in given.items() if value is not None}
         school = await run(info, lambda uow: calendar.set_features(uow, actor, changes))
         return SchoolPayload(school=School.from_view(school))
+
+    @strawberry.mutation(
+        description="Staff, at the year's change: every child of a `from` class goes to its "
+        "`to` class, all at once; wallets and communications stay."
+    )
+    @catches_user_errors(ClassMovesPayload)
+    async def move_classes(self, info: Info, moves: list[ClassMoveInput]) -> ClassMovesPayload:
+        actor = actor_of(info)
+        wanted = [year.ClassMove(m.old, m.new) for m in moves]
+        moved = await run(info, lambda uow: year.move_classes(uow, actor, wanted))
+        return ClassMovesPayload(moved=moved)

@@ -16,3 +16,15 @@ class ClosedPeriodPayload:
     refunded_reservations: int = 0
     event: Event | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class ClassMoveInput:
+    old: str = strawberry.field(name="from")
+    new: str = strawberry.field(name="to")
+
+
+@strawberry.type
+class ClassMovesPayload:
+    moved: int = 0
+    errors: list[UserError] = strawberry.field(default_factory=list)

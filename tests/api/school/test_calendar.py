@@ -13,7 +13,15 @@ from tests.api.meals.test_meals_api import (  # noqa: F401 (the autouse clock fi
     monday,
     reserve,
 )
-from tests.factories import Family, make_school, make_user
+from tests.factories import (
+    Family,
+    fund,
+    make_family,
+    make_school,
+    make_user,
+    set_class,
+    wallets_of,
+)
 from tests.support.graphql import GraphQL, error_codes
 
 CLOSE = """mutation($f: Date!, $t: Date!, $title: String!) {
@@ -123,3 +131,42 @@ async def test_calendar_and_switches_are_refused_to_others(
         assert error_codes(switch["data"]["setSchoolFeatures"]) == ["FORBIDDEN"]
     # Whoever asked, this school's meals are still on and Thursday still bookable.
     assert (await reserve(gql, family, hot))["errors"] == []
+
+
+MOVE = """mutation($moves: [ClassMoveInput!]!) { moveClasses(moves: $moves) {
+  moved errors { code field } } }"""
+CLASSES = "{ schoolClasses { name childCount } }"
+
+
+async def test_classes_move_up_at_once_and_leave_wallets_alone(
+    gql: GraphQL, tx: Transactions
+) -> None:
+    school = await make_school(tx)
+    staff = await make_user(tx, school, Role.STAFF)
+    families = [await make_family(tx, school) for _ in range(3)]
+    for family, class_name in zip(families, ["1A", "2A", "6A"], strict=True):
+        await set_class(tx, family.child, class_name)
+    await fund(tx, (await wallets_of(tx, families[0].child))[0].id, 700)
+    moves = [{"from": "1A", "to": "2A"}, {"from": "2A", "to": "3A"}]
+    as_staff = gql.as_(staff.token)
+    assert (await as_staff.data(MOVE, {"moves": moves}))["moveClasses"] == {
+        "moved": 2,
+        "errors": [],
+    }
+    assert (await as_staff.data(CLASSES))["schoolClasses"] == [
+        {"name": "2A", "childCount": 1},
+        {"name": "3A", "childCount": 1},
+        {"name": "6A", "childCount": 1},
+    ]
+    assert (await wallets_of(tx, families[0].child))[0].balance_cents == 700
+    contradictory = [{"from": "1A", "to": "2A"}, {"from": "1A", "to": "2B"}]
+    refused = (await as_staff.data(MOVE, {"moves": contradictory}))["moveClasses"]
+    assert error_codes(refused) == ["INVALID_INPUT"]
+    by_parent = await gql.as_(families[0].parent.token).data(MOVE, {"moves": moves})
+    assert error_codes(by_parent["moveClasses"]) == ["FORBIDDEN"]
+    teacher = await make_user(tx, school, Role.TEACHER)
+    by_teacher = await gql.as_(teacher.token).data(MOVE, {"moves": moves})
+    assert error_codes(by_teacher["moveClasses"]) == ["FORBIDDEN"]
+    outsider = await make_user(tx, await make_school(tx), Role.STAFF)
+    assert (await gql.as_(outsider.token).data(MOVE, {"moves": moves}))["moveClasses"]["moved"] == 0
+    assert (await as_staff.data(CLASSES))["schoolClasses"][0] == {"name": "2A", "childCount": 1}
