@@ -5,14 +5,15 @@ from typing import Annotated
 
 import strawberry
 
+from resolvers.common import require_id
 from schema.access import actor_of, read, run
-from schema.calendar import ClassMoveInput, ClassMovesPayload, ClosedPeriodPayload
+from schema.calendar import ClassMoveInput, ClassMovesPayload, ClosedPeriodPayload, LeaverPayload
 from schema.context import Info
 from schema.errors import catches_user_errors, refused
 from schema.events import Event
 from schema.schools import School, SchoolPayload
 from services.common.errors import DomainError
-from services.school import calendar, year
+from services.school import calendar, leavers, year
 
 FromDate = Annotated[dt.date, strawberry.argument(name="from")]
 
@@ -86,3 +87,32 @@ class Mutation:
         wanted = [year.ClassMove(m.old, m.new) for m in moves]
         moved = await run(info, lambda uow: year.move_classes(uow, actor, wanted))
         return ClassMovesPayload(moved=moved)
+
+    @strawberry.mutation(
+        description="Staff: empty a leaver's wallets, refunded to a guardian's IBAN (a bank "
+        "refund recorded in the journal) or moved to a sibling's wallets."
+    )
+    @catches_user_errors(LeaverPayload)
+    async def settle_leaver(
+        self,
+        info: Info,
+        child_id: strawberry.ID,
+        idempotency_key: str,
+        iban: str | None = None,
+        sibling_id: strawberry.ID | None = None,
+    ) -> LeaverPayload:
+        actor = actor_of(info)
+        child = require_id(child_id, "Child", "childId")
+        sibling = None if sibling_id is None else require_id(sibling_id, "Child", "siblingId")
+        moved = await run(
+            info,
+            lambda uow: leavers.settle_leaver(
+                uow,
+                actor,
+                child_id=child,
+                iban=iban,
+                sibling_id=sibling,
+                idempotency_key=idempotency_key,
+            ),
+        )
+        return LeaverPayload(moved_cents=moved)

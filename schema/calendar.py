@@ -28,3 +28,9 @@ class ClassMoveInput:
 class ClassMovesPayload:
     moved: int = 0
     errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class LeaverPayload:
+    moved_cents: int = 0
+    errors: list[UserError] = strawberry.field(default_factory=list)
