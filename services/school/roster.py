@@ -260,22 +260,26 @@ async def _apply(uow: UnitOfWork, actor: Actor, rows: list[RosterRow], full: boo
         await create_wallets(uow, school_id, new_ids)
     invited: list[User] = []
     for row in rows:
-        child = by_student.get(row.student_id) or next(c for c, r in new_children if r is row)
         for guardian in row.guardians:
-            user = by_email.get(guardian.email)
-            if user is None:
+            if guardian.email not in by_email:
                 user = _new_parent(uow, school_id, guardian, usernames)
                 session.add(user)
                 by_email[guardian.email] = user
                 invited.append(user)
-                report.guardians_created += 1
-                await session.flush()
+    await session.flush()  # the new accounts' ids, in one go
+    report.guardians_created = len(invited)
+    new_ids_by_row = {id(r): c for c, r in new_children}
+    created = {user.id for user in invited}
+    for row in rows:
+        child = by_student.get(row.student_id) or new_ids_by_row[id(row)]
+        for guardian in row.guardians:
+            user = by_email[guardian.email]
             assert user.id is not None and child.id is not None
             if (user.id, child.id) in links:
                 continue
             links.add((user.id, child.id))
             session.add(Guardianship(school_id=school_id, parent_id=user.id, child_id=child.id))
-            if user not in invited:
+            if user.id not in created:
                 report.guardians_linked += 1
     if full:
         listed = {row.student_id for row in rows}
