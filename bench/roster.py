@@ -21,6 +21,7 @@ from sqlmodel import SQLModel
 from bench.common import Report
 from bench.databases import backend_database, postgres_reachable
 from models.accounts import Role, User
+from models.db import open_database
 from models.family import School
 from server import create_app
 from services.accounts.sessions import open_session
@@ -48,10 +49,15 @@ def roster(rows: int) -> bytes:
     return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode()
 
 
-async def _staff_token(runtime: Runtime) -> str:
-    async with runtime.database.engine.begin() as conn:
+async def _create_tables(url: str) -> None:
+    """Before the app starts: its mail sender polls the outbox table at once."""
+    database = open_database(url)
+    async with database.engine.begin() as conn:
         await conn.run_sync(SQLModel.metadata.create_all)
+    await database.dispose()
 
+
+async def _staff_token(runtime: Runtime) -> str:
     async def work(uow: UnitOfWork) -> str:
         school = School(slug="bench", name="École du banc", created_at=uow.now)
         uow.session.add(school)
@@ -84,6 +90,7 @@ async def _run(url: str, data: bytes, report: Report, name: str, baseline: float
             secret_key="bench-secret-key-" + "x" * 32,
             demo=False,
         )
+        await _create_tables(url)
         app = create_app(settings)
         async with app.router.lifespan_context(app):
             token = await _staff_token(app.state.runtime)
