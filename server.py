@@ -21,7 +21,7 @@ from payments.registry import RETURN_PATH, WEBHOOK_PATH, build_payments
 from pubsub.hub import PubSub
 from resolvers.endpoint import CartableGraphQL
 from resolvers.root import build_schema
-from routes import bank_statements, documents, health
+from routes import bank_statements, documents, health, reports, school
 from routes import payments as payment_routes
 from routes import photos as photo_routes
 from services.banking.reconciler import Reconciler
@@ -102,6 +102,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/documents/{document_id}/download", documents.download, methods=["GET"]),
         Route("/photo-campaigns/{campaign_id}/proofs", photo_routes.upload_proof, methods=["POST"]),
         Route("/photo-campaigns/{campaign_id}/production.csv", photo_routes.production_csv),
+        Route("/roster", school.roster, methods=["POST"]),
+        Route("/reports/meals.csv", reports.meals, methods=["GET"]),
+        Route("/reports/balances.csv", reports.balances, methods=["GET"]),
+        Route("/reports/sales.csv", reports.sales, methods=["GET"]),
         Route(WEBHOOK_PATH, payment_routes.webhook, methods=["POST"]),
         Route(RETURN_PATH, payment_routes.payment_return),
         *payments.routes,

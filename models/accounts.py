@@ -36,6 +36,8 @@ class User(SQLModel, table=True):
     weekly_summary: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     weekly_summary_week: str | None = text_field(10, nullable=True, default=None)
     created_at: datetime = utc_field()
+    # Set by staff: the account can no longer sign in and its sessions were ended.
+    disabled_at: datetime | None = utc_field(nullable=True, default=None)
 
 
 class Session(SQLModel, table=True):

@@ -32,6 +32,8 @@ class School(SQLModel, table=True):
 
 class Child(SQLModel, table=True):
     __tablename__ = "children"
+    # The administration software's student id: what a roster import is keyed by.
+    __table_args__ = (UniqueConstraint("school_id", "external_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     school_id: int = Field(foreign_key="schools.id", index=True)
@@ -39,6 +41,9 @@ class Child(SQLModel, table=True):
     last_name: str = text_field(100)
     class_name: str | None = text_field(50, nullable=True, default=None)
     created_at: datetime = utc_field()
+    external_id: str | None = text_field(50, nullable=True, default=None)
+    # Set when the child leaves the school (a full roster import without it).
+    left_at: datetime | None = utc_field(nullable=True, default=None)
 
 
 class Guardianship(SQLModel, table=True):

@@ -8,6 +8,8 @@ from resolvers import (
     accounts,
     audit,
     banking,
+    calendar,
+    directory,
     documents,
     events,
     family,
@@ -39,6 +41,8 @@ Query = merge_types(
         audit.Query,
         photos.Query,
         mail_preferences.Query,
+        directory.Query,
+        calendar.Query,
     ),
 )
 Mutation = merge_types(
@@ -55,6 +59,8 @@ Mutation = merge_types(
         banking.Mutation,
         photos.Mutation,
         mail_preferences.Mutation,
+        directory.Mutation,
+        calendar.Mutation,
     ),
 )
 Subscription = merge_types("Subscription", (wallets.Subscription, meetings.Subscription))

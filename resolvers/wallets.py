@@ -55,13 +55,15 @@ class Query:
         actor = actor_of(info)
         return WalletSettings.from_view(await read(info, lambda s: settings_for(s, actor)))
 
-    @strawberry.field(description="Staff: the school's point-of-sale devices (empty for others).")
+    @strawberry.field(
+        description="The school's point-of-sale devices, for staff and parents (empty for others)."
+    )
     async def devices(self, info: Info) -> list[Device]:
         actor = actor_of(info)
         try:
             found = await read(info, lambda s: devices.school_devices(s, actor))
         except DomainError:
-            return []  # FORBIDDEN for parents and teachers: the contract answers an empty list
+            return []  # FORBIDDEN for teachers: the contract answers an empty list
         return [Device.from_view(d) for d in found]
 
 

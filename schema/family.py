@@ -12,6 +12,7 @@ from schema.dashboard import ChildDashboard
 from schema.documents import ChildDocuments
 from schema.errors import UserError
 from schema.events import ChildCalendar
+from schema.guardians import ChildGuardians
 from schema.ids import db_id_of, to_global_id
 from schema.meals import ChildMeals
 from schema.node import Node
@@ -32,6 +33,7 @@ class Child(
     ChildMeetings,
     ChildDashboard,
     ChildPhotos,
+    ChildGuardians,
     Node,
 ):
     db_id: strawberry.Private[int]

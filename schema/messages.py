@@ -15,7 +15,9 @@ from i18n.formats import format_number
 def message(code: str, locale: str, params: Mapping[str, Any] | None = None) -> str:
     values = {name: _shown(value, locale) for name, value in (params or {}).items()}
     # A placeholder its error did not fill reads "…" rather than failing the whole answer.
-    return text(f"error.{code}", locale) % defaultdict(lambda: "…", values)
+    # A `detail` (services.common.errors.message_key) says more precisely what went wrong.
+    key = str(values.pop("detail", "")) or f"error.{code}"
+    return text(key, locale) % defaultdict(lambda: "…", values)
 
 
 def _shown(value: Any, locale: str) -> Any:

@@ -207,7 +207,7 @@ async def login(
 
     async def candidates(session: AsyncSession) -> list[User]:
         await throttle.check_allowed(session, tx.settings, name, address, tx.now())
-        query = select(User).where(col(User.username) == name)
+        query = select(User).where(col(User.username) == name, col(User.disabled_at).is_(None))
         if school:
             query = query.join(School, col(School.id) == col(User.school_id)).where(
                 col(School.slug) == school

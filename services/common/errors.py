@@ -36,6 +36,12 @@ class ErrorCode(StrEnum):
     NOTHING_DUE = "NOTHING_DUE"
 
 
+def message_key(key: str) -> str:
+    """Marks a catalogue key for extraction (`make messages`): a more precise text than the
+    code's own, passed as `DomainError(..., detail=message_key("error.CODE.what"))`."""
+    return key
+
+
 class DomainError(Exception):
     """Raised by services; the transaction rolls back and the client gets a UserError."""
 

@@ -14,6 +14,7 @@ from services.common.school_time import is_weekday, local_today, month_days
 from services.demo.school import DemoSchool
 from services.meals import catalogue, reservations
 from services.meals.rules import MealRule
+from services.school import calendar
 from services.sql.uow import UnitOfWork
 from services.wallets import bank_transfers
 from services.wallets.wallets import paying_wallet
@@ -24,6 +25,18 @@ ARTICLES = [
     ("Sandwich", 300, ["gluten"]),
     ("Repas végétarien", 420, ["eggs", "milk"]),
 ]
+
+
+def winter_holidays(today: date) -> tuple[date, date]:
+    """The school year's Christmas holidays (two weeks from the Monday of Christmas week)."""
+    year = today.year if today.month >= 9 else today.year - 1
+    christmas = date(year, 12, 25)
+    first = christmas - timedelta(days=christmas.weekday())
+    return first, first + timedelta(days=13)
+
+
+def _school_day(day: date, holidays: tuple[date, date]) -> bool:
+    return is_weekday(day) and not holidays[0] <= day <= holidays[1]
 
 
 def _actor(user: User) -> Actor:
@@ -51,8 +64,9 @@ async def seed_meals(uow: UnitOfWork, demo: DemoSchool) -> None:
     rule = MealRule.of(demo.school.timezone, None)
     today = local_today(uow.now, rule.tz)
     this_month = today.replace(day=1)
+    holidays = winter_holidays(today)
     for first in (this_month - timedelta(days=1), this_month, this_month + timedelta(days=32)):
-        days = [d for d in month_days(first) if is_weekday(d)]
+        days = [d for d in month_days(first) if _school_day(d, holidays)]
         menu = {d: [soup_id] if d.weekday() == 2 else ids for d in days}
         await catalogue.set_month(uow, staff, first.replace(day=1), menu)
 
@@ -60,7 +74,9 @@ async def seed_meals(uow: UnitOfWork, demo: DemoSchool) -> None:
     assert lucas.id is not None
     await catalogue.set_child_allergens(uow, staff, lucas.id, ["peanuts"])
     parent = _actor(demo.parent)
-    school_days = [d for d in (today + timedelta(days=n) for n in range(-14, 8)) if is_weekday(d)]
+    school_days = [
+        d for d in (today + timedelta(days=n) for n in range(-14, 8)) if _school_day(d, holidays)
+    ]
     past = [d for d in school_days if d < today][-3:]
     coming = [d for d in school_days if d > today][:2]
     for child in demo.children:
@@ -86,3 +102,7 @@ async def seed_meals(uow: UnitOfWork, demo: DemoSchool) -> None:
                 article_id=article,
                 idempotency_key=f"demo-meal-{child.id}-{day.isoformat()}",
             )
+    # Closed in the school calendar too: the canteen's closed days, a holiday in the agendas.
+    await calendar.close_school_days(
+        uow, staff, first=holidays[0], last=holidays[1], title="Vacances d'hiver"
+    )

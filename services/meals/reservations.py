@@ -1,6 +1,7 @@
 """Reserve = pay, cancel = refund: a reservation and its ledger transaction commit together.
 
-Refusals: RESERVATION_CLOSED (not offered, past the cut-off, beyond the horizon),
+Refusals: RESERVATION_CLOSED (a closed day, past the cut-off, beyond the horizon),
+INVALID_INPUT (an article not offered on an open day),
 INSUFFICIENT_FUNDS (from the ledger), FEATURE_DISABLED, NOT_FOUND (another family's child, an
 unknown article or reservation), ALLERGEN_CONFLICT, ALREADY_CANCELLED.
 """
@@ -16,9 +17,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from models.ledger import OperationType, SchoolAccount
-from models.meals import ChildAllergen, MealArticle, MealOffering, MealReservation
+from models.meals import (
+    ChildAllergen,
+    MealArticle,
+    MealClosure,
+    MealOffering,
+    MealReservation,
+)
 from services.accounts.actor import Actor
-from services.common.errors import DomainError, ErrorCode, NotFound
+from services.common.errors import DomainError, ErrorCode, NotFound, message_key
 from services.common.idempotency import actor_key, idempotent
 from services.family.children import (
     child_for,
@@ -90,6 +97,15 @@ async def _require_meals(uow: UnitOfWork, school_id: int) -> None:
         raise DomainError(ErrorCode.FEATURE_DISABLED)
 
 
+async def _closed(uow: UnitOfWork, school_id: int, day: date) -> bool:
+    closure = await uow.session.scalar(
+        select(col(MealClosure.id)).where(
+            col(MealClosure.school_id) == school_id, col(MealClosure.day) == day
+        )
+    )
+    return closure is not None
+
+
 async def reserve(
     uow: UnitOfWork,
     actor: Actor,
@@ -118,6 +134,18 @@ async def reserve(
             .with_for_update(read=True)
         )
         rule = await meal_rule(uow.session, child.school_id)
+        # A school day whose menu lacks the article: the request is wrong, not the day closed.
+        if (
+            offered is None
+            and day.weekday() < 5
+            and rule.open(day, uow.now)
+            and not await _closed(uow, child.school_id, day)
+        ):
+            raise DomainError(
+                ErrorCode.INVALID_INPUT,
+                "articleId",
+                detail=message_key("error.INVALID_INPUT.not_offered"),
+            )
         if offered is None or not rule.open(day, uow.now):
             raise DomainError(ErrorCode.RESERVATION_CLOSED, "date")
         declared = set(

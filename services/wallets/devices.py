@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from models.accounts import Role
 from models.db import Database
 from models.sales import Device, DeviceKind
 from services.accounts.actor import Actor
@@ -118,7 +119,9 @@ async def authenticate_device(database: Database, key: str) -> DeviceActor | Non
 
 
 async def school_devices(session: AsyncSession, actor: Actor) -> list[DeviceView]:
-    require_staff(actor)
+    """Staff manage them; parents read them (name and kind) to filter their sales."""
+    if actor.role not in (Role.STAFF, Role.PARENT):
+        raise DomainError(ErrorCode.FORBIDDEN)
     rows = await session.scalars(
         select(Device).where(col(Device.school_id) == actor.school_id).order_by(col(Device.id))
     )

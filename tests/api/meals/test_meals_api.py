@@ -128,6 +128,10 @@ async def test_refusals_are_user_errors(gql: GraphQL, tx: Transactions, clock: F
     other, (theirs, _) = await funded_family(tx)
     assert error_codes(await reserve(gql, family, hot)) == ["INSUFFICIENT_FUNDS"]
     assert error_codes(await reserve(gql, family, hot, day="2026-12-05")) == ["RESERVATION_CLOSED"]
+    not_offered = await reserve(gql, family, hot, day="2026-12-07")
+    assert [(e["code"], e["field"], e["message"]) for e in not_offered["errors"]] == [
+        ("INVALID_INPUT", "articleId", "Ce repas n'est pas proposé ce jour-là.")
+    ]
     assert error_codes(await reserve(gql, family, theirs)) == [
         "NOT_FOUND"
     ]  # another school's article

@@ -13,7 +13,8 @@ from sqlmodel import col
 
 from models.accounts import Role
 from models.db import Database
-from models.family import School
+from models.family import Child
+from schema.ids import db_id_of
 from services.demo.statement_files import Movement, camt053_file, statement
 from services.sql.uow import Transactions
 from tests.api.banking.test_bank_statements_api import upload
@@ -32,7 +33,6 @@ FAMILY_MUTATIONS = {
     "setWeeklySummary",
 }  # fmt: skip
 
-photos_on = update(School).values(feature_photos=True)
 TRAIL = """query($child: ID, $user: ID) { auditTrail(childId: $child, userId: $user, first: 200) {
   action role userId deviceId childId address details } }"""
 
@@ -66,11 +66,12 @@ async def test_every_staff_mutation_writes_an_entry(
         calls.append((name, variables))
         return await ok(staff, document, variables)
 
-    await act(
+    created = await act(
         "createChild",
-        'mutation($f: String!) { createChild(firstName: $f, lastName: "Audit", className: "P1") { errors { code } } }',
+        'mutation($f: String!) { createChild(firstName: $f, lastName: "Audit", className: "P1") { child { id } errors { code } } }',
         {"f": unique("Zoé")},
     )
+    new_child = created["child"]["id"]
     await act(
         "inviteParent",
         'mutation($u: String!, $c: [ID!]!) { inviteParent(username: $u, email: "audit@example.org", displayName: "A", childIds: $c, locale: "nl") { errors { code } } }',
@@ -181,11 +182,56 @@ async def test_every_staff_mutation_writes_an_entry(
         {"s": slot},
     )
 
-    await tx.run(lambda uow: uow.session.execute(photos_on.where(col(School.id) == s.school_id)))
+    await act(
+        "setSchoolFeatures",
+        "mutation { setSchoolFeatures(photos: true) { errors { code } } }",
+        {},
+    )
     await act(
         "openPhotoCampaign",
         'mutation($d: Date!) { openPhotoCampaign(title: "Photos", orderUntil: $d, articles: [{name: "Portrait", priceCents: 900}]) { errors { code } } }',
         {"d": soon.isoformat()},
+    )
+
+    [invited] = (await staff.data('{ guardians(search: "audit@example.org") { id } }'))["guardians"]
+    await act(
+        "linkGuardian",
+        "mutation($g: ID!, $c: ID!) { linkGuardian(guardianId: $g, childId: $c) { errors { code } } }",
+        {"g": invited["id"], "c": new_child},
+    )
+    await act(
+        "unlinkGuardian",
+        "mutation($g: ID!, $c: ID!) { unlinkGuardian(guardianId: $g, childId: $c) { errors { code } } }",
+        {"g": invited["id"], "c": new_child},
+    )
+    await act(
+        "resendInvitation",
+        "mutation($g: ID!) { resendInvitation(guardianId: $g) { errors { code } } }",
+        {"g": invited["id"]},
+    )
+    await act(
+        "disableAccount",
+        "mutation($g: ID!) { disableAccount(guardianId: $g) { errors { code } } }",
+        {"g": invited["id"]},
+    )
+    await act(
+        "closeSchoolDays",
+        'mutation($f: Date!, $t: Date!) { closeSchoolDays(from: $f, to: $t, title: "Journée pédagogique") { errors { code } } }',
+        {"f": (soon + timedelta(days=7)).isoformat(), "t": (soon + timedelta(days=8)).isoformat()},
+    )
+    await act(
+        "moveClasses",
+        'mutation { moveClasses(moves: [{from: "P1", to: "P2"}]) { errors { code } } }',
+        {},
+    )
+    left = (
+        update(Child).values(left_at=tx.now()).where(col(Child.id) == db_id_of(new_child, "Child"))
+    )
+    await tx.run(lambda uow: uow.session.execute(left))
+    await act(
+        "settleLeaver",
+        'mutation($c: ID!, $k: String!) { settleLeaver(childId: $c, idempotencyKey: $k, iban: "BE71 0961 2345 6769") { errors { code } } }',
+        {"c": new_child, "k": unique("leaver")},
     )
 
     wrong = digits(meals)[:-1] + str((int(digits(meals)[-1]) + 1) % 10)

@@ -154,6 +154,11 @@ async def test_devices_are_made_by_staff_and_stop_when_revoked(
 
     devices = (await gql.as_(staff.token).data("{ devices { id name kind } }"))["devices"]
     assert [(d["name"], d["kind"]) for d in devices] == [("Boutique", "shop")]
+    # Parents read them too, to filter their sales; a teacher gets none.
+    seen = (await gql.as_(family.parent.token).data("{ devices { name kind } }"))["devices"]
+    assert seen == [{"name": "Boutique", "kind": "shop"}]
+    teacher = await make_user(tx, school, Role.TEACHER)
+    assert (await gql.as_(teacher.token).data("{ devices { name } }"))["devices"] == []
     revoked = await gql.as_(staff.token).data(
         "mutation($id: ID!) { revokeDevice(deviceId: $id) { device { name } errors { code } } }",
         {"id": devices[0]["id"]},

@@ -79,3 +79,31 @@ async def test_a_demo_parent_per_language(
       errors { message } } }"""
     errors = (await parent.data(change))["changePassword"]["errors"]
     assert errors == [{"message": wrong_password}]
+
+
+async def test_demo_christmas_holidays_are_closed(seeded: Settings, gql: GraphQL) -> None:
+    from datetime import UTC, date, datetime
+
+    from services.demo.meals import winter_holidays
+
+    first, last = winter_holidays(datetime.now(UTC).date())
+    christmas = date(first.year, 12, 25)
+    parent = await login(gql, "demo.parent", "demo-parent-pass")
+    child_id = (await parent.data(CHILDREN))["viewer"]["children"][0]["id"]
+    month = await parent.data(
+        "query($id: ID!, $m: String!) { viewer { child(id: $id) {"
+        " mealCalendar(month: $m) { days { date bookable articles { name } } } } } }",
+        {"id": child_id, "m": f"{christmas.year}-12"},
+    )
+    days = month["viewer"]["child"]["mealCalendar"]["days"]
+    [noel] = [d for d in days if d["date"] == christmas.isoformat()]
+    assert (noel["bookable"], noel["articles"]) == (False, [])
+    closed = await parent.data(
+        "query($f: Date!, $t: Date!) { closedDays(from: $f, to: $t) }",
+        {"f": first.isoformat(), "t": last.isoformat()},
+    )
+    today = datetime.now(UTC).date()
+    open_days = [d for d in closed["closedDays"] if date.fromisoformat(d).weekday() >= 5]
+    assert open_days == []
+    if today <= christmas:
+        assert christmas.isoformat() in closed["closedDays"] or christmas.weekday() >= 5

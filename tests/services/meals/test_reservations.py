@@ -161,9 +161,8 @@ async def test_refusals(tx: Transactions) -> None:
         tx, school, WEEK, [("Repas chaud", 420, []), ("Gâteau", 250, ["nuts", "milk"])]
     )
     await fund(tx, (await wallets_of(tx, family.child))[0].id, 5000)
-    assert (
-        await outcome(reserve(tx, family, date(2026, 12, 7), pk(hot))) == "RESERVATION_CLOSED"
-    )  # not offered
+    # Not offered on an open day: the input is wrong, not the day closed.
+    assert await outcome(reserve(tx, family, date(2026, 12, 7), pk(hot))) == "INVALID_INPUT"
     assert (
         await outcome(reserve(tx, family, date(2026, 11, 30), pk(hot))) == "RESERVATION_CLOSED"
     )  # past cut-off

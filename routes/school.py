@@ -1,0 +1,73 @@
+"""The school's administration over plain HTTP: `POST /roster` (staff session token).
+
+Multipart `file` (the CSV), optional `dryRun=true` and `mode=full` (query string or form).
+The answer is the plan's counts and errors as JSON: 200 when applied (or planned), 422 when
+the file has errors (nothing applied); 401, 403 as for document uploads.
+"""
+
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from i18n.locales import preferred_locale
+from routes.documents import BodyTooLarge, _error, _read_form
+from services.accounts import sessions
+from services.accounts.actor import Actor
+from services.accounts.credentials import bearer_token
+from services.common.errors import DomainError, ErrorCode
+from services.family.children import require_staff
+from services.school.roster import import_roster
+from services.sql.runtime import Runtime
+
+ROSTER_MAX_BYTES = 5 * 1024 * 1024
+
+
+async def staff_of(request: Request, runtime: Runtime) -> Actor:
+    """The staff member behind the request's bearer token (UNAUTHENTICATED, FORBIDDEN)."""
+    token = bearer_token(request.headers.get("authorization"))
+    actor = None
+    if token is not None:
+        actor = await sessions.authenticate(runtime.database, runtime.settings, token)
+    if actor is None:
+        raise DomainError(ErrorCode.UNAUTHENTICATED)
+    require_staff(actor)
+    return actor
+
+
+def _flag(request: Request, form: dict[str, str], name: str) -> str:
+    return (request.query_params.get(name) or form.get(name) or "").strip().lower()
+
+
+async def roster(request: Request) -> Response:
+    runtime: Runtime = request.app.state.runtime
+    locale = preferred_locale(request.headers.get("accept-language"))
+    try:
+        actor = await staff_of(request, runtime)
+    except DomainError as error:
+        return _error(locale, error)
+    locale = actor.locale
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        return _error(locale, DomainError(ErrorCode.INVALID_INPUT, "file"), 415)
+    try:
+        form = await _read_form(request, ROSTER_MAX_BYTES)
+    except BodyTooLarge:
+        return _error(locale, DomainError(ErrorCode.FILE_TOO_LARGE, "file", max_mb=5))
+    except MultiPartException:
+        return _error(locale, DomainError(ErrorCode.INVALID_INPUT, "file"))
+    try:
+        file = form.get("file")
+        if not isinstance(file, UploadFile):
+            return _error(locale, DomainError(ErrorCode.INVALID_INPUT, "file"))
+        data = await file.read()
+        fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    finally:
+        await form.close()
+    dry_run = _flag(request, fields, "dryRun") in ("true", "1", "yes")
+    mode = _flag(request, fields, "mode") or "add"
+    if mode not in ("add", "full"):
+        return _error(locale, DomainError(ErrorCode.INVALID_INPUT, "mode"))
+    report = await import_roster(
+        runtime.transactions, actor, data, dry_run=dry_run, full=mode == "full"
+    )
+    return JSONResponse(report.as_json(), status_code=422 if report.errors else 200)
