@@ -79,6 +79,7 @@ def test_every_enum_is_the_domains_own() -> None:
         if isinstance(type_, GraphQLEnumType) and not name.startswith("__")
     }
     assert set(enums) == {
+        "AccountState",
         "Allergen",
         "ErrorCode",
         "OperationType",
