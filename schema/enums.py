@@ -7,8 +7,14 @@ from models.accounts import Role
 from models.ledger import OperationType, PaymentMethod
 from models.meals import Allergen
 from services.common.periods import Period
+from services.school.directory import AccountState
 
 strawberry.enum(Role, name="Role")
+strawberry.enum(
+    AccountState,
+    name="AccountState",
+    description="INVITED until the activation link is used; DISABLED by staff.",
+)
 strawberry.enum(OperationType, name="OperationType")
 strawberry.enum(PaymentMethod, name="PaymentMethod")
 strawberry.enum(
@@ -20,4 +26,4 @@ strawberry.enum(
     Allergen, name="Allergen", description="The 14 allergens of EU Regulation 1169/2011."
 )
 
-__all__ = ["Allergen", "OperationType", "PaymentMethod", "Period", "Role"]
+__all__ = ["AccountState", "Allergen", "OperationType", "PaymentMethod", "Period", "Role"]

@@ -4,17 +4,12 @@ import strawberry
 
 from schema.access import actor_of, read
 from schema.context import Info
+from schema.enums import AccountState
 from schema.errors import UserError, refused
 from schema.ids import to_global_id
 from services.common.errors import DomainError
 from services.school import directory
-from services.school.directory import AccountState, GuardianView
-
-strawberry.enum(
-    AccountState,
-    name="AccountState",
-    description="INVITED until the activation link is used; DISABLED by staff.",
-)
+from services.school.directory import GuardianView
 
 
 @strawberry.type

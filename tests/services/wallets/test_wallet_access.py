@@ -86,7 +86,9 @@ async def test_the_wallet_snapshot_is_the_childs_family_only(tx: Transactions) -
         await tx.read(lambda s: wallets.wallet_snapshot(s, me, pk(theirs.child)))
 
 
-async def test_devices_are_their_schools_and_listed_for_staff_only(tx: Transactions) -> None:
+async def test_devices_are_their_schools_and_listed_for_staff_and_parents(
+    tx: Transactions,
+) -> None:
     school, elsewhere = await make_school(tx), await make_school(tx)
     ours, other = await make_device(tx, school), await make_device(tx, elsewhere)
     parent = actor_for((await make_family(tx, school)).parent)
@@ -94,13 +96,13 @@ async def test_devices_are_their_schools_and_listed_for_staff_only(tx: Transacti
     ids = [ours.device_id, other.device_id]
 
     assert list(await tx.read(lambda s: devices.devices_by_id(s, parent, ids))) == [ours.device_id]
-    listed = await tx.read(lambda s: devices.school_devices(s, staff))
-    assert [d.id for d in listed] == [ours.device_id]
+    for reader in (staff, parent):
+        listed = await tx.read(functools.partial(devices.school_devices, actor=reader))
+        assert [d.id for d in listed] == [ours.device_id]
     teacher = actor_for(await make_user(tx, school, Role.TEACHER))
-    for someone in (parent, teacher):
-        with pytest.raises(DomainError) as refused:
-            await tx.read(functools.partial(devices.school_devices, actor=someone))
-        assert refused.value.code == ErrorCode.FORBIDDEN
+    with pytest.raises(DomainError) as refused:
+        await tx.read(functools.partial(devices.school_devices, actor=teacher))
+    assert refused.value.code == ErrorCode.FORBIDDEN
     with pytest.raises(NotFound):
         await tx.read(lambda s: devices.device_for(s, parent, ours.device_id))
 
