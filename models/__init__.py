@@ -17,6 +17,7 @@ from models import (
     sandbox_payments,
     school,
     topups,
+    totp,
     wallets,
 )
 
@@ -37,5 +38,6 @@ __all__ = [
     "sandbox_payments",
     "school",
     "topups",
+    "totp",
     "wallets",
 ]

@@ -17,6 +17,7 @@ from resolvers import (
     node,
     photos,
     sales,
+    totp,
     wallet_mutations,
     wallets,
 )
@@ -55,6 +56,7 @@ Mutation = merge_types(
         banking.Mutation,
         photos.Mutation,
         mail_preferences.Mutation,
+        totp.Mutation,
     ),
 )
 Subscription = merge_types("Subscription", (wallets.Subscription, meetings.Subscription))

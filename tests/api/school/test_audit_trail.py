@@ -28,7 +28,8 @@ FAMILY_MUTATIONS = {
     "setLocale", "endSession", "markDocumentRead", "startOnlineTopUp", "transferBetweenWallets",
     "bookAppointment", "moveAppointment", "cancelAppointment", "reserveMeal",
     "cancelMealReservation", "announceBankTransfer", "setLowBalanceAlert", "orderPhotos",
-    "cancelPhotoOrder", "setMailPreference",
+    "cancelPhotoOrder", "setMailPreference", "completeLogin", "startTotpEnrolment",
+    "confirmTotpEnrolment", "disableTotp",
 }  # fmt: skip
 
 photos_on = update(School).values(feature_photos=True)
@@ -206,6 +207,11 @@ async def test_every_staff_mutation_writes_an_entry(
         "returnBankLine",
         'mutation($l: ID!) { returnBankLine(lineId: $l, note: "Inconnu") { errors { code } } }',
         {"l": lines[1]["id"]},
+    )
+    await act(
+        "setTotpRequiredForStaff",
+        "mutation { setTotpRequiredForStaff(required: false) { errors { code } } }",
+        {},
     )
 
     called = {name for name, _ in calls}
