@@ -2,8 +2,24 @@
 
 import strawberry
 
+from schema.access import actor_of, read
 from schema.accounts import User
+from schema.context import Info
 from schema.errors import UserError
+from services.accounts import totp
+
+
+@strawberry.type
+class ViewerTotp:
+    @strawberry.field(description="Whether signing in asks this user for a code.")
+    async def totp_enabled(self, info: Info) -> bool:
+        actor = actor_of(info)
+        return await read(info, lambda s: totp.is_enabled(s, actor.user_id))
+
+    @strawberry.field(description="Recovery codes not used yet (0 without two-factor sign-in).")
+    async def recovery_codes_left(self, info: Info) -> int:
+        actor = actor_of(info)
+        return await read(info, lambda s: totp.remaining_recovery_codes(s, actor.user_id))
 
 
 @strawberry.type

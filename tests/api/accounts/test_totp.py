@@ -2,6 +2,7 @@
 test clock's time: enrolment, the second step of `login`, replay, the throttle, recovery codes,
 turning it off, and the school's rule for staff."""
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -175,6 +176,11 @@ async def test_a_recovery_code_signs_in_once(
     typed = recovery[0].lower().replace("-", " ")
     done = (await gql.data(COMPLETE, {"t": ticket, "c": typed}))["completeLogin"]
     assert done["errors"] == [] and done["token"]
+    left = "{ viewer { totpEnabled recoveryCodesLeft } }"
+    assert (await gql.as_(done["token"]).data(left))["viewer"] == {
+        "totpEnabled": True,
+        "recoveryCodesLeft": 9,
+    }
     ticket = (await password_step(gql, staff.user.username))["ticket"]
     again = (await gql.data(COMPLETE, {"t": ticket, "c": recovery[0]}))["completeLogin"]
     assert error_codes(again) == ["INVALID_CREDENTIALS"]
@@ -198,6 +204,11 @@ async def test_turning_it_off_needs_a_code(
     assert off["disableTotp"]["disabled"] is True
     # The password alone signs in again.
     assert (await password_step(gql, parent.user.username))["token"]
+    state = "{ viewer { totpEnabled recoveryCodesLeft } }"
+    assert (await gql.as_(parent.token).data(state))["viewer"] == {
+        "totpEnabled": False,
+        "recoveryCodesLeft": 0,
+    }
 
 
 async def test_the_school_requires_it_for_staff_who_enrol_while_signing_in(
@@ -241,3 +252,24 @@ async def test_the_school_requires_it_for_staff_who_enrol_while_signing_in(
     # From now on the teacher signs in with a code.
     again = await password_step(gql, teacher.user.username)
     assert again["totpRequired"] is True
+
+
+async def test_racing_with_one_code_or_one_recovery_code_signs_in_once(
+    gql: GraphQL, tx: Transactions, clock: FakeClock
+) -> None:
+    fresh_step(clock)
+    school = await make_school(tx)
+    staff = await make_user(tx, school, Role.STAFF)
+    secret, recovery = await enrol(gql, clock, staff.token)
+    clock.advance(seconds=30)
+    for code in (code_at(secret, clock), recovery[0]):
+        tickets = [(await password_step(gql, staff.user.username))["ticket"] for _ in range(6)]
+        answers = await asyncio.gather(
+            *(gql.data(COMPLETE, {"t": ticket, "c": code}) for ticket in tickets)
+        )
+        outcomes = sorted(
+            "signed in" if a["completeLogin"]["token"] else error_codes(a["completeLogin"])[0]
+            for a in answers
+        )
+        assert outcomes == ["INVALID_CREDENTIALS"] * 5 + ["signed in"]
+        fresh_step(clock)  # the five failures leave the throttle's window
