@@ -124,7 +124,14 @@ async def complete_login(
         )
         return CompleteOutcome(completed=Completed(user, token))
 
-    return await tx.run(work)
+    who = AuditContext(
+        "completeLogin",
+        str(user.role),
+        user_id=user.id,
+        school_id=user.school_id,
+        address=address,
+    )
+    return await tx.run(work, who)
 
 
 def _who(user: User, action: str) -> AuditContext:

@@ -187,6 +187,18 @@ async def test_a_recovery_code_signs_in_once(
     other = (await gql.data(COMPLETE, {"t": ticket, "c": recovery[1]}))["completeLogin"]
     assert other["errors"] == []
 
+    async def recorded(session: Any) -> list[AuditEntry]:
+        rows = await session.scalars(
+            select(AuditEntry).where(
+                col(AuditEntry.user_id) == staff.user.id,
+                col(AuditEntry.action) == "signedInWithRecoveryCode",
+            )
+        )
+        return list(rows.all())
+
+    entries = await tx.read(recorded)
+    assert len(entries) == 2 and all(recovery[0] not in str(e.details) for e in entries)
+
 
 async def test_turning_it_off_needs_a_code(
     gql: GraphQL, tx: Transactions, clock: FakeClock
