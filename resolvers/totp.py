@@ -3,7 +3,7 @@
 import strawberry
 
 from resolvers.common import client_address
-from schema.access import actor_of, run
+from schema.access import actor_of, audit_context, run
 from schema.accounts import AuthPayload, User
 from schema.context import Info
 from schema.errors import catches_user_errors, user_error
@@ -82,7 +82,13 @@ class Mutation:
     @catches_user_errors(DisableTotpPayload)
     async def disable_totp(self, info: Info, code: str) -> DisableTotpPayload:
         actor = actor_of(info)
-        await run(info, lambda uow: totp.disable(uow, actor.user_id, code))
+        await second_step.disable_totp(
+            info.context.runtime.transactions,
+            actor,
+            code,
+            client_address(info.context.request),
+            audit_context(info),
+        )
         return DisableTotpPayload(disabled=True)
 
     @strawberry.mutation(

@@ -17,6 +17,7 @@ from sqlmodel import col
 from models.accounts import User
 from models.totp import LoginTicket
 from services.accounts import sessions, throttle, totp
+from services.accounts.actor import Actor
 from services.accounts.tokens import digest, new_token
 from services.common.errors import DomainError, ErrorCode
 from services.sql.audit import AuditContext
@@ -171,3 +172,25 @@ async def confirm_with_ticket(tx: Transactions, ticket: str, code: str) -> tuple
         return codes, token
 
     return await with_enrolment_ticket(tx, ticket, "confirmTotpEnrolment", work)
+
+
+async def disable_totp(
+    tx: Transactions, actor: Actor, code: str, address: str, who: AuditContext | None
+) -> None:
+    """Turning it off from a session: wrong codes are throttled like sign-ins, so a stolen
+    session cannot try every code."""
+    user = await tx.read(lambda s: s.get(User, actor.user_id))
+    assert user is not None
+    await tx.read(
+        lambda s: throttle.check_allowed(s, tx.settings, user.username, address, tx.now())
+    )
+    try:
+        await tx.run(lambda uow: totp.disable(uow, actor.user_id, code), who)
+    except DomainError as error:
+        if error.code == ErrorCode.INVALID_CREDENTIALS:
+
+            async def failed(uow: UnitOfWork) -> None:
+                throttle.record(uow.session, user.username, address, False, uow.now)
+
+            await tx.run(failed)
+        raise

@@ -285,3 +285,24 @@ async def test_racing_with_one_code_or_one_recovery_code_signs_in_once(
         )
         assert outcomes == ["INVALID_CREDENTIALS"] * 5 + ["signed in"]
         fresh_step(clock)  # the five failures leave the throttle's window
+
+
+async def test_guessing_the_code_to_turn_it_off_is_throttled(
+    gql: GraphQL, tx: Transactions, clock: FakeClock
+) -> None:
+    fresh_step(clock)
+    school = await make_school(tx)
+    parent = await make_user(tx, school)
+    secret, _ = await enrol(gql, clock, parent.token)
+    clock.advance(seconds=30)
+    valid = {code_at(secret, clock, steps) for steps in (-1, 0, 1)}
+    guesses = [c for c in (f"{n:06d}" for n in range(100)) if c not in valid][:7]
+    answers = [
+        error_codes((await gql.as_(parent.token).data(DISABLE, {"c": guess}))["disableTotp"])
+        for guess in guesses
+    ]
+    assert answers[:5] == [["INVALID_CREDENTIALS"]] * 5
+    assert ["RATE_LIMITED"] in answers[5:]
+    still = await gql.as_(parent.token).data("{ viewer { totpEnabled } }")
+    assert still["viewer"]["totpEnabled"] is True
+    fresh_step(clock)
