@@ -18,6 +18,7 @@ from models import (
     sandbox_payments,
     school,
     topups,
+    totp,
     wallets,
 )
 
@@ -39,5 +40,6 @@ __all__ = [
     "sandbox_payments",
     "school",
     "topups",
+    "totp",
     "wallets",
 ]

@@ -23,6 +23,8 @@ class School(SQLModel, table=True):
     feature_bank_transfer_top_up: bool = True
     feature_internal_transfer: bool = True
     feature_pay_invoice_from_wallet: bool = False
+    # Staff and teachers cannot finish signing in without two-factor sign-in (TOTP).
+    totp_required_for_staff: bool = False
     # Where bank transfers go (IBAN validated by services with schwifty).
     bank_iban: str | None = text_field(34, nullable=True, default=None)
     bank_bic: str | None = text_field(11, nullable=True, default=None)

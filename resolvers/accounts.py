@@ -8,7 +8,7 @@ from schema.accounts import AuthPayload, InviteParentPayload, RequestPayload, Us
 from schema.context import Info
 from schema.errors import catches_user_errors, user_error
 from schema.own_sessions import EndSessionPayload
-from services.accounts import own_sessions
+from services.accounts import own_sessions, second_step
 from services.accounts import users as accounts
 from web_access import cookies
 
@@ -42,6 +42,13 @@ class Mutation:
         )
         if outcome.error is not None:
             return AuthPayload(errors=[user_error(info, outcome.error)])
+        if outcome.ticketed is not None:
+            enrol = outcome.ticketed.purpose == second_step.ENROL
+            return AuthPayload(
+                ticket=outcome.ticketed.ticket,
+                totp_required=not enrol,
+                totp_enrolment_required=enrol,
+            )
         assert outcome.signed_in is not None
         cookies.remember(
             info.context.response, info.context.runtime.settings, outcome.signed_in.token

@@ -19,6 +19,7 @@ from resolvers import (
     node,
     photos,
     sales,
+    totp,
     wallet_mutations,
     wallets,
 )
@@ -61,6 +62,7 @@ Mutation = merge_types(
         mail_preferences.Mutation,
         directory.Mutation,
         calendar.Mutation,
+        totp.Mutation,
     ),
 )
 Subscription = merge_types("Subscription", (wallets.Subscription, meetings.Subscription))

@@ -38,6 +38,18 @@ class AuthPayload:
     token: str | None = None
     user: User | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)
+    totp_required: bool = strawberry.field(
+        default=False,
+        description="The password was right; `completeLogin(ticket, code)` finishes signing in.",
+    )
+    totp_enrolment_required: bool = strawberry.field(
+        default=False,
+        description="The school requires two-factor sign-in and this account has none yet: "
+        "`startTotpEnrolment(ticket)` then `confirmTotpEnrolment(code, ticket)` sign in.",
+    )
+    ticket: str | None = strawberry.field(
+        default=None, description="Valid 10 minutes, for the second step only."
+    )
 
 
 @strawberry.type

@@ -19,6 +19,7 @@ from schema.node import Node
 from schema.own_sessions import ViewerSessions
 from schema.photo_orders import ChildPhotos
 from schema.schools import School
+from schema.totp import ViewerTotp
 from services.common.errors import DomainError
 from services.family import children as family
 from services.family.views import ChildView
@@ -66,7 +67,7 @@ async def reachable_child(info: Info, child_id: int) -> Child | None:
 
 
 @strawberry.type
-class Viewer(ViewerSessions):
+class Viewer(ViewerSessions, ViewerTotp):
     user: User
     school: School
 

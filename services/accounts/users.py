@@ -11,7 +11,7 @@ from sqlmodel import col
 from i18n.locales import LOCALES
 from models.accounts import OneTimeToken, Role, TokenPurpose, User
 from models.family import School
-from services.accounts import passwords, sessions, throttle
+from services.accounts import passwords, second_step, sessions, throttle, totp
 from services.accounts.actor import Actor
 from services.accounts.tokens import digest, new_token
 from services.common.errors import DomainError, ErrorCode, NotFound
@@ -190,6 +190,8 @@ class LoginOutcome:
 
     signed_in: SignedIn | None = None
     error: DomainError | None = None
+    # The password was right; a second step is needed (a code, or enrolling first).
+    ticketed: second_step.Ticketed | None = None
 
 
 async def login(
@@ -231,6 +233,17 @@ async def login(
         if len(matching) != 1:
             throttle.record(uow.session, name, address, False, uow.now)
             return LoginOutcome(error=DomainError(ErrorCode.INVALID_CREDENTIALS))
+        user = matching[0]
+        assert user.id is not None
+        # Not a success for the throttle yet: only the code's outcome counts.
+        if await totp.is_enabled(uow.session, user.id):
+            return LoginOutcome(
+                ticketed=await second_step.issue(uow, user, second_step.CODE, address, user_agent)
+            )
+        if totp.staff_role(user.role) and await _totp_required(uow.session, user.school_id):
+            return LoginOutcome(
+                ticketed=await second_step.issue(uow, user, second_step.ENROL, address, user_agent)
+            )
         throttle.record(uow.session, name, address, True, uow.now)
         return LoginOutcome(
             signed_in=SignedIn(
@@ -242,6 +255,11 @@ async def login(
         )
 
     return await tx.run(record)
+
+
+async def _totp_required(session: AsyncSession, school_id: int) -> bool:
+    school = await session.get(School, school_id)
+    return school is not None and school.totp_required_for_staff
 
 
 async def set_locale(uow: UnitOfWork, actor: Actor, locale: str) -> User:

@@ -20,7 +20,7 @@ PARENT = "PARENT"
 # Bookkeeping rows that say nothing about the action (sequence numbers, the entry itself); the
 # mails an action queues are in the outbox already.
 NOT_RECORDED = (AuditEntry, ChannelSequence, OutboxMail)
-SECRET_WORDS = ("password", "token", "secret", "code", "key")
+SECRET_WORDS = ("password", "token", "secret", "code", "key", "ticket")
 
 
 @dataclass(frozen=True)

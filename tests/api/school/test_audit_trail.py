@@ -31,6 +31,8 @@ FAMILY_MUTATIONS = {
     "cancelMealReservation", "announceBankTransfer", "setLowBalanceAlert", "orderPhotos",
     "cancelPhotoOrder", "setMailPreference",
     "setWeeklySummary",
+    "completeLogin", "startTotpEnrolment",
+    "confirmTotpEnrolment", "disableTotp",
 }  # fmt: skip
 
 TRAIL = """query($child: ID, $user: ID) { auditTrail(childId: $child, userId: $user, first: 200) {
@@ -253,6 +255,11 @@ async def test_every_staff_mutation_writes_an_entry(
         "returnBankLine",
         'mutation($l: ID!) { returnBankLine(lineId: $l, note: "Inconnu") { errors { code } } }',
         {"l": lines[1]["id"]},
+    )
+    await act(
+        "setTotpRequiredForStaff",
+        "mutation { setTotpRequiredForStaff(required: false) { errors { code } } }",
+        {},
     )
 
     called = {name for name, _ in calls}

@@ -20,6 +20,17 @@ export const LoginMutation = graphql(`
   mutation Login($username: String!, $password: String!) {
     login(username: $username, password: $password) {
       user { id }
+      totpRequired totpEnrolmentRequired ticket
+      errors { code message field }
+    }
+  }
+`);
+
+// The second step of signing in, for an account with two-step sign-in.
+export const CompleteLoginMutation = graphql(`
+  mutation CompleteLogin($ticket: String!, $code: String!) {
+    completeLogin(ticket: $ticket, code: $code) {
+      user { id }
       errors { code message field }
     }
   }

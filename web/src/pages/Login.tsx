@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { useMutation } from "@urql/preact";
 
-import { LoginMutation } from "../api/session";
+import { CompleteLoginMutation, LoginMutation } from "../api/session";
 import { Errors, type UserErrorLike } from "../components/Errors";
 import { Page } from "../components/Page";
 import { PublicShell, safeNext } from "../components/PublicShell";
@@ -12,7 +12,19 @@ export function Login() {
   const { t } = useLang();
   const { query } = useLocation();
   const [state, login] = useMutation(LoginMutation);
+  const [second, complete] = useMutation(CompleteLoginMutation);
   const [errors, setErrors] = useState<UserErrorLike[]>([]);
+  // Set when the password was right and the account asks for a code.
+  const [ticket, setTicket] = useState<string | null>(null);
+  const onCode = async (event: Event) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget as HTMLFormElement);
+    const result = await complete({ ticket: ticket ?? "", code: String(form.get("code") ?? "") });
+    const payload = result.data?.completeLogin;
+    if (!payload) return setErrors([{ code: "NETWORK", message: t("common.offline") }]);
+    if (payload.errors.length) return setErrors(payload.errors);
+    window.location.assign(safeNext(query.next));
+  };
   const onSubmit = async (event: Event) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget as HTMLFormElement);
@@ -23,9 +35,35 @@ export function Login() {
     const payload = result.data?.login;
     if (!payload) return setErrors([{ code: "NETWORK", message: t("common.offline") }]);
     if (payload.errors.length) return setErrors(payload.errors);
+    if (payload.totpEnrolmentRequired) {
+      return setErrors([{ code: "TOTP_ENROLMENT", message: t("login.enrolNeeded") }]);
+    }
+    if (payload.totpRequired && payload.ticket) {
+      setErrors([]);
+      return setTicket(payload.ticket);
+    }
     // A fresh page: the session cookie is set; every cache and socket starts signed in.
     window.location.assign(safeNext(query.next));
   };
+  if (ticket) {
+    return (
+      <PublicShell>
+        <Page title={t("login.title")}>
+          <p>{t("login.codeIntro")}</p>
+          <form onSubmit={onCode} class="stack">
+            <Errors errors={errors} />
+            <label>
+              {t("login.code")}
+              <input name="code" autoComplete="one-time-code" required autoCapitalize="none" spellcheck={false} />
+            </label>
+            <button type="submit" disabled={second.fetching}>
+              {t("login.submit")}
+            </button>
+          </form>
+        </Page>
+      </PublicShell>
+    );
+  }
   return (
     <PublicShell>
       <Page title={t("login.title")}>
