@@ -8,6 +8,7 @@ from resolvers import (
     accounts,
     audit,
     banking,
+    billing,
     documents,
     events,
     family,
@@ -38,6 +39,7 @@ Query = merge_types(
         banking.Query,
         audit.Query,
         photos.Query,
+        billing.Query,
         mail_preferences.Query,
     ),
 )
@@ -54,6 +56,7 @@ Mutation = merge_types(
         meals.Mutation,
         banking.Mutation,
         photos.Mutation,
+        billing.Mutation,
         mail_preferences.Mutation,
     ),
 )

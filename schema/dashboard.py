@@ -11,6 +11,7 @@ import strawberry
 
 from graphql_runtime.public import loader
 from schema.access import actor_of
+from schema.billing import Invoice, open_invoices
 from schema.context import Info
 from schema.documents import Document, latest_unread
 from schema.errors import InvalidArgumentError
@@ -81,6 +82,11 @@ class Dashboard:
             Sale.from_view(item.sale, Wallet.from_view(item.wallet), Device.from_view(item.device))
             for item in await loader(info, _recent_sales).load(key)
         ]
+
+    @strawberry.field(description="OPEN and OVERDUE invoices, oldest due date first (at most 50).")
+    async def open_invoices(self, info: Info, limit: int | None = 5) -> list[Invoice]:
+        wanted = _checked(5 if limit is None else limit)
+        return await open_invoices(info, self.child_id, self.school_id, wanted)
 
 
 @strawberry.type
