@@ -29,7 +29,7 @@ FAMILY_MUTATIONS = {
     "bookAppointment", "moveAppointment", "cancelAppointment", "reserveMeal",
     "cancelMealReservation", "announceBankTransfer", "setLowBalanceAlert", "orderPhotos",
     "cancelPhotoOrder", "setMailPreference",
-    "setWeeklySummary",
+    "setWeeklySummary", "payInvoiceFromWallet",
 }  # fmt: skip
 
 photos_on = update(School).values(feature_photos=True)
@@ -207,6 +207,16 @@ async def test_every_staff_mutation_writes_an_entry(
         "returnBankLine",
         'mutation($l: ID!) { returnBankLine(lineId: $l, note: "Inconnu") { errors { code } } }',
         {"l": lines[1]["id"]},
+    )
+    invoice = await act(
+        "issueInvoice",
+        'mutation($c: ID!, $on: Date!) { issueInvoice(childId: $c, title: "Piscine", lines: [{label: "Entrée", quantity: 2, unitPriceCents: 350}], issuedOn: $on, dueOn: $on) { invoice { id } errors { code } } }',
+        {"c": child_gid, "on": tx.now().date().isoformat()},
+    )
+    await act(
+        "creditInvoice",
+        'mutation($i: ID!) { creditInvoice(invoiceId: $i, amountCents: 700, reason: "Annulé") { errors { code } } }',
+        {"i": invoice["invoice"]["id"]},
     )
 
     called = {name for name, _ in calls}
