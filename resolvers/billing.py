@@ -18,14 +18,15 @@ from schema.billing import (
 )
 from schema.context import Info
 from schema.errors import catches_user_errors, refused
+from schema.family import Child, reachable_child
 from schema.money import money
 from schema.wallets import Wallet
 from services.billing import reading
 from services.billing.crediting import credit_invoice
 from services.billing.issuing import issue_invoice
-from services.billing.views import LineInput
+from services.billing.views import InvoiceView, LineInput
 from services.billing.wallet_payment import pay_invoice_from_wallet
-from services.common.errors import DomainError
+from services.common.errors import DomainError, NotFound
 from services.wallets.wallets import wallet_for
 
 
@@ -35,7 +36,18 @@ async def invoice_node(info: Info, invoice_id: int) -> Invoice | None:
         view = await read(info, lambda s: reading.invoice_for(s, actor, invoice_id))
     except DomainError:
         return None
-    return Invoice.from_view(view)
+    return (await shown(info, [view]))[0]
+
+
+async def shown(info: Info, views: list[InvoiceView]) -> list[Invoice]:
+    """The invoices with their child (each child read once)."""
+    children: dict[int, Child] = {}
+    for child_id in dict.fromkeys(v.child_id for v in views):
+        child = await reachable_child(info, child_id)
+        if child is None:  # the invoice was reached, so its child is: never expected
+            raise NotFound("childId")
+        children[child_id] = child
+    return [Invoice.from_view(v, children[v.child_id]) for v in views]
 
 
 @strawberry.type
@@ -71,7 +83,7 @@ class Query:
         except DomainError as error:
             raise refused(info, error) from None
         return InvoiceList(
-            invoices=[Invoice.from_view(v) for v in views],
+            invoices=await shown(info, views),
             totals=InvoiceTotals(
                 count=totals.count,
                 total=money(totals.total_cents),
@@ -101,7 +113,7 @@ class Mutation:
         view = await run(
             info, lambda uow: issue_invoice(uow, actor, child, title, wanted, issued_on, due_on)
         )
-        return InvoicePayload(invoice=Invoice.from_view(view))
+        return InvoicePayload(invoice=(await shown(info, [view]))[0])
 
     @strawberry.mutation(
         description="Staff: a credit note; what was paid beyond the new total goes to the wallet."
@@ -115,7 +127,7 @@ class Mutation:
         view = await run(
             info, lambda uow: credit_invoice(uow, actor, invoice, amount_cents, reason)
         )
-        return InvoicePayload(invoice=Invoice.from_view(view))
+        return InvoicePayload(invoice=(await shown(info, [view]))[0])
 
     @strawberry.mutation(
         description="Where the school allows it: the whole due from one of the child's wallets."
@@ -137,4 +149,5 @@ class Mutation:
         )
         view = await read(info, lambda s: reading.invoice_for(s, actor, invoice))
         wallet_view = await read(info, lambda s: wallet_for(s, actor, wallet))
-        return InvoicePayload(invoice=Invoice.from_view(view), wallet=Wallet.from_view(wallet_view))
+        invoice_shown = (await shown(info, [view]))[0]
+        return InvoicePayload(invoice=invoice_shown, wallet=Wallet.from_view(wallet_view))

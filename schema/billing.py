@@ -3,12 +3,12 @@
 `InvoiceLine` is shared with photo orders (schema/photo_orders.py)."""
 
 from datetime import date, datetime
-from enum import Enum
 from typing import Annotated
 
 import strawberry
 
-from models.billing import CREDIT_REFUND, InvoicePayment as PaymentRow
+from models.billing import CREDIT_REFUND
+from models.billing import InvoicePayment as PaymentRow
 from schema.access import actor_of, read
 from schema.context import Info
 from schema.documents import Document
@@ -65,22 +65,15 @@ class Invoice(Node):
     credited: Money
     due: Money = strawberry.field(description="total - paid - credited, never below zero.")
     structured_communication: str
+    # Named, not imported (schema.family imports this module); to Python, the Child itself.
+    child: "ChildInvoices" = strawberry.field(
+        graphql_type=Annotated["Child", strawberry.lazy("schema.family")]  # noqa: F821
+    )
 
     @strawberry.field
     async def status(self, info: Info) -> InvoiceStatus:  # type: ignore[valid-type]
         school = await school_view(info, self.view.school_id)
         return status_of(self.view, info.context.runtime.settings.clock(), zone(school.timezone))
-
-    @strawberry.field
-    async def child(
-        self, info: Info
-    ) -> Annotated["Child", strawberry.lazy("schema.family")]:  # noqa: F821
-        from schema.family import reachable_child
-
-        child = await reachable_child(info, self.view.child_id)
-        if child is None:
-            raise refused(info, NotFound())
-        return child
 
     @strawberry.field
     async def lines(self, info: Info) -> list[InvoiceLine]:
@@ -100,7 +93,7 @@ class Invoice(Node):
         rows = await read(info, lambda s: reading.payments_of(s, self.view.id))
         return [InvoicePaymentItem.of(row) for row in rows]
 
-    @strawberry.field(description="Its PDF as issued (kind \"invoice\").")
+    @strawberry.field(description='Its PDF as issued (kind "invoice").')
     async def document(self, info: Info) -> Document:
         actor, document_id = actor_of(info), self.view.document_id
         try:
@@ -112,8 +105,9 @@ class Invoice(Node):
         return Document.seen_by(info, actor, view)
 
     @classmethod
-    def from_view(cls, view: InvoiceView) -> "Invoice":
+    def from_view(cls, view: InvoiceView, child: "ChildInvoices") -> "Invoice":
         return cls(
+            child=child,
             id=to_global_id("Invoice", view.id),
             view=view,
             number=f"{view.school_year}-{view.number:05d}",
@@ -159,7 +153,9 @@ class InvoiceTotals:
 @strawberry.type
 class InvoiceList:
     invoices: list[Invoice]
-    totals: InvoiceTotals = strawberry.field(description="Of every invoice matching, not just these.")
+    totals: InvoiceTotals = strawberry.field(
+        description="Of every invoice matching, not just these."
+    )
 
 
 @strawberry.input
@@ -208,7 +204,7 @@ class ChildInvoices:
         except DomainError as error:
             raise refused(info, error) from None
         page = views[:size]
-        edges = [InvoiceEdge(node=Invoice.from_view(v), cursor=_cursor(v)) for v in page]
+        edges = [InvoiceEdge(node=Invoice.from_view(v, self), cursor=_cursor(v)) for v in page]
         return InvoiceConnection(
             edges=edges,
             page_info=PageInfo(
@@ -218,12 +214,13 @@ class ChildInvoices:
         )
 
 
-async def open_invoices(info: Info, child_id: int, school_id: int, limit: int) -> list[Invoice]:
-    actor, today = actor_of(info), await school_today(info, school_id)
+async def open_invoices(info: Info, child: "ChildInvoices", limit: int) -> list[Invoice]:
+    actor, today = actor_of(info), await school_today(info, child.school_id)
+    child_id = child.db_id
     try:
         views = await read(
             info, lambda s: reading.open_invoices(s, actor, child_id, today=today, limit=limit)
         )
     except DomainError as error:
         raise refused(info, error) from None
-    return [Invoice.from_view(v) for v in views]
+    return [Invoice.from_view(v, child) for v in views]

@@ -179,4 +179,3 @@ async def payments_of(session: AsyncSession, invoice_id: int) -> Sequence[Invoic
         .order_by(col(InvoicePayment.at), col(InvoicePayment.id))
     )
     return list(rows)
-

@@ -63,7 +63,12 @@ async def test_parent_sees_own_published_invoices(gql: GraphQL, tx: Transactions
     first = page["edges"][0]["node"]
     assert first["status"] == "OPEN" and first["due"] == {"cents": 2500}
     assert first["lines"] == [
-        {"label": "Excursion", "quantity": 1, "unitPrice": {"cents": 2500}, "amount": {"cents": 2500}}
+        {
+            "label": "Excursion",
+            "quantity": 1,
+            "unitPrice": {"cents": 2500},
+            "amount": {"cents": 2500},
+        }
     ]
     assert first["document"] == {"kind": "uploaded"}
     assert first["child"]["firstName"] == family.child.first_name
@@ -135,16 +140,20 @@ async def test_staff_issue_credit_and_list(gql: GraphQL, tx: Transactions) -> No
     class_3a = (await staff.data(STAFF_LIST, {"class": "3A", "status": "OPEN"}))["invoices"]
     assert class_3a["invoices"] == [{"title": "Théâtre", "status": "OPEN"}]
     assert class_3a["totals"]["due"] == {"cents": 800}
-    october = (await staff.data(STAFF_LIST, {"from": "2026-10-02", "to": "2026-10-10"}))
+    october = await staff.data(STAFF_LIST, {"from": "2026-10-02", "to": "2026-10-10"})
     assert [i["title"] for i in october["invoices"]["invoices"]] == ["Livres"]
 
     # Parents: FORBIDDEN on the staff mutations, and on the staff list.
     parent = gql.as_(family.parent.token)
     lines = [{"label": "x", "quantity": 1, "unitPriceCents": 100}]
     refused = await parent.data(
-        ISSUE, {"child": child, "title": "x", "lines": lines, "on": "2026-10-01", "due": "2026-10-15"}
+        ISSUE,
+        {"child": child, "title": "x", "lines": lines, "on": "2026-10-01", "due": "2026-10-15"},
     )
-    assert refused["issueInvoice"] == {"invoice": None, "errors": [{"code": "FORBIDDEN", "field": None}]}
+    assert refused["issueInvoice"] == {
+        "invoice": None,
+        "errors": [{"code": "FORBIDDEN", "field": None}],
+    }
     refused_credit = await parent.data(CREDIT, {"id": second["id"], "cents": 100, "reason": "x"})
     assert refused_credit["creditInvoice"]["errors"][0]["code"] == "FORBIDDEN"
     listing = await parent.execute(STAFF_LIST, {})

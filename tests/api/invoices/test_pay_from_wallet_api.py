@@ -1,7 +1,6 @@
 """payInvoiceFromWallet through the API: the switch, the exact error codes, the balance and
 status a parent sees after paying, the same key answering the same, another family refused."""
 
-
 from models.accounts import Role
 from schema.ids import db_id_of
 from services.sql.uow import Transactions
@@ -33,7 +32,11 @@ async def test_pay_from_wallet(gql: GraphQL, tx: Transactions) -> None:
     args = {"invoice": invoice["id"], "wallet": wallet_id, "key": "pay-1"}
 
     off = (await parent.data(PAY, args))["payInvoiceFromWallet"]
-    assert off == {"invoice": None, "wallet": None, "errors": [{"code": "FEATURE_DISABLED", "field": None}]}
+    assert off == {
+        "invoice": None,
+        "wallet": None,
+        "errors": [{"code": "FEATURE_DISABLED", "field": None}],
+    }
     await switch_wallet_payment(tx, school, True)
     await fund(tx, wallet.id, 2000)
     short = (await parent.data(PAY, {**args, "key": "pay-0"}))["payInvoiceFromWallet"]
