@@ -12,11 +12,11 @@ from schema.billing import (
     InvoiceLineInput,
     InvoiceList,
     InvoicePayload,
-    InvoiceStatus,
     InvoiceTotals,
     school_today,
 )
 from schema.context import Info
+from schema.enums import InvoiceStatus
 from schema.errors import catches_user_errors, refused
 from schema.family import Child, reachable_child
 from schema.money import money
@@ -58,7 +58,7 @@ class Query:
     async def invoices(
         self,
         info: Info,
-        status: InvoiceStatus | None = None,  # type: ignore[valid-type]
+        status: InvoiceStatus | None = None,
         class_name: str | None = None,
         from_: Annotated[date | None, strawberry.argument(name="from")] = None,
         to: date | None = None,

@@ -12,7 +12,7 @@ from models.billing import InvoicePayment as PaymentRow
 from schema.access import actor_of, read
 from schema.context import Info
 from schema.documents import Document
-from schema.enums import PaymentMethod
+from schema.enums import InvoiceStatus, PaymentMethod
 from schema.errors import InvalidArgumentError, UserError, refused
 from schema.ids import to_global_id
 from schema.money import Money, money
@@ -22,14 +22,11 @@ from schema.photo_orders import InvoiceLine
 from schema.schools import school_view
 from schema.wallets import Wallet
 from services.billing import reading
-from services.billing.status import InvoiceStatus as Status
 from services.billing.status import status_of
 from services.billing.views import InvoiceView
 from services.common.errors import DomainError, NotFound
 from services.common.school_time import local_today, zone
 from services.documents import access
-
-InvoiceStatus = strawberry.enum(Status, name="InvoiceStatus")
 
 
 @strawberry.type
@@ -71,7 +68,7 @@ class Invoice(Node):
     )
 
     @strawberry.field
-    async def status(self, info: Info) -> InvoiceStatus:  # type: ignore[valid-type]
+    async def status(self, info: Info) -> InvoiceStatus:
         school = await school_view(info, self.view.school_id)
         return status_of(self.view, info.context.runtime.settings.clock(), zone(school.timezone))
 
@@ -187,7 +184,7 @@ class ChildInvoices:
     async def invoices(
         self,
         info: Info,
-        status: InvoiceStatus | None = None,  # type: ignore[valid-type]
+        status: InvoiceStatus | None = None,
         first: int | None = 20,
         after: str | None = None,
     ) -> InvoiceConnection:

@@ -81,6 +81,7 @@ def test_every_enum_is_the_domains_own() -> None:
     assert set(enums) == {
         "Allergen",
         "ErrorCode",
+        "InvoiceStatus",
         "OperationType",
         "PaymentMethod",
         "Period",
