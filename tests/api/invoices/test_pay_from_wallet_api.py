@@ -1,6 +1,8 @@
 """payInvoiceFromWallet through the API: the switch, the exact error codes, the balance and
 status a parent sees after paying, the same key answering the same, another family refused."""
 
+import asyncio
+
 from models.accounts import Role
 from schema.ids import db_id_of
 from services.sql.uow import Transactions
@@ -84,3 +86,27 @@ async def test_unpublished_invoice_cannot_be_paid(gql: GraphQL, tx: Transactions
     )
     assert answer["payInvoiceFromWallet"]["errors"] == [{"code": "NOT_FOUND", "field": "invoiceId"}]
     assert (await wallets_of(tx, family.child))[0].balance_cents == 1000
+
+
+async def test_racing_payments_debit_once(gql: GraphQL, tx: Transactions) -> None:
+    """Eight payments of one invoice at once, each with its own key: one pays, the others
+    find nothing due, and the wallet is debited once."""
+    school = await make_school(tx, feature_pay_invoice_from_wallet=True)
+    staff = gql.as_((await make_user(tx, school, Role.STAFF)).token)
+    family = await make_family(tx, school)
+    invoice = await issue(
+        staff, gid("Child", pk(family.child)), "Classe verte", 4000, "2026-10-20", "2026-11-20"
+    )
+    await publish(tx, school, family.child, db_id_of(str(invoice["id"]), "Invoice") or 0)
+    wallet = (await wallets_of(tx, family.child))[0]
+    await fund(tx, wallet.id, 10000)
+    parent = gql.as_(family.parent.token)
+
+    async def pay(n: int) -> list[str]:
+        variables = {"invoice": invoice["id"], "wallet": gid("Wallet", wallet.id), "key": f"r{n}"}
+        payload = (await parent.data(PAY, variables))["payInvoiceFromWallet"]
+        return [e["code"] for e in payload["errors"]] or ["OK"]
+
+    outcomes = sorted(code for codes in await asyncio.gather(*map(pay, range(8))) for code in codes)
+    assert outcomes == ["NOTHING_DUE"] * 7 + ["OK"]
+    assert (await wallets_of(tx, family.child))[0].balance_cents == 6000
