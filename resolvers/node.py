@@ -4,7 +4,7 @@ from collections.abc import Awaitable, Callable
 
 import strawberry
 
-from resolvers import documents, family, meals, meetings, photos, wallets
+from resolvers import billing, documents, family, meals, meetings, photos, wallets
 from schema.access import actor_of
 from schema.context import Info
 from schema.family import reachable_child
@@ -31,6 +31,7 @@ RESOLVERS: dict[str, NodeResolver] = {
     "MealArticle": meals.article_node,
     "MealReservation": meals.reservation_node,
     "PhotoOrder": photos.photo_order_node,
+    "Invoice": billing.invoice_node,
 }
 
 

@@ -11,6 +11,7 @@ import strawberry
 
 from graphql_runtime.public import loader
 from schema.access import actor_of
+from schema.billing import ChildInvoices, Invoice, open_invoices
 from schema.context import Info
 from schema.documents import Document, latest_unread
 from schema.errors import InvalidArgumentError
@@ -34,6 +35,7 @@ MAX_RECENT = 50
 class Dashboard:
     child_id: strawberry.Private[int]
     school_id: strawberry.Private[int]
+    owner: strawberry.Private[ChildInvoices]  # the Child this dashboard is of
 
     @strawberry.field(
         description="The modules the school offers, in this order when enabled: balances, "
@@ -82,6 +84,11 @@ class Dashboard:
             for item in await loader(info, _recent_sales).load(key)
         ]
 
+    @strawberry.field(description="OPEN and OVERDUE invoices, oldest due date first (at most 50).")
+    async def open_invoices(self, info: Info, limit: int | None = 5) -> list[Invoice]:
+        wanted = _checked(5 if limit is None else limit)
+        return await open_invoices(info, self.owner, wanted)
+
 
 @strawberry.type
 class ChildDashboard:
@@ -92,7 +99,9 @@ class ChildDashboard:
 
     @strawberry.field(description="Everything of the child's home page.")
     def dashboard(self) -> Dashboard:
-        return Dashboard(child_id=self.db_id, school_id=self.school_id)
+        # To Python a ChildDashboard; it is the whole Child (schema/family.py), with its invoices.
+        owner: ChildInvoices = self  # type: ignore[assignment]
+        return Dashboard(child_id=self.db_id, school_id=self.school_id, owner=owner)
 
 
 def _checked(limit: int) -> int:

@@ -6,6 +6,7 @@ import strawberry
 from models.accounts import Role
 from models.ledger import OperationType, PaymentMethod
 from models.meals import Allergen
+from services.billing.status import InvoiceStatus
 from services.common.periods import Period
 from services.school.directory import AccountState
 
@@ -23,7 +24,20 @@ strawberry.enum(
     description="Presets in the school's time zone; the school year starts on 1 September.",
 )
 strawberry.enum(
+    InvoiceStatus,
+    name="InvoiceStatus",
+    description="Computed when read, in the school's time zone: no job turns an invoice red.",
+)
+strawberry.enum(
     Allergen, name="Allergen", description="The 14 allergens of EU Regulation 1169/2011."
 )
 
-__all__ = ["AccountState", "Allergen", "OperationType", "PaymentMethod", "Period", "Role"]
+__all__ = [
+    "AccountState",
+    "Allergen",
+    "InvoiceStatus",
+    "OperationType",
+    "PaymentMethod",
+    "Period",
+    "Role",
+]

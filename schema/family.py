@@ -6,6 +6,7 @@ from models import family as m_family
 from schema.access import actor_of, read
 from schema.accounts import User
 from schema.appointments import ChildMeetings
+from schema.billing import ChildInvoices
 from schema.child_money import ChildWallets
 from schema.context import Info
 from schema.dashboard import ChildDashboard
@@ -35,6 +36,7 @@ class Child(
     ChildDashboard,
     ChildPhotos,
     ChildGuardians,
+    ChildInvoices,
     Node,
 ):
     db_id: strawberry.Private[int]

@@ -33,6 +33,7 @@ FAMILY_MUTATIONS = {
     "setWeeklySummary",
     "completeLogin", "startTotpEnrolment",
     "confirmTotpEnrolment", "disableTotp",
+    "payInvoiceFromWallet",
 }  # fmt: skip
 
 TRAIL = """query($child: ID, $user: ID) { auditTrail(childId: $child, userId: $user, first: 200) {
@@ -260,6 +261,16 @@ async def test_every_staff_mutation_writes_an_entry(
         "setTotpRequiredForStaff",
         "mutation { setTotpRequiredForStaff(required: false) { errors { code } } }",
         {},
+    )
+    invoice = await act(
+        "issueInvoice",
+        'mutation($c: ID!, $on: Date!) { issueInvoice(childId: $c, title: "Piscine", lines: [{label: "Entrée", quantity: 2, unitPriceCents: 350}], issuedOn: $on, dueOn: $on) { invoice { id } errors { code } } }',
+        {"c": child_gid, "on": tx.now().date().isoformat()},
+    )
+    await act(
+        "creditInvoice",
+        'mutation($i: ID!) { creditInvoice(invoiceId: $i, amountCents: 700, reason: "Annulé") { errors { code } } }',
+        {"i": invoice["invoice"]["id"]},
     )
 
     called = {name for name, _ in calls}

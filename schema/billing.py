@@ -1,0 +1,223 @@
+"""Invoices as parents and staff see them, and what invoices add to `Child` and `Dashboard`.
+
+`InvoiceLine` is shared with photo orders (schema/photo_orders.py)."""
+
+from datetime import date, datetime
+from typing import Annotated
+
+import strawberry
+
+from models.billing import CREDIT_REFUND
+from models.billing import InvoicePayment as PaymentRow
+from schema.access import actor_of, read
+from schema.context import Info
+from schema.documents import Document
+from schema.enums import InvoiceStatus, PaymentMethod
+from schema.errors import InvalidArgumentError, UserError, refused
+from schema.ids import to_global_id
+from schema.money import Money, money
+from schema.node import Node
+from schema.pagination import PageInfo, decode_cursor, encode_cursor
+from schema.photo_orders import InvoiceLine
+from schema.schools import school_view
+from schema.wallets import Wallet
+from services.billing import reading
+from services.billing.status import status_of
+from services.billing.views import InvoiceView
+from services.common.errors import DomainError, NotFound
+from services.common.school_time import local_today, zone
+from services.documents import access
+
+
+@strawberry.type
+class InvoicePaymentItem:
+    at: datetime
+    amount: Money = strawberry.field(description="Negative when a credit note gave it back.")
+    method: PaymentMethod
+
+    @classmethod
+    def of(cls, row: PaymentRow) -> "InvoicePaymentItem":
+        # A credit note's refund goes back to the wallet: an internal movement.
+        method = "INTERNAL" if row.method == CREDIT_REFUND else row.method
+        return cls(at=row.at, amount=money(row.amount_cents), method=PaymentMethod(method))
+
+
+InvoicePaymentItem.__strawberry_definition__.name = "InvoicePayment"  # type: ignore[attr-defined]
+
+
+async def school_today(info: Info, school_id: int) -> date:
+    school = await school_view(info, school_id)
+    return local_today(info.context.runtime.settings.clock(), zone(school.timezone))
+
+
+@strawberry.type
+class Invoice(Node):
+    view: strawberry.Private[InvoiceView]
+    number: str
+    title: str
+    issued_on: date
+    due_on: date
+    total: Money
+    paid: Money
+    credited: Money
+    due: Money = strawberry.field(description="total - paid - credited, never below zero.")
+    structured_communication: str
+    # Named, not imported (schema.family imports this module); to Python, the Child itself.
+    child: "ChildInvoices" = strawberry.field(
+        graphql_type=Annotated["Child", strawberry.lazy("schema.family")]  # noqa: F821
+    )
+
+    @strawberry.field
+    async def status(self, info: Info) -> InvoiceStatus:
+        school = await school_view(info, self.view.school_id)
+        return status_of(self.view, info.context.runtime.settings.clock(), zone(school.timezone))
+
+    @strawberry.field
+    async def lines(self, info: Info) -> list[InvoiceLine]:
+        rows = await read(info, lambda s: reading.lines_of(s, self.view.id))
+        return [
+            InvoiceLine(
+                label=r.label,
+                quantity=r.quantity,
+                unit_price=money(r.unit_price_cents),
+                amount=money(r.unit_price_cents * r.quantity),
+            )
+            for r in rows
+        ]
+
+    @strawberry.field(description="Oldest first.")
+    async def payments(self, info: Info) -> list[InvoicePaymentItem]:
+        rows = await read(info, lambda s: reading.payments_of(s, self.view.id))
+        return [InvoicePaymentItem.of(row) for row in rows]
+
+    @strawberry.field(description='Its PDF as issued (kind "invoice").')
+    async def document(self, info: Info) -> Document:
+        actor, document_id = actor_of(info), self.view.document_id
+        try:
+            if document_id is None:  # parents never reach an unpublished invoice
+                raise NotFound()
+            view = await read(info, lambda s: access.document_for(s, actor, document_id))
+        except DomainError as error:
+            raise refused(info, error) from None
+        return Document.seen_by(info, actor, view)
+
+    @classmethod
+    def from_view(cls, view: InvoiceView, child: "ChildInvoices") -> "Invoice":
+        return cls(
+            child=child,
+            id=to_global_id("Invoice", view.id),
+            view=view,
+            number=f"{view.school_year}-{view.number:05d}",
+            title=view.title,
+            issued_on=view.issued_on,
+            due_on=view.due_on,
+            total=money(view.total_cents),
+            paid=money(view.paid_cents),
+            credited=money(view.credited_cents),
+            due=money(view.due_cents),
+            structured_communication=view.communication,
+        )
+
+
+@strawberry.type
+class InvoiceEdge:
+    node: Invoice
+    cursor: str
+
+
+@strawberry.type
+class InvoiceConnection:
+    edges: list[InvoiceEdge]
+    page_info: PageInfo
+
+
+@strawberry.type
+class InvoicePayload:
+    invoice: Invoice | None = None
+    wallet: Wallet | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class InvoiceTotals:
+    count: int
+    total: Money
+    paid: Money
+    credited: Money
+    due: Money
+
+
+@strawberry.type
+class InvoiceList:
+    invoices: list[Invoice]
+    totals: InvoiceTotals = strawberry.field(
+        description="Of every invoice matching, not just these."
+    )
+
+
+@strawberry.input
+class InvoiceLineInput:
+    label: str
+    quantity: int
+    unit_price_cents: int
+
+
+def _cursor(view: InvoiceView) -> str:
+    return encode_cursor(view.issued_on.isoformat(), str(view.id))
+
+
+def _parse_cursor(after: str) -> tuple[date, int]:
+    parts = decode_cursor(after, 2)
+    try:
+        assert parts is not None
+        return date.fromisoformat(parts[0]), int(parts[1])
+    except (AssertionError, ValueError):
+        raise InvalidArgumentError("after") from None
+
+
+@strawberry.type
+class ChildInvoices:
+    db_id: strawberry.Private[int]
+    school_id: strawberry.Private[int]
+
+    @strawberry.field(description="Newest first.")
+    async def invoices(
+        self,
+        info: Info,
+        status: InvoiceStatus | None = None,
+        first: int | None = 20,
+        after: str | None = None,
+    ) -> InvoiceConnection:
+        actor, child_id, size = actor_of(info), self.db_id, 20 if first is None else first
+        cursor = None if after is None else _parse_cursor(after)
+        today = await school_today(info, self.school_id)
+        try:
+            views = await read(
+                info,
+                lambda s: reading.child_invoices(
+                    s, actor, child_id, status=status, today=today, first=size, after=cursor
+                ),
+            )
+        except DomainError as error:
+            raise refused(info, error) from None
+        page = views[:size]
+        edges = [InvoiceEdge(node=Invoice.from_view(v, self), cursor=_cursor(v)) for v in page]
+        return InvoiceConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=len(views) > size,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+        )
+
+
+async def open_invoices(info: Info, child: "ChildInvoices", limit: int) -> list[Invoice]:
+    actor, today = actor_of(info), await school_today(info, child.school_id)
+    child_id = child.db_id
+    try:
+        views = await read(
+            info, lambda s: reading.open_invoices(s, actor, child_id, today=today, limit=limit)
+        )
+    except DomainError as error:
+        raise refused(info, error) from None
+    return [Invoice.from_view(v, child) for v in views]
