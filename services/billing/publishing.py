@@ -162,9 +162,7 @@ async def publish_invoices(
 
 
 async def _attach(tx: Transactions, storage: DocumentStorage, item: Pending, data: bytes) -> bool:
-    checked = check_file(
-        data, item.file_name, PDF_TYPE, max_bytes=tx.settings.documents_max_bytes
-    )
+    checked = check_file(data, item.file_name, PDF_TYPE, max_bytes=tx.settings.documents_max_bytes)
     key = await storage.save(checked.data)
 
     async def work(uow: UnitOfWork) -> bool:
@@ -174,7 +172,9 @@ async def _attach(tx: Transactions, storage: DocumentStorage, item: Pending, dat
             Audience.child(item.invoice.child_id),
             kind=DocumentKind.INVOICE,
         )
-        document = await record_document(uow, item.invoice.school_id, checked, key, new, notify=False)
+        document = await record_document(
+            uow, item.invoice.school_id, checked, key, new, notify=False
+        )
         attached = await uow.session.execute(
             update(Invoice)
             .where(col(Invoice.id) == item.invoice.id)

@@ -90,9 +90,7 @@ async def test_racing_publishers_leave_one_document_and_one_mail(
     invoice, parent, _ = await _issued(tx, locale="nl")
     storage = LocalStorage(settings.documents_dir)
     before = {f.key for f in await storage.files()}
-    results = await asyncio.gather(
-        *(publish_invoices(tx, storage, [invoice.id]) for _ in range(4))
-    )
+    results = await asyncio.gather(*(publish_invoices(tx, storage, [invoice.id]) for _ in range(4)))
     assert sorted(len(r) for r in results) == [0, 0, 0, 1]
     page = await tx.read(lambda s: child_documents(s, parent, invoice.child_id))
     assert len(page.items) == 1
