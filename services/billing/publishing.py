@@ -25,6 +25,7 @@ from models.family import Child, Guardianship, School
 from services.billing.documents import BillLine, ChildDetails, InvoiceDocument, SchoolDetails
 from services.billing.pdf_invoice import render_invoice_pdf
 from services.billing.pdf_texts import LOCALES, Locale
+from services.billing.receipts import invoice_number
 from services.billing.views import InvoiceView, invoice_communication
 from services.common.notify import send_mail
 from services.documents.files import check_file
@@ -53,10 +54,6 @@ class Pending:
     @property
     def file_name(self) -> str:
         return f"invoice-{self.document.number}.pdf"
-
-
-def invoice_number(invoice: InvoiceView) -> str:
-    return f"{invoice.school_year}-{invoice.number:04d}"
 
 
 def _locale(value: str) -> Locale:

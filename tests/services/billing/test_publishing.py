@@ -6,8 +6,10 @@ from datetime import date
 import pytest
 
 from models.accounts import Role
+from models.billing import InvoicePaymentMethod
 from services.accounts.actor import Actor
 from services.billing.issuing import issue_invoice
+from services.billing.paying import pay_invoice
 from services.billing.publishing import publish_invoices
 from services.billing.views import InvoiceView, LineInput
 from services.common.errors import NotFound
@@ -17,7 +19,7 @@ from services.sql.uow import Transactions
 from settings import Settings
 from storage.local import LocalStorage
 from tests.factories import make_family, make_school, make_user, pk
-from tests.support.mail import mails_to
+from tests.support.mail import mails_to, text_of
 from tests.support.pdf import pdf_text, qr_payloads
 
 
@@ -112,3 +114,39 @@ async def _email_of(tx: Transactions, actor: Actor) -> str:
         return str(user.email)
 
     return await tx.read(read)
+
+
+async def test_the_payment_that_completes_a_published_invoice_mails_one_receipt(
+    tx: Transactions, settings: Settings, runtime: Runtime
+) -> None:
+    invoice, parent, _ = await _issued(tx, locale="en")
+    await publish_invoices(tx, LocalStorage(settings.documents_dir), [invoice.id])
+    email = await _email_of(tx, parent)
+
+    async def pay(cents: int, ref: str) -> None:
+        await tx.run(
+            lambda uow: pay_invoice(
+                uow, invoice.id, cents, InvoicePaymentMethod.BANK_TRANSFER, source_ref=ref
+            )
+        )
+
+    await pay(100_00, "t1")
+    assert len(await mails_to(runtime, email)) == 1  # the invoice mail only
+    await pay(45_00 + 10_00, "t2")  # completes it; the excess goes to the wallet
+    await pay(5_00, "t3")  # nothing due any more: no second receipt
+    mails = await mails_to(runtime, email)
+    assert len(mails) == 2
+    assert "payment received" in str(mails[1]["Subject"])
+    assert "€145.00" in text_of(mails[1])
+
+
+async def test_an_unpublished_invoice_paid_sends_no_receipt(
+    tx: Transactions, runtime: Runtime
+) -> None:
+    invoice, parent, _ = await _issued(tx)
+    await tx.run(
+        lambda uow: pay_invoice(
+            uow, invoice.id, 145_00, InvoicePaymentMethod.BANK_TRANSFER, source_ref="t1"
+        )
+    )
+    assert await mails_to(runtime, await _email_of(tx, parent)) == []
