@@ -5,7 +5,15 @@ import importlib
 import sys
 
 # Each name is a module of bench/ with a `main()`; helpers list theirs here.
-BENCHMARKS: list[str] = ["fanout", "memory", "dashboard", "contention", "billing_pdf", "statements"]
+BENCHMARKS: list[str] = [
+    "fanout",
+    "memory",
+    "dashboard",
+    "contention",
+    "billing_pdf",
+    "statements",
+    "invoices_issue",
+]
 
 
 def main(names: list[str]) -> int:

@@ -31,7 +31,7 @@ from services.family.children import require_staff
 from services.sql.uow import Transactions, UnitOfWork
 from storage.protocol import DocumentStorage
 
-BATCH = 100  # invoices per write transaction: a few ms of writer lock each
+BATCH = 25  # invoices per write transaction: well under a second of writer lock each
 KEY_ROOM = 12  # room left in the key for the batch suffix
 
 
