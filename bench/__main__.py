@@ -13,6 +13,7 @@ BENCHMARKS: list[str] = [
     "billing_pdf",
     "statements",
     "roster",
+    "invoices_issue",
 ]
 
 

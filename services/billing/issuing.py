@@ -63,7 +63,7 @@ async def issue_invoice_internal(
     created_by: int | None = None,
 ) -> InvoiceView:
     """For other services (a parent's own photo order) that have already checked access."""
-    _validate(title, lines, issued_on, due_on)
+    validate_invoice(title, lines, issued_on, due_on)
     year = school_year_of(issued_on)
     number = await _next_number(uow, school_id, year)
     invoice = Invoice(
@@ -96,7 +96,7 @@ async def issue_invoice_internal(
     return InvoiceView.of(invoice)
 
 
-def _validate(title: str, lines: Sequence[LineInput], issued_on: date, due_on: date) -> None:
+def validate_invoice(title: str, lines: Sequence[LineInput], issued_on: date, due_on: date) -> None:
     if not title.strip() or len(title) > 200:
         raise DomainError(ErrorCode.INVALID_INPUT, "title")
     if not lines:

@@ -19,6 +19,7 @@ from sqlmodel import col
 from models.billing import Invoice, InvoicePayment, InvoicePaymentMethod
 from models.ledger import OperationType, PaymentMethod, SchoolAccount
 from models.wallets import Wallet
+from services.billing.receipts import mail_receipt_if_paid
 from services.billing.views import InvoiceView
 from services.common.errors import DomainError, ErrorCode, NotFound
 from services.sql.uow import UnitOfWork
@@ -60,6 +61,7 @@ async def pay_invoice(
     if earlier is not None:
         return earlier
     applied, invoice = await _apply(uow, invoice_id, amount_cents)
+    await mail_receipt_if_paid(uow, invoice, applied)
     if method == InvoicePaymentMethod.WALLET:
         if applied == 0:
             raise DomainError(ErrorCode.NOTHING_DUE, "invoiceId")
