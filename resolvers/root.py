@@ -11,6 +11,7 @@ from resolvers import (
     documents,
     events,
     family,
+    gdpr,
     mail_preferences,
     meals,
     meetings,
@@ -55,6 +56,7 @@ Mutation = merge_types(
         banking.Mutation,
         photos.Mutation,
         mail_preferences.Mutation,
+        gdpr.Mutation,
     ),
 )
 Subscription = merge_types("Subscription", (wallets.Subscription, meetings.Subscription))

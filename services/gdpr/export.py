@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel
 
 from models.accounts import User
+from services.accounts.actor import Actor
+from services.common.errors import NotFound
 from services.gdpr.walk import SECRET_COLUMNS, family_condition, load_family
 
 
@@ -38,3 +40,11 @@ async def export_family(session: AsyncSession, parent: User) -> dict[str, Any]:
             {name: _plain(value) for name, value in row._mapping.items()} for row in rows
         ]
     return {"format": "cartable-export-1", "userId": parent.id, "tables": tables}
+
+
+async def export_own_data(session: AsyncSession, actor: Actor) -> dict[str, Any]:
+    """What the signed-in user downloads: their own data (and their children's)."""
+    user = await session.get(User, actor.user_id)
+    if user is None:
+        raise NotFound("user")
+    return await export_family(session, user)
