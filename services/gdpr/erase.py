@@ -69,12 +69,15 @@ async def _scrub_everywhere(uow: UnitOfWork, terms: list[str]) -> None:
 
 async def _scrub_column(uow: UnitOfWork, table: Table, name: str, terms: list[str]) -> None:
     column = table.c[name]
-    text = column if not isinstance(column.type, JSON) else column.cast(Text)
-    rows = await uow.session.execute(
-        select(*table.primary_key, column).where(or_(*(text.contains(t) for t in terms)))
-    )
+    query = select(*table.primary_key, column)
+    if not isinstance(column.type, JSON):
+        query = query.where(or_(*(column.contains(t) for t in terms)))
+    # JSON is stored with escaped accents ("L\\u00e9a"): compare the parsed values instead.
+    rows = await uow.session.execute(query)
     for row in rows.all():
         *keys, value = row
+        if value is None or _scrub(value, terms) == value:
+            continue
         where = [pk == key for pk, key in zip(table.primary_key, keys, strict=True)]
         await uow.session.execute(update(table).where(*where).values({name: _scrub(value, terms)}))
 
