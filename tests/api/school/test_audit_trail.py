@@ -28,7 +28,7 @@ FAMILY_MUTATIONS = {
     "setLocale", "endSession", "markDocumentRead", "startOnlineTopUp", "transferBetweenWallets",
     "bookAppointment", "moveAppointment", "cancelAppointment", "reserveMeal",
     "cancelMealReservation", "announceBankTransfer", "setLowBalanceAlert", "orderPhotos",
-    "cancelPhotoOrder", "setMailPreference",
+    "cancelPhotoOrder", "setMailPreference", "requestDataExport",
 }  # fmt: skip
 
 photos_on = update(School).values(feature_photos=True)
@@ -206,6 +206,12 @@ async def test_every_staff_mutation_writes_an_entry(
         "returnBankLine",
         'mutation($l: ID!) { returnBankLine(lineId: $l, note: "Inconnu") { errors { code } } }',
         {"l": lines[1]["id"]},
+    )
+    # Last: the family leaves (its ids, and so the entries above, stay).
+    await act(
+        "eraseFamily",
+        "mutation($p: ID!) { eraseFamily(parentId: $p) { errors { code } } }",
+        {"p": gid("User", s.families[0].parent.id)},
     )
 
     called = {name for name, _ in calls}
