@@ -21,7 +21,7 @@ from payments.registry import RETURN_PATH, WEBHOOK_PATH, build_payments
 from pubsub.hub import PubSub
 from resolvers.endpoint import CartableGraphQL
 from resolvers.root import build_schema
-from routes import bank_statements, documents, health, reports, school
+from routes import bank_statements, documents, gdpr, health, reports, school
 from routes import payments as payment_routes
 from routes import photos as photo_routes
 from services.banking.reconciler import Reconciler
@@ -96,6 +96,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/graphql", endpoint, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         Route("/healthz", health.healthz),
+        Route("/me/export.json", gdpr.export_json),
         Route("/readyz", health.readyz),
         Route("/documents", documents.upload, methods=["POST"]),
         Route("/bank-statements", bank_statements.upload, methods=["POST"]),

@@ -14,6 +14,7 @@ from resolvers import (
     documents,
     events,
     family,
+    gdpr,
     mail_preferences,
     meals,
     meetings,
@@ -66,6 +67,7 @@ Mutation = merge_types(
         directory.Mutation,
         calendar.Mutation,
         totp.Mutation,
+        gdpr.Mutation,
     ),
 )
 Subscription = merge_types("Subscription", (wallets.Subscription, meetings.Subscription))

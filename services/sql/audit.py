@@ -21,6 +21,19 @@ PARENT = "PARENT"
 # mails an action queues are in the outbox already.
 NOT_RECORDED = (AuditEntry, ChannelSequence, OutboxMail)
 SECRET_WORDS = ("password", "token", "secret", "code", "key", "ticket")
+# Personal text is never copied into the append-only trail, so that erasing a family (GDPR)
+# leaves nothing readable there: entries keep ids, amounts and dates.
+PERSONAL_WORDS = (
+    "firstname",
+    "lastname",
+    "displayname",
+    "email",
+    "username",
+    "toaddress",
+    "counterpartyname",
+    "label",
+    "memo",
+)
 
 
 @dataclass(frozen=True)
@@ -103,6 +116,8 @@ def _plain(name: str, value: Any) -> Any:
     """JSON-ready; secrets (hashes, tokens) are never copied into the trail."""
     if any(word in name.lower() for word in SECRET_WORDS):
         return None if value is None else "***"
+    if value is not None and any(w in name.lower().replace("_", "") for w in PERSONAL_WORDS):
+        return "[personal]"
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, datetime | date):

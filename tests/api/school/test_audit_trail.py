@@ -34,6 +34,7 @@ FAMILY_MUTATIONS = {
     "completeLogin", "startTotpEnrolment",
     "confirmTotpEnrolment", "disableTotp",
     "payInvoiceFromWallet",
+    "requestDataExport",
 }  # fmt: skip
 
 TRAIL = """query($child: ID, $user: ID) { auditTrail(childId: $child, userId: $user, first: 200) {
@@ -271,6 +272,12 @@ async def test_every_staff_mutation_writes_an_entry(
         "creditInvoice",
         'mutation($i: ID!) { creditInvoice(invoiceId: $i, amountCents: 700, reason: "Annulé") { errors { code } } }',
         {"i": invoice["invoice"]["id"]},
+    )
+    # Last: the family leaves (its ids, and so the entries above, stay).
+    await act(
+        "eraseFamily",
+        "mutation($p: ID!) { eraseFamily(parentId: $p) { errors { code } } }",
+        {"p": gid("User", s.families[0].parent.id)},
     )
 
     called = {name for name, _ in calls}
