@@ -24,6 +24,7 @@ from schema.wallets import Wallet
 from services.billing import reading
 from services.billing.crediting import credit_invoice
 from services.billing.issuing import issue_invoice
+from services.billing.publishing import publish_invoices
 from services.billing.views import InvoiceView, LineInput
 from services.billing.wallet_payment import pay_invoice_from_wallet
 from services.common.errors import DomainError, NotFound
@@ -113,6 +114,9 @@ class Mutation:
         view = await run(
             info, lambda uow: issue_invoice(uow, actor, child, title, wanted, issued_on, due_on)
         )
+        # Its PDF is rendered after the issuing transaction; the parents see both together.
+        runtime = info.context.runtime
+        await publish_invoices(runtime.transactions, runtime.storage, [view.id])
         return InvoicePayload(invoice=(await shown(info, [view]))[0])
 
     @strawberry.mutation(

@@ -83,11 +83,18 @@ async def _scrub_column(uow: UnitOfWork, table: Table, name: str, terms: list[st
 
 
 async def _delete_referring(uow: UnitOfWork, target: str, ids: list[Any]) -> None:
-    """Rows of any table pointing at the deleted ones (recipients, reads, photo proofs...)."""
+    """Rows of any table pointing at the deleted ones: a row that cannot be without them goes
+    (recipients, reads, photo proofs...); one that can forgets them (an invoice kept for the
+    accounts loses its PDF, which names the family)."""
     for table in SQLModel.metadata.sorted_tables:
         for column in table.columns:
             if any(key.column.table.name == target for key in column.foreign_keys):
-                await uow.session.execute(delete(table).where(column.in_(ids)))
+                if column.nullable:
+                    await uow.session.execute(
+                        update(table).where(column.in_(ids)).values({column.name: None})
+                    )
+                else:
+                    await uow.session.execute(delete(table).where(column.in_(ids)))
 
 
 async def erase_family(uow: UnitOfWork, actor: Actor, parent_id: int) -> Erasure:

@@ -45,6 +45,19 @@ async def publish(tx: Transactions, school: School, child: Child, invoice_db_id:
     await tx.run(work)
 
 
+async def unpublish(tx: Transactions, invoice_db_id: int) -> None:
+    """As an invoice whose PDF is not rendered yet (issued by a service, not by issueInvoice)."""
+
+    async def work(uow: UnitOfWork) -> None:
+        await uow.session.execute(
+            update(Invoice)
+            .where(col(Invoice.id) == invoice_db_id)
+            .values(document_id=None, published_at=None)
+        )
+
+    await tx.run(work)
+
+
 async def switch_wallet_payment(tx: Transactions, school: School, on: bool) -> None:
     async def work(uow: UnitOfWork) -> None:
         await uow.session.execute(

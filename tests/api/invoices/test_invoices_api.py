@@ -7,7 +7,7 @@ from typing import Any
 from models.accounts import Role
 from schema.ids import db_id_of
 from services.sql.uow import Transactions
-from tests.api.invoices.support import ISSUE, issue, publish
+from tests.api.invoices.support import ISSUE, issue, publish, unpublish
 from tests.factories import gid, make_family, make_school, make_user, pk, set_class
 from tests.support.graphql import GraphQL
 
@@ -53,6 +53,7 @@ async def test_parent_sees_own_published_invoices(gql: GraphQL, tx: Transactions
     old = await issue(staff, child, "Piscine", 1200, "2026-10-01", "2026-10-15")
     new = await issue(staff, child, "Excursion", 2500, "2026-10-20", "2026-11-20")
     hidden = await issue(staff, child, "Pas encore publiée", 900, "2026-10-25", "2026-11-25")
+    await unpublish(tx, db_id_of(str(hidden["id"]), "Invoice") or 0)
     for invoice in (old, new):
         await publish(tx, school, family.child, db_id_of(str(invoice["id"]), "Invoice") or 0)
 

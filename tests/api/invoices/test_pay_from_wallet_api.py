@@ -6,7 +6,7 @@ import asyncio
 from models.accounts import Role
 from schema.ids import db_id_of
 from services.sql.uow import Transactions
-from tests.api.invoices.support import issue, publish, switch_wallet_payment
+from tests.api.invoices.support import issue, publish, switch_wallet_payment, unpublish
 from tests.factories import fund, gid, make_family, make_school, make_user, pk, wallets_of
 from tests.support.graphql import GraphQL
 
@@ -79,6 +79,7 @@ async def test_unpublished_invoice_cannot_be_paid(gql: GraphQL, tx: Transactions
     invoice = await issue(
         staff, gid("Child", pk(family.child)), "Brouillon", 700, "2026-10-20", "2026-11-20"
     )
+    await unpublish(tx, db_id_of(str(invoice["id"]), "Invoice") or 0)
     wallet = (await wallets_of(tx, family.child))[0]
     await fund(tx, wallet.id, 1000)
     answer = await gql.as_(family.parent.token).data(
