@@ -117,6 +117,8 @@ class Mutation:
         # Its PDF is rendered after the issuing transaction; the parents see both together.
         runtime = info.context.runtime
         await publish_invoices(runtime.transactions, runtime.storage, [view.id])
+        issued = view.id
+        view = await read(info, lambda s: reading.invoice_for(s, actor, issued))
         return InvoicePayload(invoice=(await shown(info, [view]))[0])
 
     @strawberry.mutation(

@@ -22,6 +22,7 @@ from schema.photo_orders import InvoiceLine
 from schema.schools import school_view
 from schema.wallets import Wallet
 from services.billing import reading
+from services.billing.receipts import invoice_number
 from services.billing.status import status_of
 from services.billing.views import InvoiceView
 from services.common.errors import DomainError, NotFound
@@ -107,7 +108,7 @@ class Invoice(Node):
             child=child,
             id=to_global_id("Invoice", view.id),
             view=view,
-            number=f"{view.school_year}-{view.number:05d}",
+            number=invoice_number(view),
             title=view.title,
             issued_on=view.issued_on,
             due_on=view.due_on,

@@ -13,7 +13,8 @@ from tests.support.graphql import GraphQL
 ISSUE = """
 mutation($child: ID!, $title: String!, $lines: [InvoiceLineInput!]!, $on: Date!, $due: Date!) {
   issueInvoice(childId: $child, title: $title, lines: $lines, issuedOn: $on, dueOn: $due) {
-    invoice { id number title total { cents } due { cents } status } errors { code field }
+    invoice { id number title total { cents } due { cents } status document { kind title } }
+    errors { code field }
   }
 }"""
 
@@ -28,6 +29,7 @@ async def issue(
     payload = result["issueInvoice"]
     assert payload["errors"] == []
     invoice: dict[str, object] = payload["invoice"]
+    assert invoice["document"] == {"kind": "invoice", "title": f"{title} ({invoice['number']})"}
     return invoice
 
 
