@@ -27,7 +27,6 @@ from schema.ids import db_id_of, to_global_id
 from schema.messages import message
 from services.accounts import sessions
 from services.accounts.actor import Actor
-from services.accounts.credentials import bearer_token
 from services.common.errors import DomainError, ErrorCode
 from services.documents import access as document_access
 from services.documents import links as document_links
@@ -108,10 +107,9 @@ def _new_document(form: FormData) -> NewDocument:
 
 
 async def _publisher(request: Request, runtime: Runtime) -> Actor:
-    token = bearer_token(request.headers.get("authorization"))
-    actor = None
-    if token is not None:
-        actor = await sessions.authenticate(runtime.database, runtime.settings, token)
+    actor = await sessions.authenticate_header(
+        runtime.database, runtime.settings, request.headers.get("authorization")
+    )
     if actor is None:
         raise DomainError(ErrorCode.UNAUTHENTICATED)
     check_may_publish(actor)

@@ -7,7 +7,6 @@ from starlette.responses import JSONResponse, Response
 from i18n.locales import preferred_locale
 from schema.messages import message
 from services.accounts import sessions
-from services.accounts.credentials import bearer_token
 from services.common.errors import ErrorCode
 from services.gdpr.export import export_own_data
 from services.sql.runtime import Runtime
@@ -15,10 +14,9 @@ from services.sql.runtime import Runtime
 
 async def export_json(request: Request) -> Response:
     runtime: Runtime = request.app.state.runtime
-    token = bearer_token(request.headers.get("authorization"))
-    actor = None
-    if token is not None:
-        actor = await sessions.authenticate(runtime.database, runtime.settings, token)
+    actor = await sessions.authenticate_header(
+        runtime.database, runtime.settings, request.headers.get("authorization")
+    )
     if actor is None:
         locale = preferred_locale(request.headers.get("accept-language"))
         code = ErrorCode.UNAUTHENTICATED.value

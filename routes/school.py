@@ -14,7 +14,6 @@ from i18n.locales import preferred_locale
 from routes.documents import BodyTooLarge, _error, _read_form
 from services.accounts import sessions
 from services.accounts.actor import Actor
-from services.accounts.credentials import bearer_token
 from services.common.errors import DomainError, ErrorCode
 from services.family.children import require_staff
 from services.school.roster import import_roster
@@ -25,10 +24,9 @@ ROSTER_MAX_BYTES = 5 * 1024 * 1024
 
 async def staff_of(request: Request, runtime: Runtime) -> Actor:
     """The staff member behind the request's bearer token (UNAUTHENTICATED, FORBIDDEN)."""
-    token = bearer_token(request.headers.get("authorization"))
-    actor = None
-    if token is not None:
-        actor = await sessions.authenticate(runtime.database, runtime.settings, token)
+    actor = await sessions.authenticate_header(
+        runtime.database, runtime.settings, request.headers.get("authorization")
+    )
     if actor is None:
         raise DomainError(ErrorCode.UNAUTHENTICATED)
     require_staff(actor)

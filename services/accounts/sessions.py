@@ -14,6 +14,7 @@ from models.accounts import Role, Session, User
 from models.db import Database
 from models.family import School
 from services.accounts.actor import Actor
+from services.accounts.credentials import bearer_token
 from services.accounts.tokens import digest, new_token
 from services.family.views import SCHOOL_COLUMNS, USER_COLUMNS, SchoolView, UserView
 from services.sql.column_reads import column_rows
@@ -99,6 +100,14 @@ async def authenticate(
     ):
         return None
     return Actor(user_id, school_id, Role(role), locale, session_id)
+
+
+async def authenticate_header(
+    database: Database, settings: Settings, authorization: str | None
+) -> Actor | None:
+    """The actor behind an `Authorization: Bearer <token>` header (the plain HTTP routes')."""
+    token = bearer_token(authorization)
+    return None if token is None else await authenticate(database, settings, token)
 
 
 async def sign_in_request(
