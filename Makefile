@@ -63,8 +63,11 @@ run: $(STAMP) $(WEB_BUILT)
 	$(PY) -m cli seed-if-empty
 	$(PY) -m cli serve
 
+# The suite mostly waits (databases, sockets, subprocesses): four workers on two cores, each
+# taking whole modules (their database and app are module-scoped fixtures).
+TEST_WORKERS ?= 4
 test: $(STAMP) web-check
-	$(PY) -m pytest --ignore=tests/browser $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --ignore=tests/browser $(PYTEST_ARGS)
 
 # The dashboard in a real Chromium (Debian's `chromium`; CI=true makes it required).
 test-browser: $(STAMP) $(WEB_BUILT)
