@@ -8,7 +8,6 @@ first. Each invoice is then attached in its own short transaction by a condition
 the loser's file is removed again. Guardians get the new-invoice mail with the PDF attached.
 """
 
-import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -26,6 +25,7 @@ from services.billing.documents import BillLine, ChildDetails, InvoiceDocument, 
 from services.billing.pdf_invoice import render_invoice_pdf
 from services.billing.pdf_texts import LOCALES, Locale
 from services.billing.receipts import invoice_number
+from services.billing.rendering import rendered_in_order
 from services.billing.views import InvoiceView, invoice_communication
 from services.common.notify import send_mail
 from services.documents.files import check_file
@@ -151,11 +151,14 @@ async def publish_invoices(
     ids this call published (an invoice already published by someone else is skipped)."""
     pending = await tx.read(lambda session: _pending(session, invoice_ids))
     published: list[int] = []
-    for item in pending:
-        data = await asyncio.to_thread(render_invoice_pdf, item.document)
+    async for item, data in rendered_in_order(pending, _document, render_invoice_pdf):
         if await _attach(tx, storage, item, data):
             published.append(item.invoice.id)
     return published
+
+
+def _document(item: Pending) -> InvoiceDocument:
+    return item.document
 
 
 async def _attach(tx: Transactions, storage: DocumentStorage, item: Pending, data: bytes) -> bool:
