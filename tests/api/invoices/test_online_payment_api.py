@@ -174,11 +174,7 @@ async def test_a_failed_payment_leaves_the_invoice_open(
     assert outcome == "failed"
     assert (await parent.data(PAYMENT, {"id": payment["id"]}))["node"]["status"] == "FAILED"
     seen = await invoice_as_seen(parent, invoice["id"])
-    assert (seen["status"], seen["due"], seen["payments"]) == (
-        invoice["status"],
-        {"cents": 2500},
-        [],
-    )
+    assert (seen["status"], seen["due"], seen["payments"]) == ("OPEN", {"cents": 2500}, [])
     assert [w.balance_cents for w in await wallets_of(tx, family.child)] == [0, 0]
     # The parent tries again, with a new key: a new checkout.
     retry = (await start(parent, invoice["id"], "online-6"))["payment"]
