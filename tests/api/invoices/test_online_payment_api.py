@@ -2,6 +2,7 @@
 pays the invoice (once, through the one invoice payment path), money arriving for an invoice
 paid meanwhile lands on the child's wallet, refusals write nothing."""
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -207,3 +208,19 @@ async def _school_of(tx: Transactions, family: Family) -> School:
     school = await tx.read(lambda s: s.get(School, family.child.school_id))
     assert school is not None
     return school
+
+
+async def test_one_key_sent_at_once_several_times_starts_one_payment(
+    gql: GraphQL, tx: Transactions
+) -> None:
+    _, parent, invoice = await billed(gql, tx)
+
+    answers = await asyncio.gather(*(start(parent, invoice["id"], "same") for _ in range(4)))
+
+    assert [a["errors"] for a in answers] == [[]] * 4
+    assert len({a["payment"]["id"] for a in answers}) == 1
+    assert await online_payments_of(tx, invoice["id"]) == 1
+    # Keys are each parent's own: another family's same key starts its own payment.
+    _, other_parent, other = await billed(gql, tx)
+    assert (await start(other_parent, other["id"], "same"))["errors"] == []
+    assert await online_payments_of(tx, other["id"]) == 1

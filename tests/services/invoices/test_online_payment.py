@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 
 import httpx
+import pytest
 
 from models.accounts import Role
 from models.billing import Invoice, InvoicePaymentMethod
 from models.sandbox_payments import SandboxPayment
 from models.topups import TopUp, TopUpStatus
 from payments.provider import PaymentStatus
+from payments.registry import Payments
 from payments.sandbox import CHECKOUT_VALID_FOR
 from services.banking.reconciler import reconcile_once
 from services.billing import reading
@@ -19,6 +21,7 @@ from services.billing.issuing import issue_invoice
 from services.billing.online_payment import start_invoice_payment
 from services.billing.paying import pay_invoice
 from services.billing.views import LineInput
+from services.common.errors import DomainError, ErrorCode
 from services.sql.runtime import Runtime
 from services.sql.uow import Transactions, UnitOfWork
 from tests.api.invoices.online import deliver
@@ -186,3 +189,18 @@ async def test_failed_or_expired_payments_leave_the_invoice_open(
     assert (await row(tx, abandoned.id)).status == TopUpStatus.EXPIRED
     assert await invoice_state(tx, b) == (0, [])
     assert await balances(tx, b) == [0, 0]
+
+
+async def test_without_a_payment_provider_it_is_disabled(tx: Transactions) -> None:
+    b = await billed(tx)
+    with pytest.raises(DomainError) as refused:
+        await tx.run(
+            lambda uow: start_invoice_payment(
+                uow,
+                actor_for(b.family.parent),
+                Payments(public_url="http://cartable.test"),
+                invoice_id=b.invoice_id,
+                idempotency_key="no-provider",
+            )
+        )
+    assert refused.value.code is ErrorCode.FEATURE_DISABLED
