@@ -89,7 +89,7 @@ async def _due(session: AsyncSession, now: datetime) -> list[tuple[int, str]]:
             .order_by(col(Invoice.id))
             .limit(BATCH)
         )
-        found += [(int(i), InvoiceReminderStage.OVERDUE.value) for i in overdue]
+        found += [(int(i or 0), InvoiceReminderStage.OVERDUE.value) for i in overdue]
         soon = await session.execute(
             select(col(Invoice.id), col(Invoice.due_on), col(Invoice.issued_on))
             .where(
@@ -102,7 +102,7 @@ async def _due(session: AsyncSession, now: datetime) -> list[tuple[int, str]]:
             .limit(BATCH)
         )
         found += [
-            (int(i), InvoiceReminderStage.BEFORE_DUE.value)
+            (int(i or 0), InvoiceReminderStage.BEFORE_DUE.value)
             for i, due_on, issued_on in soon
             if _before_due_window(due_on, issued_on, int(days), today)
         ]

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -114,7 +115,7 @@ async def wallet_postings(tx: Transactions, wallet_id: int) -> list[tuple[str, i
             .where(col(Posting.wallet_id) == wallet_id)
             .order_by(col(Posting.id))
         )
-        return [(str(t), int(a), int(b)) for t, a, b in rows]
+        return [(str(t), int(a), int(b or 0)) for t, a, b in rows]
 
     return await tx.read(read)
 
@@ -173,12 +174,9 @@ async def test_only_staff_change_the_invoice_settings_within_bounds(tx: Transact
         ("INVALID_INPUT", lambda uow: set_invoice_settings(uow, staff, reminder_days_before=0)),
         ("INVALID_INPUT", lambda uow: set_invoice_settings(uow, staff, reminder_days_before=31)),
     ):
-        try:
+        with pytest.raises(DomainError) as raised:
             await tx.run(wanted)
-        except DomainError as error:
-            assert error.code.value == refused
-        else:
-            raise AssertionError("accepted")
+        assert raised.value.code.value == refused
     changed = await tx.run(
         lambda uow: set_invoice_settings(uow, staff, reminders=False, reminder_days_before=5)
     )
