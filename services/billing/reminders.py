@@ -99,8 +99,7 @@ async def _due(session: AsyncSession, now: datetime) -> list[tuple[int, str]]:
             )
             .where(_not_reminded(InvoiceReminderStage.BEFORE_DUE))
             .order_by(col(Invoice.id))
-            .limit(BATCH)
-        )
+        )  # no LIMIT: those issued inside the window, left out below, would hide the others
         found += [
             (int(i or 0), InvoiceReminderStage.BEFORE_DUE.value)
             for i, due_on, issued_on in soon
@@ -108,7 +107,7 @@ async def _due(session: AsyncSession, now: datetime) -> list[tuple[int, str]]:
         ]
         if len(found) >= BATCH:
             break
-    return found
+    return found[:BATCH]
 
 
 async def _remind(uow: UnitOfWork, *, invoice_id: int, stage: str) -> bool:
@@ -135,7 +134,9 @@ async def _remind(uow: UnitOfWork, *, invoice_id: int, stage: str) -> bool:
         return False  # another process sent this stage
     child = await uow.session.get(Child, invoice.child_id)
     assert child is not None
-    payee = school_details(school)
+    # The account is printed as on the invoice; a school without one (never expected for a
+    # published invoice) still gets its reminder.
+    iban = school_details(school).iban_display if school.bank_iban else ""
     guardians = await uow.session.scalars(
         select(User)
         .join(Guardianship, col(Guardianship.parent_id) == col(User.id))
@@ -159,7 +160,7 @@ async def _remind(uow: UnitOfWork, *, invoice_id: int, stage: str) -> bool:
                 "due_cents": view.due_cents,
                 "due_on": invoice.due_on,
                 "communication": view.communication,
-                "iban": payee.iban_display,
+                "iban": iban,
             },
         )
     return True

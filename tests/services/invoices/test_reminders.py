@@ -65,9 +65,12 @@ async def reminders_off_afterwards(tx: Transactions) -> AsyncIterator[None]:
 
 
 async def billed(
-    tx: Transactions, settings: Settings, locales: tuple[str, ...] = ("fr",), due: date = DUE
+    tx: Transactions,
+    settings: Settings,
+    locales: tuple[str, ...] = ("fr",),
+    issued: date = date(2026, 12, 1),
 ) -> tuple[School, list[Family], list[InvoiceView]]:
-    """One published invoice (issued 1 December) per family, one family per locale."""
+    """One published invoice (due on DUE) per family, one family per locale."""
     school = await make_school(tx, name="École Les Tilleuls")
     staff = actor_for(await make_user(tx, school, Role.STAFF))
     families, invoices = [], []
@@ -80,8 +83,8 @@ async def billed(
                 pk(f.child),
                 "Classe verte",
                 [LineInput("Séjour", 1, 120_00)],
-                date(2026, 12, 1),
-                due,
+                issued,
+                DUE,
             )
         )
         families.append(family)
@@ -260,3 +263,17 @@ async def test_days_before_follow_the_school_setting(
     await Reconciler(tx, runtime.payments).run_once()
     assert len(await reminders_to(runtime, family)) == 1
     assert await send_invoice_reminders(tx) == 0
+
+
+async def test_an_invoice_issued_days_before_its_due_date_is_only_reminded_once_overdue(
+    tx: Transactions, runtime: Runtime, settings: Settings, clock: FakeClock
+) -> None:
+    clock.set(datetime(2026, 12, 16, 9, 0, tzinfo=UTC))
+    _, [family], [invoice] = await billed(tx, settings, issued=date(2026, 12, 16))
+    assert await send_invoice_reminders(tx) == 0  # its new-invoice mail went out today
+    clock.set(LAST_DUE_SECOND)
+    assert await send_invoice_reminders(tx) == 0
+    clock.set(OVERDUE_FROM)
+    assert await send_invoice_reminders(tx) == 1
+    assert subjects(await reminders_to(runtime, family))[0].endswith("est en retard")
+    assert await reminder_rows(tx, invoice.id) == ["OVERDUE"]
