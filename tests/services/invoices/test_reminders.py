@@ -23,6 +23,7 @@ from services.billing.publishing import publish_invoices
 from services.billing.reminders import send_invoice_reminders
 from services.billing.settings import set_invoice_settings
 from services.billing.views import InvoiceView, LineInput
+from services.common.mail_preferences import set_preference
 from services.sql.runtime import Runtime
 from services.sql.uow import Transactions, UnitOfWork
 from settings import Settings
@@ -277,3 +278,18 @@ async def test_an_invoice_issued_days_before_its_due_date_is_only_reminded_once_
     assert await send_invoice_reminders(tx) == 1
     assert subjects(await reminders_to(runtime, family))[0].endswith("est en retard")
     assert await reminder_rows(tx, invoice.id) == ["OVERDUE"]
+
+
+async def test_a_parent_who_turned_reminders_off_gets_none(
+    tx: Transactions, runtime: Runtime, settings: Settings, clock: FakeClock
+) -> None:
+    clock.set(datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
+    _, [quiet, told], [invoice, _] = await billed(tx, settings, ("fr", "fr"))
+    await tx.run(
+        lambda uow: set_preference(uow, actor_for(quiet.parent), "invoice_reminder", False)
+    )
+    clock.set(WINDOW_START)
+    assert await send_invoice_reminders(tx) == 2  # each stage is claimed all the same
+    assert await reminders_to(runtime, quiet) == []
+    assert len(await reminders_to(runtime, told)) == 1
+    assert await reminder_rows(tx, invoice.id) == ["BEFORE_DUE"]
