@@ -27,7 +27,7 @@ from services.billing import reading
 from services.billing.crediting import credit_invoice
 from services.billing.issuing import issue_invoice
 from services.billing.publishing import publish_invoices
-from services.billing.settings import invoice_settings, set_invoice_settings
+from services.billing.settings import invoice_settings, set_invoice_settings, set_school_address
 from services.billing.views import InvoiceView, LineInput
 from services.billing.wallet_payment import pay_invoice_from_wallet
 from services.common.errors import DomainError, NotFound
@@ -131,6 +131,18 @@ class Mutation:
                 reminder_days_before=reminder_days_before,
                 partial_payments=partial_payments,
             ),
+        )
+        return InvoiceSettingsPayload(settings=InvoiceSettings.from_view(view))
+
+    @strawberry.mutation(description="Staff: the postal address printed on invoices.")
+    @catches_user_errors(InvoiceSettingsPayload)
+    async def set_school_address(
+        self, info: Info, street: str, postcode: str, city: str
+    ) -> InvoiceSettingsPayload:
+        actor = actor_of(info)
+        view = await run(
+            info,
+            lambda uow: set_school_address(uow, actor, street=street, postcode=postcode, city=city),
         )
         return InvoiceSettingsPayload(settings=InvoiceSettings.from_view(view))
 

@@ -149,6 +149,9 @@ class InvoiceSettings:
     partial_payments: bool = strawberry.field(
         description="payInvoiceFromWallet pays what the wallet holds when it holds less than due."
     )
+    address_lines: list[str] = strawberry.field(
+        description="The school's postal address as printed on invoices (empty: none yet)."
+    )
 
     @classmethod
     def from_view(cls, view: InvoiceSettingsView) -> "InvoiceSettings":
@@ -156,6 +159,7 @@ class InvoiceSettings:
             reminders_enabled=view.reminders,
             reminder_days_before=view.reminder_days_before,
             partial_payments=view.partial_payments,
+            address_lines=list(view.address),
         )
 
 

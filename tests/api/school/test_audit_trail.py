@@ -268,6 +268,11 @@ async def test_every_staff_mutation_writes_an_entry(
         "mutation { setInvoiceSettings(partialPayments: true, reminderDaysBefore: 5) { errors { code } } }",
         {},
     )
+    await act(
+        "setSchoolAddress",
+        'mutation { setSchoolAddress(street: "Rue Haute 3", postcode: "1000", city: "Bruxelles") { errors { code } } }',
+        {},
+    )
     invoice = await act(
         "issueInvoice",
         'mutation($c: ID!, $on: Date!) { issueInvoice(childId: $c, title: "Piscine", lines: [{label: "Entrée", quantity: 2, unitPriceCents: 350}], issuedOn: $on, dueOn: $on) { invoice { id } errors { code } } }',
