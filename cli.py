@@ -121,6 +121,26 @@ def weekly_summary(settings: Settings) -> None:
     print(f"queued {asyncio.run(send())} weekly summaries")
 
 
+def invoice_reminders(settings: Settings) -> None:
+    """Queue the invoice reminders due today (school time): days before the due date, then
+    once overdue. For a daily timer when the app's own loop is not running; never twice per
+    invoice and stage, whoever runs it. The mail worker sends them."""
+    from mailer.outbox import Outbox
+    from models.db import open_database
+    from services.billing.reminders import send_invoice_reminders
+    from services.sql.uow import Transactions
+
+    async def send() -> int:
+        database = open_database(settings.database_url)
+        try:
+            transactions = Transactions(database, settings, outbox=Outbox.from_settings(settings))
+            return await send_invoice_reminders(transactions)
+        finally:
+            await database.dispose()
+
+    print(f"queued {asyncio.run(send())} invoice reminders")
+
+
 def verify_ledger(settings: Settings) -> None:
     from sqlalchemy import inspect
 
@@ -151,6 +171,7 @@ COMMANDS = {
     "seed-if-empty": seed_if_empty,
     "serve": serve,
     "export-schema": export_schema,
+    "invoice-reminders": invoice_reminders,
     "sweep-documents": sweep_documents,
     "sweep-idempotency-keys": sweep_idempotency_keys,
     "verify-ledger": verify_ledger,

@@ -107,6 +107,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/reports/meals.csv", reports.meals, methods=["GET"]),
         Route("/reports/balances.csv", reports.balances, methods=["GET"]),
         Route("/reports/sales.csv", reports.sales, methods=["GET"]),
+        Route("/reports/open-invoices.csv", reports.open_invoices, methods=["GET"]),
         Route(WEBHOOK_PATH, payment_routes.webhook, methods=["POST"]),
         Route(RETURN_PATH, payment_routes.payment_return),
         *payments.routes,

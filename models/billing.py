@@ -103,3 +103,21 @@ class CreditNote(SQLModel, table=True):
     reason: str = text_field(500)
     created_by: int | None = Field(default=None, foreign_key="users.id")
     at: datetime = utc_field()
+
+
+class InvoiceReminderStage(StrEnum):
+    BEFORE_DUE = "BEFORE_DUE"
+    OVERDUE = "OVERDUE"
+
+
+class InvoiceReminder(SQLModel, table=True):
+    """One row per reminder sent, inserted with its mails: the unique key is what keeps two
+    processes from reminding the same invoice twice at the same stage."""
+
+    __tablename__ = "invoice_reminders"
+    __table_args__ = (UniqueConstraint("invoice_id", "stage"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    invoice_id: int = Field(foreign_key="invoices.id")  # indexed by the unique key
+    stage: str = text_field(20)
+    sent_at: datetime = utc_field()

@@ -29,6 +29,14 @@ class School(SQLModel, table=True):
     bank_iban: str | None = text_field(34, nullable=True, default=None)
     bank_bic: str | None = text_field(11, nullable=True, default=None)
     bank_holder: str | None = text_field(200, nullable=True, default=None)
+    # Printed under the school's name on invoices.
+    address_street: str | None = text_field(200, nullable=True, default=None)
+    address_postcode: str | None = text_field(10, nullable=True, default=None)
+    address_city: str | None = text_field(100, nullable=True, default=None)
+    # Invoice settings: reminder mails (days before the due date) and partial wallet payments.
+    invoice_reminders: bool = True
+    invoice_reminder_days_before: int = 3
+    invoice_partial_payments: bool = False
     created_at: datetime = utc_field()
 
 

@@ -12,6 +12,8 @@ from schema.billing import (
     InvoiceLineInput,
     InvoiceList,
     InvoicePayload,
+    InvoiceSettings,
+    InvoiceSettingsPayload,
     InvoiceTotals,
     school_today,
 )
@@ -27,6 +29,7 @@ from services.billing.crediting import credit_invoice
 from services.billing.issuing import issue_invoice
 from services.billing.online_payment import online_payment_for, start_invoice_payment
 from services.billing.publishing import publish_invoices
+from services.billing.settings import invoice_settings, set_invoice_settings, set_school_address
 from services.billing.views import InvoiceView, LineInput
 from services.billing.wallet_payment import pay_invoice_from_wallet
 from services.common.errors import DomainError, NotFound
@@ -105,9 +108,55 @@ class Query:
             ),
         )
 
+    @strawberry.field(description="Staff: the school's invoice reminders and wallet payments.")
+    async def invoice_settings(self, info: Info) -> InvoiceSettings:
+        actor = actor_of(info)
+        try:
+            view = await read(info, lambda s: invoice_settings(s, actor))
+        except DomainError as error:
+            raise refused(info, error) from None
+        return InvoiceSettings.from_view(view)
+
 
 @strawberry.type
 class Mutation:
+    @strawberry.mutation(
+        description="Staff: invoice reminders on or off, how many days before the due date, "
+        "and whether a wallet may pay part of an invoice; omitted ones stay."
+    )
+    @catches_user_errors(InvoiceSettingsPayload)
+    async def set_invoice_settings(
+        self,
+        info: Info,
+        reminders_enabled: bool | None = None,
+        reminder_days_before: int | None = None,
+        partial_payments: bool | None = None,
+    ) -> InvoiceSettingsPayload:
+        actor = actor_of(info)
+        view = await run(
+            info,
+            lambda uow: set_invoice_settings(
+                uow,
+                actor,
+                reminders=reminders_enabled,
+                reminder_days_before=reminder_days_before,
+                partial_payments=partial_payments,
+            ),
+        )
+        return InvoiceSettingsPayload(settings=InvoiceSettings.from_view(view))
+
+    @strawberry.mutation(description="Staff: the postal address printed on invoices.")
+    @catches_user_errors(InvoiceSettingsPayload)
+    async def set_school_address(
+        self, info: Info, street: str, postcode: str, city: str
+    ) -> InvoiceSettingsPayload:
+        actor = actor_of(info)
+        view = await run(
+            info,
+            lambda uow: set_school_address(uow, actor, street=street, postcode=postcode, city=city),
+        )
+        return InvoiceSettingsPayload(settings=InvoiceSettings.from_view(view))
+
     @strawberry.mutation(description="Staff: an invoice for one child, numbered without gaps.")
     @catches_user_errors(InvoicePayload)
     async def issue_invoice(
@@ -147,7 +196,8 @@ class Mutation:
         return InvoicePayload(invoice=(await shown(info, [view]))[0])
 
     @strawberry.mutation(
-        description="Where the school allows it: the whole due from one of the child's wallets."
+        description="Where the school allows it: the whole due from one of the child's wallets, "
+        "or what the wallet holds if less, where the school allows partial payments."
     )
     @catches_user_errors(InvoicePayload)
     async def pay_invoice_from_wallet(

@@ -1,7 +1,8 @@
 """CSV reports for staff (`Authorization: Bearer <staff session>`, as document uploads).
 
 `GET /reports/meals.csv?from=YYYY-MM-DD&to=YYYY-MM-DD`, `/reports/balances.csv`,
-`/reports/sales.csv?from=&to=`. UTF-8 with a BOM, a header row, ISO dates: a spreadsheet
+`/reports/sales.csv?from=&to=`, `/reports/open-invoices.csv?class=P1` (OPEN and OVERDUE
+invoices; without `class`, the whole school's). UTF-8 with a BOM, a header row, ISO dates: a spreadsheet
 opens them as they are. The separator is `;` for French and Dutch readers (whose spreadsheets
 write decimals with a comma) and `,` in English.
 """
@@ -76,3 +77,14 @@ async def sales(request: Request) -> Response:
         return await reports.sales_report(session, actor, _day(req, "from"), _day(req, "to"))
 
     return await _serve(request, "sales.csv", build)
+
+
+async def open_invoices(request: Request) -> Response:
+    async def build(session: AsyncSession, actor: Actor, req: Request) -> reports.Table:
+        runtime: Runtime = req.app.state.runtime
+        class_name = req.query_params.get("class") or None
+        return await reports.open_invoices_report(
+            session, actor, runtime.settings.clock(), class_name
+        )
+
+    return await _serve(request, "open-invoices.csv", build)

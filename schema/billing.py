@@ -23,6 +23,7 @@ from schema.schools import school_view
 from schema.wallets import Wallet
 from services.billing import reading
 from services.billing.receipts import invoice_number
+from services.billing.settings import InvoiceSettings as InvoiceSettingsView
 from services.billing.status import status_of
 from services.billing.views import InvoiceView
 from services.common.errors import DomainError, NotFound
@@ -136,6 +137,35 @@ class InvoiceConnection:
 class InvoicePayload:
     invoice: Invoice | None = None
     wallet: Wallet | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type(description="Staff: the school's invoice reminders and wallet payments.")
+class InvoiceSettings:
+    reminders_enabled: bool = strawberry.field(
+        description="Guardians get a reminder before the due date and one once overdue."
+    )
+    reminder_days_before: int = strawberry.field(description="1 to 30 days before the due date.")
+    partial_payments: bool = strawberry.field(
+        description="payInvoiceFromWallet pays what the wallet holds when it holds less than due."
+    )
+    address_lines: list[str] = strawberry.field(
+        description="The school's postal address as printed on invoices (empty: none yet)."
+    )
+
+    @classmethod
+    def from_view(cls, view: InvoiceSettingsView) -> "InvoiceSettings":
+        return cls(
+            reminders_enabled=view.reminders,
+            reminder_days_before=view.reminder_days_before,
+            partial_payments=view.partial_payments,
+            address_lines=list(view.address),
+        )
+
+
+@strawberry.type
+class InvoiceSettingsPayload:
+    settings: InvoiceSettings | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 

@@ -21,6 +21,7 @@ from payments.provider import CheckoutState, PaymentEvent, PaymentStatus
 from payments.registry import Payments
 from services.banking.announcements import drop_stale_announcements
 from services.banking.receipts import mail_pending_receipts
+from services.billing.reminders import send_invoice_reminders
 from services.dashboard.weekly_summary import send_weekly_summaries
 from services.sql.uow import Transactions, UnitOfWork
 from services.wallets.topups import Settlement, settle_payment
@@ -124,6 +125,8 @@ class Reconciler:
         await mail_pending_receipts(self.tx)
         # The periodic loop of the app also sends the weekly summaries that are due.
         await send_weekly_summaries(self.tx)
+        # And the invoice reminders due (once per invoice and stage, whichever process sends).
+        await send_invoice_reminders(self.tx)
         return report
 
     async def _loop(self) -> None:

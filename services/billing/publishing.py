@@ -63,6 +63,12 @@ def _locale(value: str) -> Locale:
     return "fr"
 
 
+def school_address(school: School) -> tuple[str, ...]:
+    """The printed lines: street, then postcode and city; a school without one prints none."""
+    town = " ".join(p for p in (school.address_postcode, school.address_city) if p)
+    return tuple(line for line in (school.address_street or "", town) if line)
+
+
 def school_details(school: School) -> SchoolDetails:
     """The payee as printed; a school without a BIC gets the one its IBAN's bank code names."""
     if not school.bank_iban:
@@ -70,7 +76,7 @@ def school_details(school: School) -> SchoolDetails:
     bic = school.bank_bic or str(IBAN(school.bank_iban).bic or "")
     return SchoolDetails(
         name=school.name,
-        address=(),
+        address=school_address(school),
         account_holder=school.bank_holder or school.name,
         iban=school.bank_iban,
         bic=bic,

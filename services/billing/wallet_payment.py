@@ -1,15 +1,20 @@
 """payInvoiceFromWallet: a parent pays an invoice of their child from one of its wallets.
 
 One ledger transaction (INVOICE_PAYMENT / WALLET on the wallet's operations) through the one
-payment path. FEATURE_DISABLED when the school has the switch off. The whole due is taken
-(partial payments wait for the school setting that allows them): a wallet holding less
-answers INSUFFICIENT_FUNDS, nothing due NOTHING_DUE. Idempotent by key like wallet mutations.
+payment path. FEATURE_DISABLED when the school has the switch off. The whole due is taken, and a wallet
+holding less answers INSUFFICIENT_FUNDS, unless the school allows partial payments: then what
+the wallet holds pays min(balance, due) (an empty wallet: INSUFFICIENT_FUNDS). Nothing due:
+NOTHING_DUE. Idempotent by key like wallet mutations.
 """
 
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from sqlalchemy import select
+from sqlmodel import col
+
 from models.billing import Invoice, InvoicePaymentMethod
+from models.wallets import Wallet
 from services.accounts.actor import Actor
 from services.billing.paying import pay_invoice
 from services.common.errors import DomainError, ErrorCode, NotFound
@@ -47,10 +52,19 @@ async def pay_invoice_from_wallet(
         due = invoice.total_cents - invoice.paid_cents - invoice.credited_cents
         if due <= 0:
             raise DomainError(ErrorCode.NOTHING_DUE, "invoiceId")
+        amount = due
+        if school.invoice_partial_payments:
+            # The balance as of now; a debit racing this one makes the ledger refuse, whole.
+            balance = await uow.session.scalar(
+                select(col(Wallet.balance_cents)).where(col(Wallet.id) == wallet_id)
+            )
+            amount = min(int(balance or 0), due)
+            if amount <= 0:
+                raise DomainError(ErrorCode.INSUFFICIENT_FUNDS, "amountCents")
         outcome = await pay_invoice(
             uow,
             invoice_id,
-            due,
+            amount,
             InvoicePaymentMethod.WALLET,
             source_ref=f"wallet:{idempotency_key.strip()[:80]}",
             wallet_id=wallet_id,

@@ -26,6 +26,7 @@ OPTIONAL = (
     "appointment",
     "document_published",
     "bank_transfer_missing",
+    "invoice_reminder",  # the invoice itself (required) already told them
 )
 
 

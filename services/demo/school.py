@@ -96,6 +96,9 @@ async def seed_people(uow: UnitOfWork, families: int) -> DemoSchool:
         bank_iban=DEMO_IBAN,
         bank_bic="GKCCBEBB",
         bank_holder="École Démo ASBL",
+        address_street="Rue de la Brasserie 14",
+        address_postcode="1050",
+        address_city="Ixelles",
         created_at=uow.now,
     )
     uow.session.add(school)

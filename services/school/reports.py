@@ -1,4 +1,5 @@
-"""The staff's CSV reports: the kitchen's count, the wallets' balances, the devices' sales.
+"""The staff's CSV reports: the kitchen's count, the wallets' balances, the devices' sales,
+the open invoices.
 
 Each report is a header row and rows of text, in the reader's language; routes/reports.py
 writes them as CSV a spreadsheet opens as it is.
@@ -12,11 +13,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from i18n.catalogue import translate
+from models.billing import Invoice
 from models.family import Child
 from models.meals import ChildAllergen, MealArticle, MealReservation
 from models.sales import Device, Sale
 from models.wallets import Wallet
 from services.accounts.actor import Actor
+from services.billing.receipts import invoice_number
+from services.billing.status import InvoiceStatus, status_of
+from services.billing.views import InvoiceView
 from services.common.errors import DomainError, ErrorCode
 from services.common.school_time import at_local, zone
 from services.family.children import get_school, require_staff
@@ -158,4 +163,64 @@ async def sales_report(session: AsyncSession, actor: Actor, first: date, last: d
     ]
     for (day, device), amounts in sorted(groups.items()):
         table.append([day.isoformat(), device, str(len(amounts)), euros(sum(amounts), locale)])
+    return table
+
+
+def _status_label(status: InvoiceStatus, locale: str) -> str:
+    if status is InvoiceStatus.OVERDUE:
+        return translate("report.invoices.overdue", locale)
+    return translate("report.invoices.open", locale)
+
+
+async def open_invoices_report(
+    session: AsyncSession, actor: Actor, now: datetime, class_name: str | None
+) -> Table:
+    """Every invoice with something due (OPEN and OVERDUE, the school's today deciding), oldest
+    due date first; only one class's children when a class is given."""
+    require_staff(actor)
+    locale = actor.locale
+    tz = zone((await get_school(session, actor.school_id)).timezone)
+    query = (
+        select(Invoice, col(Child.last_name), col(Child.first_name), col(Child.class_name))
+        .join(Child, col(Child.id) == col(Invoice.child_id))
+        .where(
+            col(Invoice.school_id) == actor.school_id,
+            col(Invoice.paid_cents) + col(Invoice.credited_cents) < col(Invoice.total_cents),
+        )
+        .order_by(col(Invoice.due_on), col(Invoice.school_year), col(Invoice.number))
+    )
+    if class_name is not None:
+        query = query.where(col(Child.class_name) == class_name)
+    table = [
+        [
+            translate("report.invoices.number", locale),
+            translate("report.child", locale),
+            translate("report.class", locale),
+            translate("report.invoices.title", locale),
+            translate("report.invoices.issued_on", locale),
+            translate("report.invoices.due_on", locale),
+            translate("report.invoices.total", locale),
+            translate("report.invoices.paid", locale),
+            translate("report.invoices.due", locale),
+            translate("report.invoices.status", locale),
+            translate("report.invoices.communication", locale),
+        ]
+    ]
+    for invoice, last_name, first_name, child_class in (await session.execute(query)).all():
+        view = InvoiceView.of(invoice)
+        table.append(
+            [
+                invoice_number(view),
+                f"{last_name} {first_name}",
+                child_class or "",
+                view.title,
+                view.issued_on.isoformat(),
+                view.due_on.isoformat(),
+                euros(view.total_cents, locale),
+                euros(view.paid_cents, locale),
+                euros(view.due_cents, locale),
+                _status_label(status_of(view, now, tz), locale),
+                view.communication,
+            ]
+        )
     return table

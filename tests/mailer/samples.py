@@ -37,6 +37,18 @@ SAMPLE_CONTEXTS: dict[str, dict[str, Any]] = {
         "communication": "+++010/8068/17183+++",
         "iban": "BE68 5390 0754 7034",
     },
+    "invoice_reminder": {
+        "overdue": True,
+        "school_name": "École Démo",
+        "display_name": "Anne Dupont",
+        "child_name": "Emma Dupont",
+        "title": "Classe verte",
+        "number": "2026-0042",
+        "due_cents": 45_00,
+        "due_on": date(2026, 12, 18),
+        "communication": "+++010/8068/17183+++",
+        "iban": "BE68 5390 0754 7034",
+    },
     "receipt": {
         "school_name": "École Démo",
         "display_name": "Anne Dupont",

@@ -111,3 +111,56 @@ async def test_racing_payments_debit_once(gql: GraphQL, tx: Transactions) -> Non
     outcomes = sorted(code for codes in await asyncio.gather(*map(pay, range(8))) for code in codes)
     assert outcomes == ["NOTHING_DUE"] * 7 + ["OK"]
     assert (await wallets_of(tx, family.child))[0].balance_cents == 6000
+
+
+SETTINGS = """
+mutation($partial: Boolean, $days: Int) {
+  setInvoiceSettings(partialPayments: $partial, reminderDaysBefore: $days) {
+    settings { remindersEnabled reminderDaysBefore partialPayments }
+    errors { code field }
+  }
+}"""
+
+
+async def test_partial_payment_once_staff_allow_it(gql: GraphQL, tx: Transactions) -> None:
+    school = await make_school(tx)
+    staff = gql.as_((await make_user(tx, school, Role.STAFF)).token)
+    family = await make_family(tx, school)
+    invoice = await issue(
+        staff, gid("Child", pk(family.child)), "Excursion", 2500, "2026-10-20", "2026-11-20"
+    )
+    await publish(tx, school, family.child, db_id_of(str(invoice["id"]), "Invoice") or 0)
+    await switch_wallet_payment(tx, school, True)
+    wallet = (await wallets_of(tx, family.child))[0]
+    await fund(tx, wallet.id, 1800)
+    parent = gql.as_(family.parent.token)
+    args = {"invoice": invoice["id"], "wallet": gid("Wallet", wallet.id), "key": "part-0"}
+    short = (await parent.data(PAY, args))["payInvoiceFromWallet"]
+    assert [e["code"] for e in short["errors"]] == ["INSUFFICIENT_FUNDS"]
+
+    # A parent cannot switch it; staff can, and read it back.
+    refused = (await parent.data(SETTINGS, {"partial": True}))["setInvoiceSettings"]
+    assert refused == {"settings": None, "errors": [{"code": "FORBIDDEN", "field": None}]}
+    bad = (await staff.data(SETTINGS, {"days": 0}))["setInvoiceSettings"]
+    assert bad["errors"] == [{"code": "INVALID_INPUT", "field": "reminderDaysBefore"}]
+    allowed = (await staff.data(SETTINGS, {"partial": True}))["setInvoiceSettings"]
+    assert allowed == {
+        "settings": {"remindersEnabled": True, "reminderDaysBefore": 3, "partialPayments": True},
+        "errors": [],
+    }
+    read = await staff.data("{ invoiceSettings { partialPayments } }")
+    assert read == {"invoiceSettings": {"partialPayments": True}}
+
+    part = (await parent.data(PAY, {**args, "key": "part-1"}))["payInvoiceFromWallet"]
+    assert part == {
+        "invoice": {
+            "status": "OPEN",
+            "paid": {"cents": 1800},
+            "due": {"cents": 700},
+            "payments": [{"amount": {"cents": 1800}, "method": "WALLET"}],
+        },
+        "wallet": {"balance": {"cents": 0}},
+        "errors": [],
+    }
+    empty = (await parent.data(PAY, {**args, "key": "part-2"}))["payInvoiceFromWallet"]
+    assert [e["code"] for e in empty["errors"]] == ["INSUFFICIENT_FUNDS"]

@@ -263,6 +263,16 @@ async def test_every_staff_mutation_writes_an_entry(
         "mutation { setTotpRequiredForStaff(required: false) { errors { code } } }",
         {},
     )
+    await act(
+        "setInvoiceSettings",
+        "mutation { setInvoiceSettings(partialPayments: true, reminderDaysBefore: 5) { errors { code } } }",
+        {},
+    )
+    await act(
+        "setSchoolAddress",
+        'mutation { setSchoolAddress(street: "Rue Haute 3", postcode: "1000", city: "Bruxelles") { errors { code } } }',
+        {},
+    )
     invoice = await act(
         "issueInvoice",
         'mutation($c: ID!, $on: Date!) { issueInvoice(childId: $c, title: "Piscine", lines: [{label: "Entrée", quantity: 2, unitPriceCents: 350}], issuedOn: $on, dueOn: $on) { invoice { id } errors { code } } }',
@@ -296,6 +306,11 @@ async def test_every_staff_mutation_writes_an_entry(
     assert by_action["updateMealArticle"]["details"]["changes"][0]["before"] == {"price_cents": 150}
     assert by_action["updateMealArticle"]["details"]["changes"][0]["after"] == {"price_cents": 160}
     assert by_action["adjustWallet"]["details"]["arguments"]["amountCents"] == -700
+    [settings_change] = by_action["setInvoiceSettings"]["details"]["changes"]
+    assert settings_change["before"] == {
+        "invoice_partial_payments": False,
+        "invoice_reminder_days_before": 3,
+    }
     assert by_action["adjustWallet"]["childId"] == child_gid
 
 

@@ -150,3 +150,35 @@ async def test_an_unpublished_invoice_paid_sends_no_receipt(
         )
     )
     assert await mails_to(runtime, await _email_of(tx, parent)) == []
+
+
+async def test_the_pdf_carries_the_school_s_name_and_address(
+    tx: Transactions, settings: Settings
+) -> None:
+    school = await make_school(
+        tx,
+        name="École communale Les Tilleuls",
+        address_street="Avenue des Tilleuls 27",
+        address_postcode="4000",
+        address_city="Liège",
+    )
+    staff = Actor((await make_user(tx, school, Role.STAFF)).id, pk(school), Role.STAFF, "fr")
+    family = await make_family(tx, school)
+    parent = Actor(family.parent.id, pk(school), Role.PARENT, "fr")
+    invoice = await tx.run(
+        lambda uow: issue_invoice(
+            uow,
+            staff,
+            pk(family.children[0]),
+            "Piscine",
+            [LineInput("Entrée", 2, 3_50)],
+            date(2026, 12, 1),
+            date(2026, 12, 18),
+        )
+    )
+    storage = LocalStorage(settings.documents_dir)
+    assert await publish_invoices(tx, storage, [invoice.id]) == [invoice.id]
+    [view] = (await tx.read(lambda s: child_documents(s, parent, invoice.child_id))).items
+    data = b"".join([chunk async for chunk in storage.stream(view.document.storage_key)])
+    lines = pdf_text(data).splitlines()
+    assert lines[:3] == ["École communale Les Tilleuls", "Avenue des Tilleuls 27", "4000 Liège"]
