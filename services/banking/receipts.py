@@ -116,7 +116,8 @@ async def _pending(session: AsyncSession, query: Marked) -> Found:
             "wallet_name": wallet.name if wallet is not None else "",
             "balance": posting.balance_after_cents if posting is not None else 0,
         }
-        if payment is not None:  # the line paid an invoice (beyond its due: the wallet's)
+        if payment is not None and invoice.published_at is not None:
+            # The line paid an invoice (beyond its due: the wallet's).
             view = InvoiceView.of(invoice)
             template = "invoice_transfer_received"
             context = common | {
@@ -129,8 +130,11 @@ async def _pending(session: AsyncSession, query: Marked) -> Found:
                 ),
                 "excess": line.amount_cents - payment.amount_cents,
             }
-        else:
+        elif wallet is not None:
             template, context = "bank_transfer_received", common
+        else:  # an invoice not published yet: parents never hear of one they cannot see
+            found.append((line_id, []))
+            continue
         mails = [
             {
                 "to": email,

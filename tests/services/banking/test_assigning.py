@@ -256,3 +256,35 @@ async def test_a_school_without_that_invoice_is_not_found(tx: Transactions) -> N
         tx, lambda uow: assigning.assign_line_to_invoice(uow, staff, 1, invoice_id=1)
     )
     assert code == ErrorCode.NOT_FOUND
+
+
+async def test_a_line_paying_an_unpublished_invoice_tells_only_of_the_wallet(
+    tx: Transactions, runtime: Runtime
+) -> None:
+    s = await setting(tx, families=1, locales=("en",))
+    child_id = s.families[0].child.id
+    assert child_id is not None
+    staff = actor_for(s.staff)
+    invoice = await tx.run(
+        lambda uow: issuing.issue_invoice(
+            uow, staff, child_id, "Atelier", [LineInput("Atelier", 1, 1_000)],
+            date(2026, 11, 2), date(2026, 11, 30),
+        )
+    )  # fmt: skip
+    exact = await unmatched_line(tx, s, 600, 96)
+    more = await unmatched_line(tx, s, 700, 97)
+    before = await outbox_count(tx)
+    told = len(await mails_to(runtime, s.families[0].parent.user.email))
+
+    for line_id in (exact, more):
+        await tx.run(
+            lambda uow, line_id=line_id: assigning.assign_line_to_invoice(  # type: ignore[misc]
+                uow, staff, line_id, invoice_id=invoice.id
+            )
+        )
+
+    assert (await read_invoice(tx, invoice.id)).paid_cents == 1_000
+    # Nothing about the invoice; the €3 that reached the wallet is told as a wallet credit.
+    [mail] = (await mails_to(runtime, s.families[0].parent.user.email))[told:]
+    assert "new balance €3.00" in text_of(mail) and "payment request" not in text_of(mail)
+    assert await outbox_count(tx) == before + 1
