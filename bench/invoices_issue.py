@@ -13,27 +13,21 @@ rendered outside any transaction, stored, attached and mailed to the guardian.
 
 import asyncio
 import os
-import tempfile
-import time
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlmodel import col
 
 from bench.common import Report
-from bench.databases import backend_database, cli, server_env
-from bench.seeding import school_with_parents
-from bench.statements import Events, TimedTransactions
-from mailer.outbox import Outbox
-from models.db import open_database
-from models.family import Child, School
+from bench.seeding import school_with_parents, set_iban
+from bench.timing import migrated_backends, timed, timed_transactions
+from models.family import Child
 from services.billing.bulk import InvoiceTarget, issue_invoices
 from services.billing.issuing import issue_invoice_internal
 from services.billing.views import LineInput
 from services.demo.statement_files import DEMO_IBAN
 from services.sql.uow import Transactions, UnitOfWork
-from settings import Settings
 from storage.local import LocalStorage
 
 GOAL_SECONDS = 60.0
@@ -43,45 +37,33 @@ ISSUED, DUE = date(2026, 12, 1), date(2026, 12, 18)
 
 
 async def _measure(url: str, directory: str, children: int) -> dict[str, float]:
-    settings = Settings(
-        database_url=url,
-        mail_outbox_dir=os.path.join(directory, "outbox"),
-        documents_dir=os.path.join(directory, "documents"),
-        demo=False,
-        public_url="http://127.0.0.1:8000",
-    )
-    database = open_database(url)
-    tx = TimedTransactions(database, settings, Events(), Outbox.from_settings(settings))
-    storage = LocalStorage(settings.documents_dir)
-    try:
+    async with timed_transactions(url, directory) as (tx, _):
+        storage = LocalStorage(tx.settings.documents_dir)
         bench = await school_with_parents(tx, children)
-        await tx.run(lambda uow: _set_iban(uow, bench.school_id))
+        await set_iban(tx, bench.school_id, DEMO_IBAN)
         child_ids = await tx.read(lambda s: _children(s, bench.school_id))
         baseline = await _baseline(tx, bench.school_id, child_ids)
-        tx.longest = 0.0
-        started = time.perf_counter()
-        issued = await issue_invoices(
-            tx,
-            storage,
-            bench.staff,
-            InvoiceTarget.whole_school(),
-            "Classe verte",
-            LINES,
-            ISSUED,
-            DUE,
-            "bench-issue",
+        issued = await tx.measure(
+            issue_invoices(
+                tx,
+                storage,
+                bench.staff,
+                InvoiceTarget.whole_school(),
+                "Classe verte",
+                LINES,
+                ISSUED,
+                DUE,
+                "bench-issue",
+            )
         )
-        elapsed = time.perf_counter() - started
-        published = sum(1 for invoice in issued if invoice.document_id is not None)
+        published = sum(1 for invoice in issued.result if invoice.document_id is not None)
         return {
-            "seconds": elapsed,
-            "longest_write": tx.longest,
-            "issued": len(issued),
+            "seconds": issued.seconds,
+            "longest_write": issued.longest_write,
+            "issued": len(issued.result),
             "published": published,
             "baseline": baseline,
         }
-    finally:
-        await database.dispose()
 
 
 async def _baseline(tx: Transactions, school_id: int, child_ids: list[int]) -> float:
@@ -93,15 +75,7 @@ async def _baseline(tx: Transactions, school_id: int, child_ids: list[int]) -> f
                 uow, school_id, child_id, "Base", LINES, ISSUED, DUE, source="bench"
             )
 
-    started = time.perf_counter()
-    await tx.run(work)
-    return time.perf_counter() - started
-
-
-async def _set_iban(uow: UnitOfWork, school_id: int) -> None:
-    await uow.session.execute(
-        update(School).where(col(School.id) == school_id).values(bank_iban=DEMO_IBAN)
-    )
+    return (await timed(tx.run(work))).seconds
 
 
 async def _children(session: Any, school_id: int) -> list[int]:
@@ -114,13 +88,8 @@ async def _children(session: Any, school_id: int) -> list[int]:
 def main() -> None:
     children = int(os.environ.get("BENCH_INVOICES", "1000"))
     report = Report("invoices_issue", {"children": children})
-    for backend in ("sqlite", "postgres"):
-        with backend_database(backend) as url:
-            if url is None:
-                continue
-            with tempfile.TemporaryDirectory(prefix="cartable-bench-") as directory:
-                cli("migrate", server_env(url, directory))
-                figures = asyncio.run(_measure(url, directory, children))
+    for backend, url, directory in migrated_backends():
+        figures = asyncio.run(_measure(url, directory, children))
         seconds = figures["seconds"]
         report.add(
             f"{backend}: issuing {children} invoices with their PDFs",

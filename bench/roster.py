@@ -12,7 +12,6 @@ Goal (issue 16): the 1,000-row file applied in under 15 s on 2 cores.
 import asyncio
 import os
 import tempfile
-import time
 from pathlib import Path
 
 import httpx
@@ -20,6 +19,7 @@ from sqlmodel import SQLModel
 
 from bench.common import Report
 from bench.databases import backend_database, postgres_reachable
+from bench.timing import timed, timed_call
 from models.accounts import Role, User
 from models.db import open_database
 from models.family import School
@@ -98,16 +98,17 @@ async def _run(url: str, data: bytes, report: Report, name: str, baseline: float
             async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
 
                 async def post(**params: str) -> tuple[float, dict[str, object]]:
-                    started = time.perf_counter()
-                    answer = await http.post(
-                        "/roster",
-                        params=params,
-                        files={"file": ("roster.csv", data, "text/csv")},
-                        headers={"authorization": f"Bearer {token}"},
-                        timeout=300,
+                    answer = await timed(
+                        http.post(
+                            "/roster",
+                            params=params,
+                            files={"file": ("roster.csv", data, "text/csv")},
+                            headers={"authorization": f"Bearer {token}"},
+                            timeout=300,
+                        )
                     )
-                    assert answer.status_code == 200, answer.text
-                    return time.perf_counter() - started, answer.json()
+                    assert answer.result.status_code == 200, answer.result.text
+                    return answer.seconds, answer.result.json()
 
                 dry, _ = await post(dryRun="true")
                 first, applied = await post()
@@ -123,9 +124,9 @@ def main() -> None:
     rows = int(os.environ.get("BENCH_ROSTER_ROWS", "1000"))
     data = roster(rows)
     report = Report("roster", {"rows": rows})
-    started = time.perf_counter()
-    parsed, errors = parse(data, "fr")
-    baseline = time.perf_counter() - started
+    parsing = timed_call(lambda: parse(data, "fr"))
+    parsed, errors = parsing.result
+    baseline = parsing.seconds
     assert not errors.errors and len(parsed) == rows
     report.add("parse alone (baseline)", baseline, "s")
     for backend in ("sqlite", "postgresql"):

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import update
+from sqlmodel import col
+
 from models.accounts import Role, User
 from models.family import Child, Guardianship, School
 from models.ledger import OperationType, PaymentMethod, SchoolAccount
@@ -151,3 +154,14 @@ async def fund_meals(tx: Transactions, child_id: int, cents: int) -> int:
         )
     )
     return wallet.id
+
+
+async def set_iban(tx: Transactions, school_id: int, iban: str) -> None:
+    """The school's bank account: the one its statements must be for."""
+
+    async def work(uow: UnitOfWork) -> None:
+        await uow.session.execute(
+            update(School).where(col(School.id) == school_id).values(bank_iban=iban)
+        )
+
+    await tx.run(work)

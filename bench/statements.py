@@ -15,74 +15,30 @@ guardian, a `walletChanged` event per credit published after commit):
 
 import asyncio
 import os
-import tempfile
-import time
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlmodel import col
 
 from bench.common import Report
-from bench.databases import backend_database, cli, server_env
-from bench.seeding import school_with_parents
-from mailer.outbox import Outbox
-from models.db import open_database
-from models.family import School
+from bench.seeding import school_with_parents, set_iban
+from bench.timing import migrated_backends, timed, timed_transactions
 from models.ledger import OperationType, PaymentMethod, SchoolAccount
 from models.wallets import Wallet
 from services.banking.importing import import_statement_file
 from services.banking.receipts import mail_pending_receipts
 from services.demo.statement_files import DEMO_IBAN, Movement, coda_file, statement
-from services.sql.audit import AuditContext
 from services.sql.uow import Transactions, UnitOfWork
 from services.wallets import ledger
 from services.wallets.communication import WALLET, communication_for
-from settings import Settings
 
-T = TypeVar("T")
 GOAL_SECONDS = 10.0
 
 
-class Events:
-    """Counts what would reach the broadcast: one walletChanged per credited wallet."""
-
-    def __init__(self) -> None:
-        self.wallet_events = 0
-
-    async def publish(self, channel: str, payload: dict[str, Any]) -> None:
-        if channel.startswith("wallets:child:"):
-            self.wallet_events += 1
-
-
-class TimedTransactions(Transactions):
-    """Transactions that remember how long the longest one held the database for writing."""
-
-    longest = 0.0
-
-    async def _run(
-        self, work: Callable[[UnitOfWork], Awaitable[T]], audit: AuditContext | None
-    ) -> T:
-        started = time.perf_counter()
-        try:
-            return await super()._run(work, audit)
-        finally:
-            self.longest = max(self.longest, time.perf_counter() - started)
-
-
 async def _measure(url: str, directory: str, lines: int) -> dict[str, float]:
-    settings = Settings(
-        database_url=url,
-        mail_outbox_dir=os.path.join(directory, "outbox"),
-        demo=False,
-        public_url="http://127.0.0.1:8000",
-    )
-    database = open_database(url)
-    events = Events()
-    tx = TimedTransactions(database, settings, events, Outbox.from_settings(settings))
-    try:
+    async with timed_transactions(url, directory) as (tx, events):
         bench = await school_with_parents(tx, lines)
-        await tx.run(lambda uow: _set_iban(uow, bench.school_id))
+        await set_iban(tx, bench.school_id, DEMO_IBAN)
         wallets = await tx.read(lambda s: _first_wallets(s, bench.school_id))
         data = coda_file(
             statement(
@@ -94,29 +50,20 @@ async def _measure(url: str, directory: str, lines: int) -> dict[str, float]:
             )
         )
         baseline = await _baseline(tx, wallets)
-        tx.longest = 0.0
         events.wallet_events = 0
-        started = time.perf_counter()
-        result = await import_statement_file(tx, bench.staff, data)
-        elapsed = time.perf_counter() - started
-        import_longest = tx.longest
-        tx.longest = 0.0
-        started = time.perf_counter()
-        mails = await mail_pending_receipts(tx)
-        mailing = time.perf_counter() - started
+        imported = await tx.measure(import_statement_file(tx, bench.staff, data))
+        mailed = await tx.measure(mail_pending_receipts(tx))
         return {
-            "mails": mails,
-            "mail_seconds": mailing,
-            "mail_longest_write": tx.longest,
-            "seconds": elapsed,
-            "longest_write": import_longest,
-            "credited": result.credited,
+            "mails": mailed.result,
+            "mail_seconds": mailed.seconds,
+            "mail_longest_write": mailed.longest_write,
+            "seconds": imported.seconds,
+            "longest_write": imported.longest_write,
+            "credited": imported.result.credited,
             "events": events.wallet_events,
             "baseline": baseline,
             "file_bytes": len(data),
         }
-    finally:
-        await database.dispose()
 
 
 async def _baseline(tx: Transactions, wallets: list[int]) -> float:
@@ -134,15 +81,7 @@ async def _baseline(tx: Transactions, wallets: list[int]) -> float:
                 method=PaymentMethod.INTERNAL,
             )
 
-    started = time.perf_counter()
-    await tx.run(work)
-    return time.perf_counter() - started
-
-
-async def _set_iban(uow: UnitOfWork, school_id: int) -> None:
-    await uow.session.execute(
-        update(School).where(col(School.id) == school_id).values(bank_iban=DEMO_IBAN)
-    )
+    return (await timed(tx.run(work))).seconds
 
 
 async def _first_wallets(session: Any, school_id: int) -> list[int]:
@@ -161,13 +100,8 @@ def _digits(wallet_id: int) -> str:
 def main() -> None:
     lines = int(os.environ.get("BENCH_STATEMENT_LINES", "5000"))
     report = Report("statements", {"lines": lines})
-    for backend in ("sqlite", "postgres"):
-        with backend_database(backend) as url:
-            if url is None:
-                continue
-            with tempfile.TemporaryDirectory(prefix="cartable-bench-") as directory:
-                cli("migrate", server_env(url, directory))
-                figures = asyncio.run(_measure(url, directory, lines))
+    for backend, url, directory in migrated_backends():
+        figures = asyncio.run(_measure(url, directory, lines))
         seconds = figures["seconds"]
         report.add(
             f"{backend}: import of {lines} lines",

@@ -2,13 +2,14 @@
 
 import strawberry
 
+from resolvers.billing import shown
 from resolvers.common import require_id
 from schema.access import actor_of, read, run
 from schema.banking import BankLine, BankLinePayload, BankStatement
 from schema.context import Info
 from schema.errors import catches_user_errors, refused
 from schema.wallets import PendingTransfer, PendingTransferPayload, Wallet
-from services.banking import announcements, queue
+from services.banking import announcements, assigning, queue
 from services.common.errors import DomainError
 
 
@@ -50,9 +51,30 @@ class Mutation:
         line = require_id(line_id, "BankLine", "lineId")
         wallet = require_id(wallet_id, "Wallet", "walletId")
         view, after = await run(
-            info, lambda uow: queue.assign_line(uow, actor, line, wallet_id=wallet)
+            info, lambda uow: assigning.assign_line(uow, actor, line, wallet_id=wallet)
         )
         return BankLinePayload(line=BankLine.from_view(view), wallet=Wallet.from_view(after))
+
+    @strawberry.mutation(
+        description="Staff: pay an invoice with an unmatched statement line (once; what exceeds its due goes to the child's first wallet)."
+    )
+    @catches_user_errors(BankLinePayload)
+    async def assign_bank_line_to_invoice(
+        self, info: Info, line_id: strawberry.ID, invoice_id: strawberry.ID
+    ) -> BankLinePayload:
+        actor = actor_of(info)
+        line = require_id(line_id, "BankLine", "lineId")
+        invoice = require_id(invoice_id, "Invoice", "invoiceId")
+        view, paid, excess = await run(
+            info,
+            lambda uow: assigning.assign_line_to_invoice(uow, actor, line, invoice_id=invoice),
+        )
+        [shown_invoice] = await shown(info, [paid])
+        return BankLinePayload(
+            line=BankLine.from_view(view),
+            invoice=shown_invoice,
+            wallet=None if excess is None else Wallet.from_view(excess),
+        )
 
     @strawberry.mutation(
         description="Staff: an unmatched line is to be sent back to its sender (never credited), with why."
@@ -63,7 +85,7 @@ class Mutation:
     ) -> BankLinePayload:
         actor = actor_of(info)
         line = require_id(line_id, "BankLine", "lineId")
-        view = await run(info, lambda uow: queue.return_line(uow, actor, line, note))
+        view = await run(info, lambda uow: assigning.return_line(uow, actor, line, note))
         return BankLinePayload(line=BankLine.from_view(view))
 
     @strawberry.mutation(

@@ -9,15 +9,14 @@ the reason in words a clerk understands), 401, 403, 413 (too large), 415 (not a 
 """
 
 from starlette.background import BackgroundTask
-from starlette.datastructures import UploadFile
-from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from i18n.locales import preferred_locale
-from routes.documents import FORM_OVERHEAD_BYTES, BodyTooLarge, _publisher, _read_form
+from routes.documents import _publisher
+from routes.uploads import UploadRefused, read_upload
 from schema.ids import to_global_id
 from schema.messages import message
+from services.accounts.actor import Actor
 from services.banking.importing import import_statement_file
 from services.banking.problems import StatementRejected
 from services.banking.receipts import mail_pending_receipts
@@ -46,37 +45,34 @@ def _error(locale: str, error: DomainError) -> JSONResponse:
     return JSONResponse({"error": body}, status_code=STATUS.get(error.code, 400))
 
 
+async def _clerk(request: Request, runtime: Runtime) -> Actor:
+    actor = await _publisher(request, runtime)
+    require_staff(actor)
+    return actor
+
+
 async def upload(request: Request) -> Response:
     runtime: Runtime = request.app.state.runtime
-    locale = preferred_locale(request.headers.get("accept-language"))
+    max_bytes = runtime.settings.documents_max_bytes
     try:
-        actor = await _publisher(request, runtime)
-        require_staff(actor)
+        sent = await read_upload(
+            request,
+            runtime,
+            _clerk,
+            max_bytes=max_bytes,
+            not_multipart=ErrorCode.UNSUPPORTED_FILE_TYPE,
+        )
+    except UploadRefused as refused:
+        return _error(refused.locale, refused.error)
+    try:
+        data = await sent.file.read()
+        if len(data) > max_bytes:
+            raise DomainError(ErrorCode.FILE_TOO_LARGE, "file", max_mb=sent.max_mb)
+        result = await import_statement_file(runtime.transactions, sent.actor, data)
     except DomainError as error:
-        return _error(locale, error)
-    locale = actor.locale
-    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        return _error(locale, DomainError(ErrorCode.UNSUPPORTED_FILE_TYPE, "file"))
-    limit = runtime.settings.documents_max_bytes + FORM_OVERHEAD_BYTES
-    max_mb = round(runtime.settings.documents_max_bytes / (1024 * 1024), 1)
-    try:
-        form = await _read_form(request, limit)
-    except BodyTooLarge:
-        return _error(locale, DomainError(ErrorCode.FILE_TOO_LARGE, "file", max_mb=max_mb))
-    except MultiPartException:
-        return _error(locale, DomainError(ErrorCode.INVALID_INPUT, "file"))
-    try:
-        file = form.get("file")
-        if not isinstance(file, UploadFile):
-            raise DomainError(ErrorCode.INVALID_INPUT, "file")
-        data = await file.read()
-        if len(data) > runtime.settings.documents_max_bytes:
-            raise DomainError(ErrorCode.FILE_TOO_LARGE, "file", max_mb=max_mb)
-        result = await import_statement_file(runtime.transactions, actor, data)
-    except DomainError as error:
-        return _error(locale, error)
+        return _error(sent.locale, error)
     finally:
-        await form.close()
+        await sent.close()
     body = {"statementId": to_global_id("BankStatement", result.statement_id), **result.to_json()}
     # The receipts are rendered after the answer (the background loop would otherwise).
     receipts = BackgroundTask(mail_pending_receipts, runtime.transactions)

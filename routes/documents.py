@@ -12,17 +12,16 @@ reach gets 404; either way nothing is marked read.
 """
 
 import unicodedata
-from collections.abc import AsyncGenerator
 from datetime import date
 from typing import Any
 from urllib.parse import quote
 
-from starlette.datastructures import FormData, UploadFile
-from starlette.formparsers import MultiPartException, MultiPartParser
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from i18n.locales import preferred_locale
+from routes.uploads import UploadRefused, read_upload
 from schema.ids import db_id_of, to_global_id
 from schema.messages import message
 from services.accounts import sessions
@@ -38,8 +37,6 @@ from services.documents.publishing import (
 )
 from services.sql.runtime import Runtime
 
-# Room for the form's other fields and multipart framing around the file itself.
-FORM_OVERHEAD_BYTES = 64 * 1024
 STATUS = {
     ErrorCode.UNAUTHENTICATED: 401,
     ErrorCode.FORBIDDEN: 403,
@@ -51,10 +48,6 @@ STATUS = {
 INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"}
 
 
-class BodyTooLarge(Exception):
-    pass
-
-
 def _error(locale: str, error: DomainError, status: int | None = None) -> JSONResponse:
     body = {
         "code": error.code.value,
@@ -62,26 +55,6 @@ def _error(locale: str, error: DomainError, status: int | None = None) -> JSONRe
         "field": error.field,
     }
     return JSONResponse({"errors": [body]}, status_code=status or STATUS.get(error.code, 400))
-
-
-async def _limited(stream: AsyncGenerator[bytes, None], limit: int) -> AsyncGenerator[bytes, None]:
-    """The request body, cut off (and refused) as soon as it passes `limit` bytes."""
-    total = 0
-    async for chunk in stream:
-        total += len(chunk)
-        if total > limit:
-            raise BodyTooLarge()
-        yield chunk
-
-
-async def _read_form(request: Request, limit: int) -> FormData:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise BodyTooLarge()
-    parser = MultiPartParser(
-        request.headers, _limited(request.stream(), limit), max_files=1, max_fields=10
-    )
-    return await parser.parse()
 
 
 def _audience(form: FormData) -> Audience:
@@ -118,40 +91,27 @@ async def _publisher(request: Request, runtime: Runtime) -> Actor:
 
 async def upload(request: Request) -> Response:
     runtime: Runtime = request.app.state.runtime
-    locale = preferred_locale(request.headers.get("accept-language"))
     try:
-        actor = await _publisher(request, runtime)
-    except DomainError as error:
-        return _error(locale, error)
-    locale = actor.locale
-    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        return _error(locale, DomainError(ErrorCode.INVALID_INPUT, "file"), 415)
-    limit = runtime.settings.documents_max_bytes + FORM_OVERHEAD_BYTES
-    max_mb = round(runtime.settings.documents_max_bytes / (1024 * 1024), 1)
+        sent = await read_upload(
+            request, runtime, _publisher, max_bytes=runtime.settings.documents_max_bytes
+        )
+    except UploadRefused as refused:
+        return _error(refused.locale, refused.error, refused.status)
     try:
-        form = await _read_form(request, limit)
-    except BodyTooLarge:
-        return _error(locale, DomainError(ErrorCode.FILE_TOO_LARGE, "file", max_mb=max_mb))
-    except MultiPartException:
-        return _error(locale, DomainError(ErrorCode.INVALID_INPUT, "file"))
-    try:
-        file = form.get("file")
-        if not isinstance(file, UploadFile):
-            raise DomainError(ErrorCode.INVALID_INPUT, "file")
-        new = _new_document(form)
+        new = _new_document(sent.form)
         document = await upload_document(
             runtime.transactions,
             runtime.storage,
-            actor,
+            sent.actor,
             new,
-            data=await file.read(),
-            file_name=file.filename or "",
-            declared_type=file.content_type,
+            data=await sent.file.read(),
+            file_name=sent.file.filename or "",
+            declared_type=sent.file.content_type,
         )
     except DomainError as error:
-        return _error(locale, error)
+        return _error(sent.locale, error)
     finally:
-        await form.close()
+        await sent.close()
     assert document.id is not None
     return JSONResponse(
         {

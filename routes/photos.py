@@ -9,22 +9,15 @@ Production list: `GET /photo-campaigns/{campaignId}/production.csv`: child, clas
 quantity over the campaign's active orders, UTF-8 with a byte-order mark.
 """
 
-from starlette.datastructures import UploadFile
-from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from i18n.locales import preferred_locale
-from routes.documents import (
-    FORM_OVERHEAD_BYTES,
-    BodyTooLarge,
-    _error,
-    _publisher,
-    _read_form,
-    content_disposition,
-)
+from routes.documents import _error, _publisher, content_disposition
+from routes.uploads import UploadRefused, read_upload
 from schema.ids import db_id_of, to_global_id
-from services.common.errors import DomainError, ErrorCode, NotFound
+from services.accounts.actor import Actor
+from services.common.errors import DomainError, NotFound
 from services.photos.campaigns import add_proof
 from services.photos.production import production_list, to_csv
 from services.sql.runtime import Runtime
@@ -37,46 +30,39 @@ def _campaign_id(request: Request) -> int:
     return campaign_id
 
 
+async def _proof_publisher(request: Request, runtime: Runtime) -> Actor:
+    """Staff who may publish, on a campaign id that reads as one (checked before the body)."""
+    actor = await _publisher(request, runtime)
+    _campaign_id(request)
+    return actor
+
+
 async def upload_proof(request: Request) -> Response:
     runtime: Runtime = request.app.state.runtime
-    locale = preferred_locale(request.headers.get("accept-language"))
     try:
-        actor = await _publisher(request, runtime)
-        campaign_id = _campaign_id(request)
-    except DomainError as error:
-        return _error(locale, error)
-    locale = actor.locale
-    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        return _error(locale, DomainError(ErrorCode.INVALID_INPUT, "file"), 415)
-    limit = runtime.settings.documents_max_bytes + FORM_OVERHEAD_BYTES
-    max_mb = round(runtime.settings.documents_max_bytes / (1024 * 1024), 1)
+        sent = await read_upload(
+            request, runtime, _proof_publisher, max_bytes=runtime.settings.documents_max_bytes
+        )
+    except UploadRefused as refused:
+        return _error(refused.locale, refused.error, refused.status)
     try:
-        form = await _read_form(request, limit)
-    except BodyTooLarge:
-        return _error(locale, DomainError(ErrorCode.FILE_TOO_LARGE, "file", max_mb=max_mb))
-    except MultiPartException:
-        return _error(locale, DomainError(ErrorCode.INVALID_INPUT, "file"))
-    try:
-        file = form.get("file")
-        if not isinstance(file, UploadFile):
-            raise DomainError(ErrorCode.INVALID_INPUT, "file")
-        child_id = db_id_of(str(form.get("childId") or ""), "Child")
+        child_id = db_id_of(str(sent.form.get("childId") or ""), "Child")
         if child_id is None:
             raise NotFound("childId")
         document = await add_proof(
             runtime.transactions,
             runtime.storage,
-            actor,
-            campaign_id=campaign_id,
+            sent.actor,
+            campaign_id=_campaign_id(request),
             child_id=child_id,
-            data=await file.read(),
-            file_name=file.filename or "",
-            content_type=file.content_type,
+            data=await sent.file.read(),
+            file_name=sent.file.filename or "",
+            content_type=sent.file.content_type,
         )
     except DomainError as error:
-        return _error(locale, error)
+        return _error(sent.locale, error)
     finally:
-        await form.close()
+        await sent.close()
     assert document.id is not None
     body = {
         "id": to_global_id("Document", document.id),

@@ -5,13 +5,11 @@ The answer is the plan's counts and errors as JSON: 200 when applied (or planned
 the file has errors (nothing applied); 401, 403 as for document uploads.
 """
 
-from starlette.datastructures import UploadFile
-from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from i18n.locales import preferred_locale
-from routes.documents import BodyTooLarge, _error, _read_form
+from routes.documents import _error
+from routes.uploads import UploadRefused, read_upload
 from services.accounts import sessions
 from services.accounts.actor import Actor
 from services.common.errors import DomainError, ErrorCode
@@ -39,28 +37,16 @@ def _flag(request: Request, form: dict[str, str], name: str) -> str:
 
 async def roster(request: Request) -> Response:
     runtime: Runtime = request.app.state.runtime
-    locale = preferred_locale(request.headers.get("accept-language"))
     try:
-        actor = await staff_of(request, runtime)
-    except DomainError as error:
-        return _error(locale, error)
-    locale = actor.locale
-    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        return _error(locale, DomainError(ErrorCode.INVALID_INPUT, "file"), 415)
+        sent = await read_upload(request, runtime, staff_of, max_bytes=ROSTER_MAX_BYTES, overhead=0)
+    except UploadRefused as refused:
+        return _error(refused.locale, refused.error, refused.status)
+    actor, locale = sent.actor, sent.locale
     try:
-        form = await _read_form(request, ROSTER_MAX_BYTES)
-    except BodyTooLarge:
-        return _error(locale, DomainError(ErrorCode.FILE_TOO_LARGE, "file", max_mb=5))
-    except MultiPartException:
-        return _error(locale, DomainError(ErrorCode.INVALID_INPUT, "file"))
-    try:
-        file = form.get("file")
-        if not isinstance(file, UploadFile):
-            return _error(locale, DomainError(ErrorCode.INVALID_INPUT, "file"))
-        data = await file.read()
-        fields = {k: v for k, v in form.items() if isinstance(v, str)}
+        data = await sent.file.read()
+        fields = {k: v for k, v in sent.form.items() if isinstance(v, str)}
     finally:
-        await form.close()
+        await sent.close()
     dry_run = _flag(request, fields, "dryRun") in ("true", "1", "yes")
     mode = _flag(request, fields, "mode") or "add"
     if mode not in ("add", "full"):

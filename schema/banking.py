@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 import strawberry
 
+from schema.billing import Invoice
 from schema.errors import UserError
 from schema.ids import to_global_id
 from schema.money import Money, money
@@ -99,4 +100,7 @@ class BankStatement(Node):
 class BankLinePayload:
     line: BankLine | None = None
     wallet: Wallet | None = None
+    invoice: Invoice | None = strawberry.field(
+        default=None, description="The invoice the line paid (assignBankLineToInvoice)."
+    )
     errors: list[UserError] = strawberry.field(default_factory=list)

@@ -1,7 +1,7 @@
 """online payments of invoices: top_ups.invoice_id
 
 Revision ID: 0023
-Revises: 0018
+Revises: 0010
 Create Date: 2026-12-04 22:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0023"
-down_revision: str | None = "0018"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

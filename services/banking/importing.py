@@ -163,10 +163,9 @@ async def _import_entries(
     for (line, payment), posted in zip(paying, all_posted, strict=True):
         target = payment.target
         line.update(status=LineStatus.CREDITED, wallet_id=target.wallet_id)
-        # The receipt tells a wallet's new balance: for an invoice, only when an excess
-        # reached the wallet.
-        line.update(transaction_id=posted.transaction_id, receipt_pending=bool(posted.wallets))
+        line.update(transaction_id=posted.transaction_id, receipt_pending=True)
         if isinstance(target, matching.InvoiceTarget):
+            line.update(invoice_id=target.invoice_id)
             continue
         if (target.wallet_id, payment.amount_cents) in announced:
             settle.append((target.wallet_id, payment.amount_cents, payment.bank_reference))
@@ -283,6 +282,7 @@ def _line(school_id: int, statement_id: int, entry: Entry) -> dict[str, Any]:
         "counterparty_name": entry.counterparty_name[:200],
         "counterparty_iban": entry.counterparty_iban,
         "wallet_id": None,
+        "invoice_id": None,
         "transaction_id": None,
         "receipt_pending": False,
     }

@@ -1,15 +1,11 @@
-"""The staff's queue of unmatched credit lines: each with the wallets it likely meant, to be
-assigned to one (credited exactly once) or marked to go back to the sender with a note.
-
-Once: the line leaves UNMATCHED by one conditional UPDATE (the database picks the one of two
-racing clerks), and the credit's bank reference is unique in `bank_transfers` besides.
-Who handled each line, and when, stays on the line.
+"""The staff's queue of unmatched credit lines, each with the wallets it likely meant, and the
+statements imported. Handling a line (assign, return) is `assigning`'s.
 """
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -19,20 +15,17 @@ from models.banking import PendingTransferStatus as Announced
 from models.family import Child, Guardianship
 from models.wallets import Wallet
 from services.accounts.actor import Actor
-from services.banking import announcements, matching
+from services.banking import matching
 from services.banking.communications import (
     DIGITS,
     digits_of,
     likely_communications,
     structured_in_text,
 )
-from services.banking.receipts import Receipt, send_receipts
-from services.common.errors import DomainError, ErrorCode, NotFound
+from services.common.errors import NotFound
 from services.family.children import require_staff
-from services.sql.uow import UnitOfWork
 from services.wallets.views import WalletView
 
-MAX_NOTE = 500
 MAX_QUEUE = 500
 
 
@@ -62,6 +55,7 @@ class LineView:
     counterparty_iban: str | None
     status: LineStatus
     wallet_id: int | None
+    invoice_id: int | None
     handled_by: str | None
     handled_at: datetime | None
     note: str | None
@@ -86,97 +80,6 @@ async def line_for(session: AsyncSession, actor: Actor, line_id: int) -> LineVie
     if not found:
         raise NotFound("lineId")
     return found[0]
-
-
-async def assign_line(
-    uow: UnitOfWork, actor: Actor, line_id: int, *, wallet_id: int
-) -> tuple[LineView, WalletView]:
-    """Credit an unmatched line to a wallet of the school."""
-    require_staff(actor)
-    line = await _unmatched(uow, actor, line_id)
-    wallet = await uow.session.scalar(
-        select(Wallet).where(col(Wallet.id) == wallet_id, col(Wallet.school_id) == actor.school_id)
-    )
-    if wallet is None or wallet.id is None:
-        raise NotFound("walletId")
-    statement_date = await uow.session.scalar(
-        select(col(BankStatement.statement_date)).where(col(BankStatement.id) == line.statement_id)
-    )
-    assert statement_date is not None
-    await _leave_queue(uow, actor, line_id, LineStatus.CREDITED, None)
-    target = matching.WalletTarget(wallet.id, wallet.child_id, wallet.name)
-    [posted] = await matching.pay_many(
-        uow,
-        [
-            matching.Payment(
-                target,
-                line.amount_cents,
-                line.communication or "",
-                line.bank_reference,
-                line.value_date,
-                statement_date,
-            )
-        ],
-        school_id=actor.school_id,
-        recorded_by=actor.user_id,
-    )
-    await uow.session.execute(
-        update(BankStatementLine)
-        .where(col(BankStatementLine.id) == line_id)
-        .values(wallet_id=wallet.id, transaction_id=posted.transaction_id)
-    )
-    await announcements.settle_announcement(
-        uow, wallet_id=wallet.id, amount_cents=line.amount_cents, line_id=line_id
-    )
-    after = posted.wallet(wallet.id)
-    receipt = Receipt(
-        wallet.child_id, wallet.name, line.amount_cents, after.balance_cents, statement_date
-    )
-    await send_receipts(uow, actor.school_id, [receipt])
-    return await line_for(uow.session, actor, line_id), after
-
-
-async def return_line(uow: UnitOfWork, actor: Actor, line_id: int, note: str) -> LineView:
-    """Mark an unmatched line to be sent back to its sender: it is never credited."""
-    require_staff(actor)
-    note = note.strip()
-    if not note or len(note) > MAX_NOTE:
-        raise DomainError(ErrorCode.INVALID_INPUT, "note")
-    await _unmatched(uow, actor, line_id)
-    await _leave_queue(uow, actor, line_id, LineStatus.RETURNED, note)
-    return await line_for(uow.session, actor, line_id)
-
-
-async def _unmatched(uow: UnitOfWork, actor: Actor, line_id: int) -> BankStatementLine:
-    line = await uow.session.scalar(
-        select(BankStatementLine)
-        .where(
-            col(BankStatementLine.id) == line_id,
-            col(BankStatementLine.school_id) == actor.school_id,
-        )
-        .execution_options(populate_existing=True)
-    )
-    if line is None:
-        raise NotFound("lineId")
-    if line.status != LineStatus.UNMATCHED:
-        raise DomainError(ErrorCode.ALREADY_IMPORTED, "lineId")
-    return line
-
-
-async def _leave_queue(
-    uow: UnitOfWork, actor: Actor, line_id: int, status: LineStatus, note: str | None
-) -> None:
-    result = await uow.session.execute(
-        update(BankStatementLine)
-        .where(
-            col(BankStatementLine.id) == line_id,
-            col(BankStatementLine.status) == LineStatus.UNMATCHED,
-        )
-        .values(status=status, handled_by=actor.user_id, handled_at=uow.now, note=note)
-        .execution_options(synchronize_session=False)
-    )
-    if not result.rowcount:  # type: ignore[attr-defined]
-        raise DomainError(ErrorCode.ALREADY_IMPORTED, "lineId")
 
 
 async def _lines(session: AsyncSession, school_id: int, where: object) -> list[LineView]:
@@ -206,6 +109,7 @@ async def _lines(session: AsyncSession, school_id: int, where: object) -> list[L
                 counterparty_iban=row.counterparty_iban,
                 status=LineStatus(row.status),
                 wallet_id=row.wallet_id,
+                invoice_id=row.invoice_id,
                 handled_by=handled_by,
                 handled_at=row.handled_at,
                 note=row.note,

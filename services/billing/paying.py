@@ -51,8 +51,11 @@ async def pay_invoice(
     *,
     source_ref: str,
     wallet_id: int | None = None,
+    receipt: bool = True,
 ) -> PaymentOutcome:
-    """Access checks are the caller's (the parent's wallet, the verified webhook, staff)."""
+    """Access checks are the caller's (the parent's wallet, the verified webhook, staff).
+    `receipt=False`: the caller mails its own receipt (a bank statement line tells what it paid,
+    whether or not it completed the invoice), so the guardians get one mail per payment."""
     if amount_cents <= 0:
         raise DomainError(ErrorCode.INVALID_AMOUNT, "amountCents")
     if method == InvoicePaymentMethod.WALLET and wallet_id is None:
@@ -61,7 +64,8 @@ async def pay_invoice(
     if earlier is not None:
         return earlier
     applied, invoice = await _apply(uow, invoice_id, amount_cents)
-    await mail_receipt_if_paid(uow, invoice, applied)
+    if receipt:
+        await mail_receipt_if_paid(uow, invoice, applied)
     if method == InvoicePaymentMethod.WALLET:
         if applied == 0:
             raise DomainError(ErrorCode.NOTHING_DUE, "invoiceId")

@@ -18,7 +18,15 @@ from services.sql.uow import UnitOfWork
 
 # Kinds are template names. Account access and money documents cannot be refused.
 REQUIRED = frozenset(
-    {"invitation", "password_reset", "invoice", "receipt", "data_export", "bank_transfer_received"}
+    {
+        "invitation",
+        "password_reset",
+        "invoice",
+        "receipt",
+        "data_export",
+        "bank_transfer_received",
+        "invoice_transfer_received",
+    }
 )
 OPTIONAL = (
     "low_balance",

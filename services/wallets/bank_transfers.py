@@ -258,13 +258,15 @@ async def pay_invoice_by_statement_line(
     recorded_by: int,
 ) -> Posted:
     """A statement line naming an invoice pays it through billing's one payment path (any
-    excess on the child's first wallet); the transfer row makes its bank reference count once."""
+    excess on the child's first wallet); the transfer row makes its bank reference count once.
+    The line's own receipt (services/banking/receipts.py) tells the guardians, not billing's."""
     outcome = await pay_invoice(
         uow,
         invoice_id,
         amount_cents,
         InvoicePaymentMethod.BANK_TRANSFER,
         source_ref=f"transfer:{bank_reference}",
+        receipt=False,
     )
     assert outcome.posted is not None and outcome.transaction_id is not None
     uow.session.add(

@@ -1,12 +1,15 @@
 """POST /bank-statements as a clerk uses it, the unmatched queue in GraphQL, and a parent's
 announced transfer shown until the statement that settles it."""
 
+import asyncio
+
 import httpx
 
+from models.accounts import Role
 from services.demo.statement_files import Movement, camt053_file, coda_file, statement
 from services.sql.runtime import Runtime
 from services.sql.uow import Transactions
-from tests.factories import gid
+from tests.factories import gid, make_user
 from tests.services.banking.helpers import balances, digits, setting
 from tests.support.clock import FakeClock
 from tests.support.graphql import GraphQL, error_codes
@@ -129,7 +132,7 @@ async def test_the_queue_suggests_and_staff_assign_once_or_return(
     assert assigned["assignBankLine"]["wallet"] == {"balance": {"cents": 3100}}
     assert assigned["assignBankLine"]["line"]["status"] == "CREDITED"
     twice = await staff.data(ASSIGN, {"line": line, "wallet": gid("Wallet", meals.id)})
-    assert error_codes(twice["assignBankLine"]) == ["ALREADY_IMPORTED"]
+    assert error_codes(twice["assignBankLine"]) == ["ALREADY_HANDLED"]
     assert await balances(tx, s) == [[3100, 0]]
     [receipt] = await mails_to(runtime, s.families[0].parent.user.email)
     assert "€31.00" in text_of(receipt)
@@ -195,3 +198,55 @@ async def test_a_refused_file_says_why_in_the_clerks_words(
     assert wrong_total["problem"] == "BALANCE_MISMATCH"
     assert "Rien n'a été importé" in wrong_total["message"]
     assert await balances(tx, s) == [[0, 0]]
+
+
+TO_INVOICE = """mutation($line: ID!, $invoice: ID!) {
+  assignBankLineToInvoice(lineId: $line, invoiceId: $invoice) {
+    line { status handledBy } invoice { id paid { cents } due { cents } }
+    wallet { balance { cents } } errors { code field } } }"""
+ISSUE = """mutation($c: ID!, $on: Date!) { issueInvoice(childId: $c, title: "Piscine",
+  lines: [{label: "Entrée", quantity: 4, unitPriceCents: 500}], issuedOn: $on, dueOn: $on) {
+    invoice { id } errors { code } } }"""
+
+
+async def test_staff_pay_an_invoice_with_a_line_once_when_two_click_at_once(
+    http: httpx.AsyncClient, gql: GraphQL, tx: Transactions, runtime: Runtime
+) -> None:
+    s = await setting(tx, families=1, locales=("en",))
+    staff = gql.as_(s.staff.token)
+    on = tx.now().date().isoformat()
+    issued = await staff.data(ISSUE, {"c": gid("Child", s.families[0].child.id), "on": on})
+    invoice = issued["issueInvoice"]["invoice"]["id"]
+    data = coda_file(
+        statement(Movement(2600, "V1", free_text="piscine", counterparty_name="P"), number=53)
+    )
+    assert (await upload(http, s.staff.token, data)).json()["unmatched"] == 1
+    [line] = (await staff.data(QUEUE))["unmatchedBankLines"]
+    before = len(await mails_to(runtime, s.families[0].parent.user.email))
+
+    colleague = await make_user(tx, s.school, Role.STAFF)
+    other = gql.as_(colleague.token)
+    answers = await asyncio.gather(
+        staff.data(TO_INVOICE, {"line": line["id"], "invoice": invoice}),
+        other.data(TO_INVOICE, {"line": line["id"], "invoice": invoice}),
+    )
+    late = await staff.data(
+        ASSIGN, {"line": line["id"], "wallet": gid("Wallet", s.wallets[0][1].id)}
+    )
+
+    payloads = [answer["assignBankLineToInvoice"] for answer in answers]
+    [won] = [p for p in payloads if p["errors"] == []]
+    [lost] = [p for p in payloads if p["errors"] != []]
+    assert won["line"]["status"] == "CREDITED"
+    names = {s.staff.user.display_name, colleague.user.display_name}
+    assert won["line"]["handledBy"] in names  # whoever the database let through
+    assert won["invoice"] == {"id": invoice, "paid": {"cents": 2000}, "due": {"cents": 0}}
+    assert won["wallet"] == {"balance": {"cents": 600}}  # the excess, on the first wallet
+    assert lost["errors"] == [{"code": "ALREADY_HANDLED", "field": "lineId"}]
+    assert lost["line"] is None and lost["invoice"] is None
+    assert error_codes(late["assignBankLine"]) == ["ALREADY_HANDLED"]
+    assert await balances(tx, s) == [[600, 0]]
+    mails = await mails_to(runtime, s.families[0].parent.user.email)
+    assert len(mails) == before + 1
+    assert "€20.00 went to payment request" in text_of(mails[-1])
+    await assert_ledger_balanced(tx)

@@ -243,10 +243,11 @@ async def test_every_staff_mutation_writes_an_entry(
         statement(
             Movement(3100, unique("A"), communication=wrong, counterparty_name="X"),
             Movement(900, unique("B"), free_text="voyage", counterparty_name="Y"),
+            Movement(300, unique("C"), free_text="piscine", counterparty_name="Z"),
             number=77,
         )
     )
-    assert (await upload(http, s.staff.token, data)).json()["unmatched"] == 2
+    assert (await upload(http, s.staff.token, data)).json()["unmatched"] == 3
     lines = (await staff.data("{ unmatchedBankLines { id } }"))["unmatchedBankLines"]
     await act(
         "assignBankLine",
@@ -279,8 +280,13 @@ async def test_every_staff_mutation_writes_an_entry(
         {"c": child_gid, "on": tx.now().date().isoformat()},
     )
     await act(
+        "assignBankLineToInvoice",
+        "mutation($l: ID!, $i: ID!) { assignBankLineToInvoice(lineId: $l, invoiceId: $i) { errors { code } } }",
+        {"l": lines[2]["id"], "i": invoice["invoice"]["id"]},
+    )
+    await act(
         "creditInvoice",
-        'mutation($i: ID!) { creditInvoice(invoiceId: $i, amountCents: 700, reason: "Annulé") { errors { code } } }',
+        'mutation($i: ID!) { creditInvoice(invoiceId: $i, amountCents: 400, reason: "Annulé") { errors { code } } }',
         {"i": invoice["invoice"]["id"]},
     )
     # Last: the family leaves (its ids, and so the entries above, stay).
@@ -312,6 +318,9 @@ async def test_every_staff_mutation_writes_an_entry(
         "invoice_reminder_days_before": 3,
     }
     assert by_action["adjustWallet"]["childId"] == child_gid
+    assigned = by_action["assignBankLineToInvoice"]
+    assert (assigned["role"], assigned["userId"]) == ("STAFF", gid("User", s.staff.id))
+    assert assigned["details"]["arguments"]["lineId"] == lines[2]["id"]
 
 
 async def test_money_moved_by_others_is_recorded_with_balances_and_a_parents_own_is_not(

@@ -1,6 +1,6 @@
 """The unmatched queue's suggestions, and who handled each line."""
 
-from services.banking import announcements, queue
+from services.banking import announcements, assigning, queue
 from services.banking.importing import ImportResult
 from services.demo.statement_files import Movement, coda_file, statement
 from services.sql.uow import Transactions
@@ -51,7 +51,9 @@ async def test_who_returned_a_line_and_why_is_kept(tx: Transactions) -> None:
     staff = actor_for(s.staff)
     [line] = await tx.read(lambda session: queue.unmatched_lines(session, staff))
 
-    returned = await tx.run(lambda uow: queue.return_line(uow, staff, line.id, "  Pas un parent "))
+    returned = await tx.run(
+        lambda uow: assigning.return_line(uow, staff, line.id, "  Pas un parent ")
+    )
 
     assert (returned.status, returned.note) == ("RETURNED", "Pas un parent")
     assert returned.handled_by == s.staff.user.display_name and returned.handled_at is not None
