@@ -8,6 +8,9 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET_KEY = "dev-insecure-secret-key-change-me"
+# Development only (the README says so): a Fernet key generated once for this repository, so a
+# fresh clone signs in with two-factor codes without configuring anything. Production refuses it.
+DEFAULT_TOTP_ENCRYPTION_KEY = "OJn4tKwtG4725Uzg5ysRgBq3E1NmtpgIotOZOqn4SoI="
 
 
 def utcnow() -> datetime:
@@ -32,6 +35,10 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     secret_key: str = DEFAULT_SECRET_KEY
+    # TOTP secrets are stored encrypted (Fernet) with these keys, comma-separated: the first
+    # encrypts, every one decrypts (rotation: put the new key first, run
+    # `python -m cli rotate-totp-secrets`, then drop the old one).
+    totp_encryption_keys: str = DEFAULT_TOTP_ENCRYPTION_KEY
     cartable_env: Literal["development", "production"] = "development"
     demo: bool = True
     demo_families: int = 0
@@ -109,6 +116,24 @@ class Settings(BaseSettings):
         return self.cartable_env == "production"
 
     @property
+    def totp_key_list(self) -> list[str]:
+        return [k.strip() for k in self.totp_encryption_keys.split(",") if k.strip()]
+
+    def _check_totp_keys(self) -> None:
+        from cryptography.fernet import Fernet
+
+        if not self.totp_key_list:
+            raise ConfigurationError("TOTP_ENCRYPTION_KEYS is empty")
+        for number, key in enumerate(self.totp_key_list, start=1):
+            try:
+                Fernet(key)
+            except ValueError:
+                raise ConfigurationError(
+                    f"TOTP_ENCRYPTION_KEYS: key {number} is not a Fernet key "
+                    "(32 url-safe base64-encoded bytes)"
+                ) from None
+
+    @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
@@ -124,6 +149,12 @@ class Settings(BaseSettings):
             raise ConfigurationError("SECRET_KEY must be set in production")
         if self.production and len(self.secret_key) < 32:
             raise ConfigurationError("SECRET_KEY must be at least 32 characters in production")
+        if self.production and DEFAULT_TOTP_ENCRYPTION_KEY in self.totp_key_list:
+            raise ConfigurationError(
+                "TOTP_ENCRYPTION_KEYS must be set in production (a key of your own: "
+                'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())")'
+            )
+        self._check_totp_keys()
         if self.production and self.payment_provider == "sandbox":
             raise ConfigurationError(
                 "PAYMENT_PROVIDER=sandbox credits payments nobody made: not in production"

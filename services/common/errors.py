@@ -34,6 +34,7 @@ class ErrorCode(StrEnum):
     ORDER_CLOSED = "ORDER_CLOSED"
     ALREADY_PAID = "ALREADY_PAID"
     NOTHING_DUE = "NOTHING_DUE"
+    SECOND_FACTOR_UNAVAILABLE = "SECOND_FACTOR_UNAVAILABLE"
 
 
 def message_key(key: str) -> str:
