@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -90,6 +91,14 @@ class Settings(BaseSettings):
     documents_max_bytes: int = 20 * 1024 * 1024
     document_link_minutes: int = 10
 
+    # GDPR data exports: a family with more rows than this gets its export built in the
+    # background and a link mailed (GET /me/export.json and requestDataExport answer at once
+    # otherwise); the link works once, for this long. Files under EXPORTS_DIR (unset: an
+    # `exports` directory beside DOCUMENTS_DIR).
+    data_export_inline_rows: int = 5000
+    data_export_link_hours: int = 24
+    exports_dir: str = ""
+
     # Money: the online payment provider. Unset: the built-in sandbox in development, none in
     # production (the sandbox accepts payments nobody made). `none` turns online top-ups off.
     payment_provider: Literal["sandbox", "none"] | None = None
@@ -109,6 +118,8 @@ class Settings(BaseSettings):
             host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
             host = f"[{host}]" if ":" in host else host
             self.public_url = f"http://{host}:{self.port}"
+        if not self.exports_dir:
+            self.exports_dir = str(Path(self.documents_dir).parent / "exports")
         return self
 
     @property
