@@ -72,7 +72,9 @@ async def test_a_parent_turns_on_two_step_sign_in_and_signs_in_with_a_code(
         await page.locator("input[name=username]").fill(PARENT[0])
         await page.locator("input[name=password]").fill(PARENT[1])
         await page.get_by_role("button", name="Connexion").click()
-        second = page.get_by_label("Code de l'application d'authentification (ou un code de secours)")
+        second = page.get_by_label(
+            "Code de l'application d'authentification (ou un code de secours)"
+        )
         await expect(second).to_be_visible()
         await check(page, "login-code", "phone", found)
         # A fresh code: the next step's (the one used to turn it on cannot be used again).
