@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from models.accounts import Role
@@ -41,8 +42,9 @@ async def test_two_builders_mail_one_export_that_only_its_parent_takes_once(
     mailed = await asyncio.gather(build_pending(tx, storage), build_pending(tx, storage))
     assert sum(mailed) == 1
 
-    async def state(session):  # type: ignore[no-untyped-def]
+    async def state(session: AsyncSession) -> tuple[DataExport, int]:
         row = await session.get(DataExport, first)
+        assert row is not None
         mails = await session.scalars(
             select(OutboxMail).where(col(OutboxMail.to_address) == family.parent.user.email)
         )
