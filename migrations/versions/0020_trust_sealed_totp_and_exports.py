@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 from cryptography.fernet import Fernet, MultiFernet
 
-from settings import Settings
+from settings import DEFAULT_TOTP_ENCRYPTION_KEY, Settings
 
 revision: str = "0020"
 down_revision: str | None = "0018"
@@ -23,7 +23,12 @@ depends_on: str | Sequence[str] | None = None
 
 
 def _cipher() -> MultiFernet:
-    return MultiFernet([Fernet(key) for key in Settings().totp_key_list])
+    settings = Settings()
+    if settings.production and DEFAULT_TOTP_ENCRYPTION_KEY in settings.totp_key_list:
+        # Encrypting with the public development key would protect nothing, and the server
+        # (which refuses that key in production) could then read none of them.
+        raise RuntimeError("set TOTP_ENCRYPTION_KEYS before migrating a production database")
+    return MultiFernet([Fernet(key) for key in settings.totp_key_list])
 
 
 def upgrade() -> None:
