@@ -1,8 +1,9 @@
 """Two-step sign-in in the dashboard: a parent turns it on from the user menu with a code their
 app (here pyotp) computes, sees the recovery codes once, signs out, signs in again with a fresh
 code, and turns it off with a recovery code. axe-core finds no serious or critical violation on
-any state of the page."""
+any state of the page. A teacher whose school requires it enrols on the sign-in page."""
 
+import json
 import time
 from typing import Any
 
@@ -11,6 +12,9 @@ from playwright.async_api import Browser, Page, expect
 
 from tests.browser.conftest import PARENT, PHONE, Portal, sign_in
 from tests.browser.test_pages import check
+
+STAFF_LOGIN = 'mutation { login(username: "demo.staff", password: "demo-staff-pass") { token } }'
+REQUIRE = "mutation { setTotpRequiredForStaff(required: true) { errors { code } } }"
 
 
 async def open_menu(page: Page) -> None:
@@ -90,6 +94,52 @@ async def test_a_parent_turns_on_two_step_sign_in_and_signs_in_with_a_code(
             "Connexion en deux étapes désactivée."
         )
         await expect(page.get_by_text("désactivée pour ce compte")).to_be_visible()
+    finally:
+        await context.close()
+    assert found == {}, found
+
+
+async def test_a_teacher_the_school_requires_it_of_enrols_while_signing_in(
+    browser: Browser, portal: Portal
+) -> None:
+    context = await browser.new_context(viewport=PHONE, bypass_csp=True, locale="fr-BE")
+    found: dict[str, Any] = {}
+    try:
+        page = await context.new_page()
+        api = page.request
+        login = await api.post(
+            portal.url + "/graphql",
+            data=json.dumps({"query": STAFF_LOGIN}),
+            headers={"content-type": "application/json"},
+        )
+        staff = (await login.json())["data"]["login"]["token"]
+        await context.clear_cookies()
+        required = await api.post(
+            portal.url + "/graphql",
+            data=json.dumps({"query": REQUIRE}),
+            headers={"content-type": "application/json", "authorization": f"Bearer {staff}"},
+        )
+        assert (await required.json())["data"]["setTotpRequiredForStaff"]["errors"] == []
+
+        await page.goto(portal.url + "/login")
+        await page.locator("input[name=username]").fill("demo.teacher")
+        await page.locator("input[name=password]").fill("demo-teacher-pass")
+        await page.get_by_role("button", name="Connexion").click()
+        await expect(page.get_by_text("L'école exige la connexion en deux étapes")).to_be_visible()
+        await page.get_by_role("button", name="Activer la connexion en deux étapes").click()
+        secret = (await page.get_by_test_id("totp-secret").inner_text()).strip()
+        await check(page, "login-enrol", "phone", found)
+        await page.get_by_label("Code à 6 chiffres affiché par l'application").fill(
+            pyotp.TOTP(secret).now()
+        )
+        await page.get_by_role("button", name="Activer", exact=True).click()
+        await expect(page.get_by_test_id("recovery-codes").locator("li")).to_have_count(10)
+        await page.get_by_role("button", name="J'ai noté mes codes").click()
+        # Signed in by the confirmation itself.
+        await page.wait_for_url(lambda url: "/login" not in url)
+        await expect(page.get_by_role("heading", level=1)).to_be_visible()
+        cookies = await context.cookies()
+        assert [c["name"] for c in cookies] == ["cartable_session"]
     finally:
         await context.close()
     assert found == {}, found

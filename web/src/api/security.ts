@@ -1,6 +1,7 @@
 import { graphql } from "../gql";
 
-// Two-step sign-in (TOTP) of the signed-in user: state, enrolment, confirmation, turning it off.
+// Two-step sign-in (TOTP): state, enrolment, confirmation, turning it off. Enrolment takes the
+// sign-in ticket when the school requires it before the first sign-in (then it signs in too).
 export const SecurityQuery = graphql(`
   query Security {
     viewer { totpEnabled recoveryCodesLeft }
@@ -8,14 +9,14 @@ export const SecurityQuery = graphql(`
 `);
 
 export const StartTotpMutation = graphql(`
-  mutation StartTotp {
-    startTotpEnrolment { secret uri qrCode errors { code message field } }
+  mutation StartTotp($ticket: String) {
+    startTotpEnrolment(ticket: $ticket) { secret uri qrCode errors { code message field } }
   }
 `);
 
 export const ConfirmTotpMutation = graphql(`
-  mutation ConfirmTotp($code: String!) {
-    confirmTotpEnrolment(code: $code) { recoveryCodes errors { code message field } }
+  mutation ConfirmTotp($code: String!, $ticket: String) {
+    confirmTotpEnrolment(code: $code, ticket: $ticket) { recoveryCodes errors { code message field } }
   }
 `);
 

@@ -18,7 +18,7 @@ export const en: Messages = {
   "login.forgot": "Forgotten password or username? Expired link?",
   "login.code": "Code from the authenticator app (or a recovery code)",
   "login.codeIntro": "Your account uses two-step sign-in: enter the 6-digit code your app shows.",
-  "login.enrolNeeded": "The school requires two-step sign-in for this account: turn it on first from the school's app.",
+  "login.enrolNeeded": "The school requires two-step sign-in for this account: turn it on now, then you are signed in.",
   "login.firstTime": "First time: open the link you received by mail to choose your password.",
 
   "activate.title": "Choose your password",

@@ -17,7 +17,7 @@ export const fr = {
   "login.forgot": "Mot de passe ou nom d'utilisateur oublié ? Lien expiré ?",
   "login.code": "Code de l'application d'authentification (ou un code de secours)",
   "login.codeIntro": "Votre compte est protégé par la connexion en deux étapes : introduisez le code à 6 chiffres affiché par votre application.",
-  "login.enrolNeeded": "L'école exige la connexion en deux étapes pour ce compte : activez-la d'abord depuis l'application de l'école.",
+  "login.enrolNeeded": "L'école exige la connexion en deux étapes pour ce compte : activez-la maintenant, vous serez ensuite connecté.",
   "login.firstTime": "Première connexion : ouvrez le lien reçu par mail pour choisir votre mot de passe.",
 
   "activate.title": "Choisir votre mot de passe",

@@ -18,7 +18,7 @@ export const nl: Messages = {
   "login.forgot": "Wachtwoord of gebruikersnaam vergeten? Link verlopen?",
   "login.code": "Code uit de authenticatie-app (of een herstelcode)",
   "login.codeIntro": "Uw account is beveiligd met aanmelding in twee stappen: vul de 6-cijferige code uit uw app in.",
-  "login.enrolNeeded": "De school vereist aanmelding in twee stappen voor dit account: schakel die eerst in via de app van de school.",
+  "login.enrolNeeded": "De school vereist aanmelding in twee stappen voor dit account: schakel die nu in, daarna bent u aangemeld.",
   "login.firstTime": "Eerste keer: open de link uit de mail om uw wachtwoord te kiezen.",
 
   "activate.title": "Kies uw wachtwoord",
