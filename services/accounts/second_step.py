@@ -134,9 +134,8 @@ async def complete_login(
     )
     try:
         return await tx.run(work, who)
-    except (
-        DomainError
-    ) as error:  # the stored secret cannot be read (services/accounts/totp_secrets.py)
+    except DomainError as error:
+        # The stored secret cannot be read (services/accounts/totp_secrets.py).
         return CompleteOutcome(error=error)
 
 
