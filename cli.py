@@ -1,5 +1,5 @@
 """Command line: `python -m cli migrate | seed-if-empty | serve | export-schema | verify-ledger |
-sweep-documents | sweep-idempotency-keys`."""
+sweep-documents | sweep-idempotency-keys | rotate-totp-secrets`."""
 
 import argparse
 import asyncio
@@ -141,6 +141,28 @@ def invoice_reminders(settings: Settings) -> None:
     print(f"queued {asyncio.run(send())} invoice reminders")
 
 
+def rotate_totp_secrets(settings: Settings) -> None:
+    """Re-encrypt every TOTP secret under the first of TOTP_ENCRYPTION_KEYS (after putting a new
+    key first); the older keys can be dropped once it has run."""
+    from models.db import open_database
+    from services.accounts.totp_secrets import rotate_all
+    from services.sql.uow import Transactions
+
+    async def rotate() -> tuple[int, list[int]]:
+        database = open_database(settings.database_url)
+        try:
+            transactions = Transactions(database, settings)
+            return await transactions.run(lambda uow: rotate_all(uow.session, settings))
+        finally:
+            await database.dispose()
+
+    done, unreadable = asyncio.run(rotate())
+    print(f"re-encrypted {done} TOTP secrets")
+    if unreadable:
+        print(f"no key opens the secrets of users {unreadable}: they must enrol again")
+        sys.exit(1)
+
+
 def verify_ledger(settings: Settings) -> None:
     from sqlalchemy import inspect
 
@@ -174,6 +196,7 @@ COMMANDS = {
     "invoice-reminders": invoice_reminders,
     "sweep-documents": sweep_documents,
     "sweep-idempotency-keys": sweep_idempotency_keys,
+    "rotate-totp-secrets": rotate_totp_secrets,
     "verify-ledger": verify_ledger,
     "weekly-summary": weekly_summary,
 }

@@ -25,6 +25,7 @@ from routes import bank_statements, documents, gdpr, health, reports, school
 from routes import payments as payment_routes
 from routes import photos as photo_routes
 from services.banking.reconciler import Reconciler
+from services.gdpr.worker import ExportWorker
 from services.sql.runtime import Runtime
 from services.sql.uow import Transactions
 from settings import ConfigurationError, Settings
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         payments=payments,
         storage=LocalStorage(settings.documents_dir),
         mail_worker=worker,
+        export_worker=ExportWorker(transactions, LocalStorage(settings.exports_dir)),
     )
     built = build_schema(
         production=settings.production,
@@ -81,10 +83,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         worker.start()
         payments.start()
         reconciler.start()
+        runtime.export_worker.start()
         try:
             yield
         finally:
             await reconciler.stop()
+            await runtime.export_worker.stop()
             await worker.stop()
             await payments.aclose()
             await pubsub.disconnect()
@@ -97,6 +101,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         WebSocketRoute("/graphql", graphql),
         Route("/healthz", health.healthz),
         Route("/me/export.json", gdpr.export_json),
+        Route("/me/exports/{export_id}", gdpr.download_export),
         Route("/readyz", health.readyz),
         Route("/documents", documents.upload, methods=["POST"]),
         Route("/bank-statements", bank_statements.upload, methods=["POST"]),

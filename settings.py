@@ -2,12 +2,16 @@
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET_KEY = "dev-insecure-secret-key-change-me"
+# Development only (the README says so): a Fernet key generated once for this repository, so a
+# fresh clone signs in with two-factor codes without configuring anything. Production refuses it.
+DEFAULT_TOTP_ENCRYPTION_KEY = "OJn4tKwtG4725Uzg5ysRgBq3E1NmtpgIotOZOqn4SoI="
 
 
 def utcnow() -> datetime:
@@ -32,6 +36,10 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     secret_key: str = DEFAULT_SECRET_KEY
+    # TOTP secrets are stored encrypted (Fernet) with these keys, comma-separated: the first
+    # encrypts, every one decrypts (rotation: put the new key first, run
+    # `python -m cli rotate-totp-secrets`, then drop the old one).
+    totp_encryption_keys: str = DEFAULT_TOTP_ENCRYPTION_KEY
     cartable_env: Literal["development", "production"] = "development"
     demo: bool = True
     demo_families: int = 0
@@ -83,6 +91,14 @@ class Settings(BaseSettings):
     documents_max_bytes: int = 20 * 1024 * 1024
     document_link_minutes: int = 10
 
+    # GDPR data exports: a family with more rows than this gets its export built in the
+    # background and a link mailed (GET /me/export.json and requestDataExport answer at once
+    # otherwise); the link works once, for this long. Files under EXPORTS_DIR (unset: an
+    # `exports` directory beside DOCUMENTS_DIR).
+    data_export_inline_rows: int = 5000
+    data_export_link_hours: int = 24
+    exports_dir: str = ""
+
     # Money: the online payment provider. Unset: the built-in sandbox in development, none in
     # production (the sandbox accepts payments nobody made). `none` turns online top-ups off.
     payment_provider: Literal["sandbox", "none"] | None = None
@@ -102,11 +118,31 @@ class Settings(BaseSettings):
             host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
             host = f"[{host}]" if ":" in host else host
             self.public_url = f"http://{host}:{self.port}"
+        if not self.exports_dir:
+            self.exports_dir = str(Path(self.documents_dir).parent / "exports")
         return self
 
     @property
     def production(self) -> bool:
         return self.cartable_env == "production"
+
+    @property
+    def totp_key_list(self) -> list[str]:
+        return [k.strip() for k in self.totp_encryption_keys.split(",") if k.strip()]
+
+    def _check_totp_keys(self) -> None:
+        from cryptography.fernet import Fernet
+
+        if not self.totp_key_list:
+            raise ConfigurationError("TOTP_ENCRYPTION_KEYS is empty")
+        for number, key in enumerate(self.totp_key_list, start=1):
+            try:
+                Fernet(key)
+            except ValueError:
+                raise ConfigurationError(
+                    f"TOTP_ENCRYPTION_KEYS: key {number} is not a Fernet key "
+                    "(32 url-safe base64-encoded bytes)"
+                ) from None
 
     @property
     def is_sqlite(self) -> bool:
@@ -124,6 +160,12 @@ class Settings(BaseSettings):
             raise ConfigurationError("SECRET_KEY must be set in production")
         if self.production and len(self.secret_key) < 32:
             raise ConfigurationError("SECRET_KEY must be at least 32 characters in production")
+        if self.production and DEFAULT_TOTP_ENCRYPTION_KEY in self.totp_key_list:
+            raise ConfigurationError(
+                "TOTP_ENCRYPTION_KEYS must be set in production (a key of your own: "
+                'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())")'
+            )
+        self._check_totp_keys()
         if self.production and self.payment_provider == "sandbox":
             raise ConfigurationError(
                 "PAYMENT_PROVIDER=sandbox credits payments nobody made: not in production"

@@ -13,7 +13,9 @@ class TotpCredential(SQLModel, table=True):
     __tablename__ = "totp_credentials"
 
     user_id: int = Field(foreign_key="users.id", primary_key=True)
-    secret: str = text_field(64)
+    # The base32 secret encrypted with TOTP_ENCRYPTION_KEYS (services/accounts/totp_secrets.py):
+    # never the secret itself.
+    secret_sealed: str = text_field(255)
     created_at: datetime = utc_field()
     confirmed_at: datetime | None = utc_field(nullable=True, default=None)
     # The 30 s step of the last code accepted: a code is refused unless its step is later,

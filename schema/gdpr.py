@@ -14,6 +14,11 @@ class DataExportPayload:
         "(also at GET /me/export.json).",
     )
     url: str | None = strawberry.field(default=None, description="Where to download it.")
+    mailed_when_ready: bool = strawberry.field(
+        default=False,
+        description="A large export: built in the background, a link to download it (once, "
+        "signed in) mailed when ready; `data` and `url` are then null.",
+    )
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 

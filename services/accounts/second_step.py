@@ -132,7 +132,11 @@ async def complete_login(
         school_id=user.school_id,
         address=address,
     )
-    return await tx.run(work, who)
+    try:
+        return await tx.run(work, who)
+    except DomainError as error:
+        # The stored secret cannot be read (services/accounts/totp_secrets.py).
+        return CompleteOutcome(error=error)
 
 
 def _who(user: User, action: str) -> AuditContext:

@@ -21,6 +21,7 @@ from models.family import School
 from models.totp import TotpCredential, TotpRecoveryCode
 from services.accounts.actor import Actor
 from services.accounts.tokens import digest
+from services.accounts.totp_secrets import seal, unseal
 from services.common.errors import DomainError, ErrorCode
 from services.family.children import require_staff
 from services.sql.uow import UnitOfWork
@@ -94,7 +95,8 @@ async def spend_code(uow: UnitOfWork, user_id: int, code: str) -> str | None:
     if row is None or not code:
         return None
     if _is_totp_code(code):
-        step = matching_step(row.secret, code, uow.now, row.last_step)
+        secret = unseal(uow.settings, row.secret_sealed, user_id)
+        step = matching_step(secret, code, uow.now, row.last_step)
         if step is None:
             return None
         claimed = await uow.session.execute(
@@ -131,9 +133,10 @@ async def start_enrolment(uow: UnitOfWork, user_id: int) -> Enrolment:
     school = await uow.session.get(School, user.school_id)
     assert school is not None
     secret = pyotp.random_base32()
+    sealed = seal(uow.settings, secret)
     if row is None:
-        row = TotpCredential(user_id=user_id, secret=secret, created_at=uow.now)
-    row.secret, row.created_at, row.last_step = secret, uow.now, None
+        row = TotpCredential(user_id=user_id, secret_sealed=sealed, created_at=uow.now)
+    row.secret_sealed, row.created_at, row.last_step = sealed, uow.now, None
     uow.session.add(row)
     uri = pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=school.name)
     qr = segno.make(uri, error="m").svg_data_uri(scale=4)
@@ -145,7 +148,8 @@ async def confirm_enrolment(uow: UnitOfWork, user_id: int, code: str) -> list[st
     row = await uow.session.get(TotpCredential, user_id)
     if row is None or row.confirmed_at is not None:
         raise DomainError(ErrorCode.NOT_FOUND)
-    step = matching_step(row.secret, _normalise(code), uow.now, None)
+    secret = unseal(uow.settings, row.secret_sealed, user_id)
+    step = matching_step(secret, _normalise(code), uow.now, None)
     if step is None:
         raise DomainError(ErrorCode.INVALID_CREDENTIALS, "code")
     confirmed = await uow.session.execute(

@@ -35,6 +35,7 @@ class ErrorCode(StrEnum):
     ALREADY_PAID = "ALREADY_PAID"
     NOTHING_DUE = "NOTHING_DUE"
     ALREADY_HANDLED = "ALREADY_HANDLED"  # a bank line already assigned or returned
+    SECOND_FACTOR_UNAVAILABLE = "SECOND_FACTOR_UNAVAILABLE"
 
 
 def message_key(key: str) -> str:

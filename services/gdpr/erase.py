@@ -3,7 +3,7 @@
 not touched: their writer never stores personal text (services/sql/audit.py, PERSONAL_WORDS)."""
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import JSON, String, Table, Text, delete, or_, select, update
@@ -13,9 +13,11 @@ from models.accounts import LoginAttempt, OneTimeToken, Role, Session, User
 from models.audit import AuditEntry
 from models.documents import Document, DocumentRead, DocumentRecipient
 from models.family import Child
+from models.gdpr import DataExport
 from models.mail import OutboxMail
 from services.accounts.actor import Actor
 from services.common.errors import DomainError, ErrorCode, NotFound
+from services.gdpr.deferred import files_of_user
 from services.gdpr.walk import Family, load_family
 from services.sql.uow import UnitOfWork
 
@@ -28,6 +30,8 @@ class Erasure:
     child_ids: list[int]
     # Files to delete from storage once the transaction has committed.
     storage_keys: list[str]
+    # Data export files (the exports' storage), likewise.
+    export_keys: list[str] = field(default_factory=list)
 
 
 async def parent_of_school(uow: UnitOfWork, actor: Actor, parent_id: int) -> User:
@@ -117,6 +121,8 @@ async def erase_family(uow: UnitOfWork, actor: Actor, parent_id: int) -> Erasure
     await _delete_referring(uow, "documents", doc_ids)
     await session.execute(delete(Document).where(col(Document.id).in_(doc_ids)))
 
+    export_keys = await files_of_user(session, pid)
+    await session.execute(delete(DataExport).where(col(DataExport.user_id) == pid))
     await session.execute(delete(OutboxMail).where(col(OutboxMail.to_address) == parent.email))
     await session.execute(
         update(Session)
@@ -147,4 +153,4 @@ async def erase_family(uow: UnitOfWork, actor: Actor, parent_id: int) -> Erasure
         .where(col(Child.id).in_(child_ids))
         .values(first_name=ERASED, last_name=ERASED)
     )
-    return Erasure(pid, child_ids, [d.storage_key for d in own])
+    return Erasure(pid, child_ids, [d.storage_key for d in own], export_keys)

@@ -1,11 +1,12 @@
 """A parent's data export: every row Cartable holds about them and their children, as JSON."""
 
 import base64
+import json
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel
 
@@ -48,3 +49,22 @@ async def export_own_data(session: AsyncSession, actor: Actor) -> dict[str, Any]
     if user is None:
         raise NotFound("user")
     return await export_family(session, user)
+
+
+async def family_row_count(session: AsyncSession, parent: User) -> int:
+    """How many rows the export would hold: above the settings' threshold it is built in the
+    background (services/gdpr/deferred.py) instead of within the request."""
+    family = await load_family(session, parent)
+    total = 0
+    for table in SQLModel.metadata.sorted_tables:
+        condition = family_condition(table, family)
+        if condition is not None:
+            total += int(
+                await session.scalar(select(func.count()).select_from(table).where(condition)) or 0
+            )
+    return total
+
+
+def export_bytes(data: dict[str, Any]) -> bytes:
+    """The file GET /me/export.json and the mailed link both serve."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()

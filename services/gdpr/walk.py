@@ -24,7 +24,7 @@ OWNER_COLUMNS = {
     "wallet_id": "wallets",
 }
 # Never exported: secrets that are useless to the family and dangerous in a file.
-SECRET_COLUMNS = {"password_hash", "token_hash", "secret", "totp_secret"}
+SECRET_COLUMNS = {"password_hash", "token_hash", "secret", "secret_sealed", "totp_secret"}
 
 
 @dataclass

@@ -6,6 +6,7 @@ from mailer.worker import OutboxWorker
 from models.db import Database
 from payments.registry import Payments
 from pubsub.hub import PubSub
+from services.gdpr.worker import ExportWorker
 from services.sql.uow import Transactions
 from settings import Settings
 from storage.protocol import DocumentStorage
@@ -23,3 +24,5 @@ class Runtime:
     storage: DocumentStorage
     # Sends the outbox's mails (woken after each commit that queued one).
     mail_worker: OutboxWorker
+    # Builds large data exports in the background (woken by requestDataExport).
+    export_worker: ExportWorker

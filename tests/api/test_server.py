@@ -5,6 +5,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from cryptography.fernet import Fernet
 from sqlalchemy import text
 from starlette.applications import Starlette
 
@@ -123,7 +124,13 @@ async def test_readiness_reports_an_unreachable_database(
 
 @pytest.fixture(scope="module")
 async def production(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    prod = settings.model_copy(update={"cartable_env": "production", "secret_key": "p" * 40})
+    prod = settings.model_copy(
+        update={
+            "cartable_env": "production",
+            "secret_key": "p" * 40,
+            "totp_encryption_keys": Fernet.generate_key().decode(),
+        }
+    )
     app: Starlette = create_app(prod)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)

@@ -18,6 +18,13 @@ SAMPLE_CONTEXTS: dict[str, dict[str, Any]] = {
         "token": "tok-456",
         "expires_at": EXPIRES_AT,
     },
+    "data_export": {
+        "school_name": "École Démo",
+        "display_name": "Anne Dupont",
+        "path": "/me/exports/7",
+        "params": {"user": "3", "expires": "1794816000", "sig": "c2lnbmF0dXJl"},
+        "expires_at": EXPIRES_AT,
+    },
     "document_published": {
         "school_name": "École Démo",
         "display_name": "Anne Dupont",

@@ -4,12 +4,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.fernet import Fernet
 
 from models.db import open_database
 from payments.registry import build_payments
 from settings import ConfigurationError, Settings
 
-PRODUCTION: dict[str, Any] = {"cartable_env": "production", "secret_key": "p" * 40}
+PRODUCTION: dict[str, Any] = {
+    "cartable_env": "production",
+    "secret_key": "p" * 40,
+    "totp_encryption_keys": Fernet.generate_key().decode(),
+}
 
 
 def test_development_pays_with_the_sandbox(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ import { Meetings } from "./pages/Meetings";
 import { Password } from "./pages/Password";
 import { Photos } from "./pages/Photos";
 import { Reset } from "./pages/Reset";
+import { Security } from "./pages/Security";
 
 /** The pages under /children/{childId}: one shell (and one live balance feed) for them all. */
 export function childPage(childId: string, rest: string) {
@@ -83,6 +84,12 @@ const SignedInPassword = () => (
   </SignedIn>
 );
 
+const SignedInSecurity = () => (
+  <SignedIn>
+    <Security />
+  </SignedIn>
+);
+
 export function App({ client }: { client: Client }) {
   return (
     <LangProvider>
@@ -94,6 +101,7 @@ export function App({ client }: { client: Client }) {
             <Route path="/activate" component={Activate} />
             <Route path="/reset" component={Reset} />
             <Route path="/account/password" component={SignedInPassword} />
+            <Route path="/account/security" component={SignedInSecurity} />
             <Route path="/children/:rest*" component={ChildArea} />
             <Route default component={NotFound} />
           </Router>

@@ -7,7 +7,8 @@ import { useFieldId } from "../lib/ids";
 import { LangSelect } from "./LangSelect";
 import { useViewer, type ChildSummary } from "./Session";
 
-/** The arrow menu of the tutorial (point 3): another child, password, language, sign out. */
+/** The arrow menu of the tutorial (point 3): another child, password, two-step sign-in,
+ * language, sign out. */
 export function UserMenu({ child }: { child: ChildSummary | null }) {
   const viewer = useViewer();
   const { t } = useLang();
@@ -57,6 +58,9 @@ export function UserMenu({ child }: { child: ChildSummary | null }) {
         <ul class="plain">
           <li>
             <a href="/account/password" onClick={() => setOpen(false)}>{t("menu.password")}</a>
+          </li>
+          <li>
+            <a href="/account/security" onClick={() => setOpen(false)}>{t("menu.security")}</a>
           </li>
         </ul>
         <LangSelect />

@@ -6,6 +6,7 @@ import { CompleteLoginMutation, LoginMutation } from "../api/session";
 import { Errors, type UserErrorLike } from "../components/Errors";
 import { Page } from "../components/Page";
 import { PublicShell, safeNext } from "../components/PublicShell";
+import { RecoveryCodes, TotpEnrolment } from "../components/TotpEnrolment";
 import { useLang } from "../i18n";
 
 export function Login() {
@@ -16,6 +17,9 @@ export function Login() {
   const [errors, setErrors] = useState<UserErrorLike[]>([]);
   // Set when the password was right and the account asks for a code.
   const [ticket, setTicket] = useState<string | null>(null);
+  // Set when the school requires two-step sign-in and the account has none yet: enrol first.
+  const [enrolTicket, setEnrolTicket] = useState<string | null>(null);
+  const [recovery, setRecovery] = useState<string[] | null>(null);
   const onCode = async (event: Event) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget as HTMLFormElement);
@@ -35,8 +39,9 @@ export function Login() {
     const payload = result.data?.login;
     if (!payload) return setErrors([{ code: "NETWORK", message: t("common.offline") }]);
     if (payload.errors.length) return setErrors(payload.errors);
-    if (payload.totpEnrolmentRequired) {
-      return setErrors([{ code: "TOTP_ENROLMENT", message: t("login.enrolNeeded") }]);
+    if (payload.totpEnrolmentRequired && payload.ticket) {
+      setErrors([]);
+      return setEnrolTicket(payload.ticket);
     }
     if (payload.totpRequired && payload.ticket) {
       setErrors([]);
@@ -45,6 +50,23 @@ export function Login() {
     // A fresh page: the session cookie is set; every cache and socket starts signed in.
     window.location.assign(safeNext(query.next));
   };
+  if (enrolTicket) {
+    // Confirming with the ticket signs in (the cookie is set): the codes, then the portal.
+    return (
+      <PublicShell>
+        <Page title={t("security.title")}>
+          {recovery ? (
+            <RecoveryCodes codes={recovery} onSaved={() => window.location.assign(safeNext(query.next))} />
+          ) : (
+            <>
+              <p>{t("login.enrolNeeded")}</p>
+              <TotpEnrolment ticket={enrolTicket} onEnabled={setRecovery} />
+            </>
+          )}
+        </Page>
+      </PublicShell>
+    );
+  }
   if (ticket) {
     return (
       <PublicShell>
