@@ -4,6 +4,7 @@ import asyncio
 from typing import Any, Literal
 
 from alembic import context
+from sqlalchemy import event
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
@@ -44,13 +45,29 @@ def run_migrations_offline() -> None:
 
 
 def _run_sync(connection: Connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
     _configure(connection=connection)
     with context.begin_transaction():
         context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"the migration leaves rows without their parent: {broken[:5]}")
+
+
+def _without_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+    # Batch mode rebuilds a SQLite table by copy, drop and rename: with foreign keys enforced,
+    # dropping a table other rows point to fails. Off while migrating (the pragma is ignored
+    # inside a transaction, hence at connect), and every key checked at the end instead.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=OFF")
+    cursor.close()
 
 
 async def run_migrations_online() -> None:
     engine = create_engine(database_url())
+    if engine.dialect.name == "sqlite":
+        event.listen(engine.sync_engine, "connect", _without_foreign_keys)
     try:
         async with engine.connect() as connection:
             await connection.run_sync(_run_sync)
