@@ -104,6 +104,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/photo-campaigns/{campaign_id}/proofs", photo_routes.upload_proof, methods=["POST"]),
         Route("/photo-campaigns/{campaign_id}/production.csv", photo_routes.production_csv),
         Route("/roster", school.roster, methods=["POST"]),
+        Route("/class-moves", school.class_moves, methods=["POST"]),
         Route("/reports/meals.csv", reports.meals, methods=["GET"]),
         Route("/reports/balances.csv", reports.balances, methods=["GET"]),
         Route("/reports/sales.csv", reports.sales, methods=["GET"]),

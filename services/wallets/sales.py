@@ -127,7 +127,7 @@ async def with_refunds(session: AsyncSession, views: list[SaleView]) -> list[Sal
             col(LedgerTransaction.reverses_id).in_(transactions)
         )
     )
-    refunds = {int(reversed_id): at for reversed_id, at in rows.all()}
+    refunds = {int(reversed_id or 0): at for reversed_id, at in rows.all()}
     return [replace(view, refunded_at=refunds.get(view.transaction_id)) for view in views]
 
 
