@@ -99,6 +99,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/me/export.json", gdpr.export_json),
         Route("/readyz", health.readyz),
         Route("/documents", documents.upload, methods=["POST"]),
+        Route("/documents/{document_id}/file", documents.replace_file, methods=["POST"]),
         Route("/bank-statements", bank_statements.upload, methods=["POST"]),
         Route("/documents/{document_id}/download", documents.download, methods=["GET"]),
         Route("/photo-campaigns/{campaign_id}/proofs", photo_routes.upload_proof, methods=["POST"]),

@@ -6,6 +6,9 @@ session in `Authorization: Bearer ...`, a header no cross-site form can send (an
 preflight a script would need is never granted), so the upload has no CSRF hole. Errors are
 JSON `{"errors": [{code, message, field}]}` with 400, 401, 403, 404, 413 or 415.
 
+Replace: `POST /documents/{id}/file`, multipart with `file` alone (staff session): the document's
+new version (services.documents.staff), answered like an upload with its `version` (200).
+
 Download: `GET /documents/{id}/download?user=..&expires=..&sig=..`, the document's
 `downloadUrl`. A forged, altered or expired link gets 403; a document the user can no longer
 reach gets 404; either way nothing is marked read.
@@ -23,6 +26,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from i18n.locales import preferred_locale
+from models.documents import Document
 from schema.ids import db_id_of, to_global_id
 from schema.messages import message
 from services.accounts import sessions
@@ -30,6 +34,7 @@ from services.accounts.actor import Actor
 from services.common.errors import DomainError, ErrorCode
 from services.documents import access as document_access
 from services.documents import links as document_links
+from services.documents import staff as staff_documents
 from services.documents.publishing import (
     Audience,
     NewDocument,
@@ -152,21 +157,63 @@ async def upload(request: Request) -> Response:
         return _error(locale, error)
     finally:
         await form.close()
-    assert document.id is not None
+    return JSONResponse({"document": _listed(document)}, status_code=201)
+
+
+async def replace_file(request: Request) -> Response:
+    runtime: Runtime = request.app.state.runtime
+    locale = preferred_locale(request.headers.get("accept-language"))
+    try:
+        actor = await _publisher(request, runtime)
+    except DomainError as error:
+        return _error(locale, error)
+    locale = actor.locale
+    document_id = db_id_of(request.path_params["document_id"], "Document")
+    if document_id is None:
+        return _error(locale, DomainError(ErrorCode.NOT_FOUND, "documentId"))
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        return _error(locale, DomainError(ErrorCode.INVALID_INPUT, "file"), 415)
+    limit = runtime.settings.documents_max_bytes + FORM_OVERHEAD_BYTES
+    max_mb = round(runtime.settings.documents_max_bytes / (1024 * 1024), 1)
+    try:
+        form = await _read_form(request, limit)
+    except BodyTooLarge:
+        return _error(locale, DomainError(ErrorCode.FILE_TOO_LARGE, "file", max_mb=max_mb))
+    except MultiPartException:
+        return _error(locale, DomainError(ErrorCode.INVALID_INPUT, "file"))
+    try:
+        file = form.get("file")
+        if not isinstance(file, UploadFile):
+            raise DomainError(ErrorCode.INVALID_INPUT, "file")
+        replaced = await staff_documents.replace_document_file(
+            runtime.transactions,
+            runtime.storage,
+            actor,
+            document_id,
+            data=await file.read(),
+            file_name=file.filename or "",
+            declared_type=file.content_type,
+        )
+    except DomainError as error:
+        return _error(locale, error)
+    finally:
+        await form.close()
     return JSONResponse(
-        {
-            "document": {
-                "id": to_global_id("Document", document.id),
-                "title": document.title,
-                "date": document.date.isoformat(),
-                "kind": document.kind,
-                "fileName": document.file_name,
-                "contentType": document.content_type,
-                "sizeBytes": document.size_bytes,
-            }
-        },
-        status_code=201,
+        {"document": {**_listed(replaced.document), "version": replaced.document.version}}
     )
+
+
+def _listed(document: Document) -> dict[str, Any]:
+    assert document.id is not None
+    return {
+        "id": to_global_id("Document", document.id),
+        "title": document.title,
+        "date": document.date.isoformat(),
+        "kind": document.kind,
+        "fileName": document.file_name,
+        "contentType": document.content_type,
+        "sizeBytes": document.size_bytes,
+    }
 
 
 def content_disposition(disposition: str, file_name: str) -> str:

@@ -75,10 +75,11 @@ class DocumentPage:
 
 
 def _reachable(actor: Actor) -> ColumnElement[bool]:
-    """The documents this actor may open, as a condition on `documents`."""
+    """The documents this actor may open, as a condition on `documents`: a withdrawn one only
+    for staff (kept for the record), never for families."""
     if actor.role == Role.STAFF:
         return col(Document.school_id) == actor.school_id
-    return exists(
+    return col(Document.withdrawn_at).is_(None) & exists(
         select(1)
         .select_from(DocumentRecipient)
         .join(Guardianship, col(Guardianship.child_id) == col(DocumentRecipient.child_id))
@@ -136,7 +137,7 @@ async def child_documents(
                 read_marker.c.user_id == actor.user_id,
             ),
         )
-        .where(col(DocumentRecipient.child_id) == child_id)
+        .where(col(DocumentRecipient.child_id) == child_id, col(Document.withdrawn_at).is_(None))
         .order_by(col(DocumentRecipient.date).desc(), col(DocumentRecipient.document_id).desc())
         .limit(first + 1)
     )
@@ -179,6 +180,7 @@ def _unread_statement(whole_school: bool) -> Select[Any]:
         .join(Document, col(Document.id) == col(DocumentRecipient.document_id))
         .where(
             col(DocumentRecipient.child_id).in_(CHILD_IDS),
+            col(Document.withdrawn_at).is_(None),
             ~_read_by(VIEWER_ID),
             _recipient_visible(whole_school),
         )

@@ -18,8 +18,10 @@ from schema.ids import db_id_of
 from services.demo.statement_files import Movement, camt053_file, statement
 from services.sql.uow import Transactions
 from tests.api.banking.test_bank_statements_api import upload
+from tests.api.documents.helpers import upload as upload_document
 from tests.factories import fund, gid, make_school, make_user, unique
 from tests.services.banking.helpers import digits, setting
+from tests.support.files import pdf_bytes
 from tests.support.graphql import GraphQL
 
 # What a parent (or anyone, before signing in) does for themself: not staff actions. Their money
@@ -272,6 +274,12 @@ async def test_every_staff_mutation_writes_an_entry(
         "creditInvoice",
         'mutation($i: ID!) { creditInvoice(invoiceId: $i, amountCents: 700, reason: "Annulé") { errors { code } } }',
         {"i": invoice["invoice"]["id"]},
+    )
+    uploaded = await upload_document(http, s.staff.token, pdf_bytes("Lettre"))
+    await act(
+        "withdrawDocument",
+        "mutation($d: ID!) { withdrawDocument(documentId: $d) { errors { code } } }",
+        {"d": uploaded.json()["document"]["id"]},
     )
     # Last: the family leaves (its ids, and so the entries above, stay).
     await act(
