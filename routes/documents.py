@@ -245,7 +245,9 @@ async def download(request: Request) -> Response:
     opening = request.method == "GET"
     try:
         view = await runtime.transactions.read(
-            lambda session: document_access.document_for_link(session, storage, claim)
+            lambda session: document_access.document_for_link(
+                session, storage, claim, runtime.settings.clock
+            )
         )
     except DomainError as error:
         return _error(locale, error, 404)

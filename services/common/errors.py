@@ -34,6 +34,7 @@ class ErrorCode(StrEnum):
     ORDER_CLOSED = "ORDER_CLOSED"
     ALREADY_PAID = "ALREADY_PAID"
     NOTHING_DUE = "NOTHING_DUE"
+    WALLET_CLOSED = "WALLET_CLOSED"
 
 
 def message_key(key: str) -> str:

@@ -1,15 +1,18 @@
-"""A leaver's wallets settled: refunded to a guardian's bank account, or moved to a sibling.
+"""A leaver's wallets settled: refunded to a guardian's bank account, or moved to a sibling;
+then closed.
 
 Both are ordinary ledger transactions (the journal stays balanced): a refund takes the money
 from the wallet to the school's bank clearing account, recorded with the IBAN it goes to; a
-move is a transfer to the sibling's wallet in the same slot. Idempotent per key.
+move is a transfer to the sibling's wallet in the same slot. Idempotent per key. Every wallet
+of the leaver is closed in the same transaction: the ledger then refuses any debit or credit
+on it (WALLET_CLOSED) and bank transfers to it wait in the unmatched queue.
 """
 
 from typing import Any
 
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlmodel import col
 
 from models.family import Child, Guardianship
@@ -92,6 +95,11 @@ async def settle_leaver(
                         ),
                     ],
                 )
+        await uow.session.execute(
+            update(Wallet)
+            .where(col(Wallet.child_id) == child_id, col(Wallet.closed_at).is_(None))
+            .values(closed_at=uow.now)
+        )
         return total
 
     request: dict[str, Any] = {"child": child_id, "iban": account and account.compact}

@@ -7,14 +7,11 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import text, update
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import col
 
 from models.accounts import Role
 from models.db import Database
-from models.family import Child
-from schema.ids import db_id_of
 from services.demo.statement_files import Movement, camt053_file, statement
 from services.sql.uow import Transactions
 from tests.api.banking.test_bank_statements_api import upload
@@ -230,10 +227,16 @@ async def test_every_staff_mutation_writes_an_entry(
         'mutation { moveClasses(moves: [{from: "P1", to: "P2"}]) { errors { code } } }',
         {},
     )
-    left = (
-        update(Child).values(left_at=tx.now()).where(col(Child.id) == db_id_of(new_child, "Child"))
+    await act(
+        "setLeaverAccessDays",
+        "mutation { setLeaverAccessDays(days: 30) { errors { code } } }",
+        {},
     )
-    await tx.run(lambda uow: uow.session.execute(left))
+    await act(
+        "markLeaver",
+        "mutation($c: ID!) { markLeaver(childId: $c) { errors { code } } }",
+        {"c": new_child},
+    )
     await act(
         "settleLeaver",
         'mutation($c: ID!, $k: String!) { settleLeaver(childId: $c, idempotencyKey: $k, iban: "BE71 0961 2345 6769") { errors { code } } }',
