@@ -1,17 +1,18 @@
 """Staff's documents at the service: read counts, versions kept by the sweep, what may be
 replaced or withdrawn, and by whom."""
 
+import asyncio
 import os
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlmodel import col
 
 from models.accounts import Role
-from models.documents import Document, DocumentKind
+from models.documents import Document, DocumentKind, DocumentVersion
 from services.accounts.actor import Actor
 from services.common.errors import DomainError, ErrorCode
 from services.documents.access import mark_read
@@ -104,3 +105,46 @@ async def test_only_the_schools_staff_replace_or_withdraw_uploads(
     with pytest.raises(DomainError) as refused:
         await tx.run(lambda uow: withdraw_document(uow, staff, doc_id))
     assert refused.value.code == ErrorCode.INVALID_INPUT
+
+
+async def test_two_replacements_at_once_make_two_versions_and_one_withdrawal_wins(
+    tx: Transactions, runtime: Runtime, settings: Settings
+) -> None:
+    school = await make_school(tx)
+    staff = actor_of(await make_user(tx, school, Role.STAFF), Role.STAFF)
+    await make_family(tx, school)
+    document = await make_document(tx, school, Audience.whole_school())
+    doc_id = pk(document)
+    storage = LocalStorage(settings.documents_dir)
+
+    replaced = await asyncio.gather(
+        *(
+            replace_document_file(
+                tx,
+                storage,
+                staff,
+                doc_id,
+                data=pdf_bytes(name),
+                file_name=f"{name}.pdf",
+                declared_type=None,
+            )
+            for name in ("a", "b")
+        )
+    )
+
+    assert sorted(r.document.version for r in replaced) == [2, 3]
+    async with runtime.database.read() as session:
+        kept = (
+            await session.scalars(
+                select(col(DocumentVersion.version)).where(
+                    col(DocumentVersion.document_id) == doc_id
+                )
+            )
+        ).all()
+    assert sorted(kept) == [1, 2]
+    outcomes = await asyncio.gather(
+        *(tx.run(partial(withdraw_document, actor=staff, document_id=doc_id)) for _ in range(2)),
+        return_exceptions=True,
+    )
+    errors = [o for o in outcomes if isinstance(o, DomainError)]
+    assert len(errors) == 1 and errors[0].code == ErrorCode.ALREADY_CANCELLED

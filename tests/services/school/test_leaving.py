@@ -1,13 +1,15 @@
 """Leavers at the service: the guardians' access ends with the clock, the setting applies to
 current leavers, settled wallets refuse money (ledger, bulk credits, bank matching)."""
 
+from datetime import timedelta
 from functools import partial
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlmodel import col
 
 from models.accounts import Role
+from models.family import Child
 from models.ledger import OperationType, PaymentMethod, SchoolAccount
 from models.wallets import Wallet
 from services.accounts.actor import Actor
@@ -15,6 +17,7 @@ from services.banking.matching import find_targets
 from services.common.errors import DomainError, ErrorCode
 from services.family.children import accessible_child_ids, child_for, children_of
 from services.school.leaving import mark_leaver, set_leaver_access_days
+from services.school.roster import import_roster
 from services.sql.runtime import Runtime
 from services.sql.uow import Transactions
 from services.wallets import ledger, ledger_bulk
@@ -108,3 +111,40 @@ async def test_a_closed_wallet_takes_no_money_from_anywhere(
     async with runtime.database.read() as session:
         targets = await find_targets(session, pk(school), [digits(meals), digits(activities)])
     assert list(targets) == [digits(meals)]  # the closed wallet's transfer waits in the queue
+
+
+async def test_a_full_roster_starts_the_period_and_a_return_reopens_the_wallets(
+    tx: Transactions, runtime: Runtime
+) -> None:
+    school = await make_school(tx, leaver_access_days=10)
+    staff = actor_for(await make_user(tx, school, Role.STAFF))
+    header = "student_id,first_name,last_name,class,guardian1_name,guardian1_email,guardian2_name,guardian2_email\n"
+    both = (header + "A1,Ana,Peeters,1A,,,,\nB2,Bo,Peeters,1A,,,,\n").encode()
+    await import_roster(tx, staff, both)
+    assert (
+        await import_roster(tx, staff, (header + "A1,Ana,Peeters,1A,,,,\n").encode(), full=True)
+    ).left == 1
+    async with runtime.database.read() as session:
+        bo = (
+            await session.scalars(
+                select(Child).where(
+                    col(Child.external_id) == "B2", col(Child.school_id) == pk(school)
+                )
+            )
+        ).one()
+    assert bo.left_at is not None and bo.guardians_until == bo.left_at + timedelta(days=10)
+    close = update(Wallet).where(col(Wallet.child_id) == bo.id).values(closed_at=tx.now())
+    await tx.run(lambda uow: uow.session.execute(close))
+
+    back = await import_roster(tx, staff, both)
+
+    assert back.updated == 1
+    async with runtime.database.read() as session:
+        bo = (await session.scalars(select(Child).where(col(Child.id) == bo.id))).one()
+        closed = (
+            await session.scalars(
+                select(col(Wallet.closed_at)).where(col(Wallet.child_id) == bo.id)
+            )
+        ).all()
+    assert (bo.left_at, bo.guardians_until) == (None, None)
+    assert closed == [None, None]
