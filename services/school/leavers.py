@@ -17,9 +17,10 @@ from sqlmodel import col
 
 from models.family import Child, Guardianship
 from models.ledger import OperationType, PaymentMethod, SchoolAccount
+from models.topups import TopUp, TopUpStatus
 from models.wallets import Wallet
 from services.accounts.actor import Actor
-from services.common.errors import DomainError, ErrorCode, NotFound
+from services.common.errors import DomainError, ErrorCode, NotFound, message_key
 from services.common.idempotency import actor_key, idempotent
 from services.family.children import require_staff
 from services.sql.uow import UnitOfWork
@@ -44,6 +45,18 @@ async def settle_leaver(
         raise NotFound("childId")
     if child.left_at is None:
         raise DomainError(ErrorCode.INVALID_INPUT, "childId")
+    # A payment still open would land on a closed wallet: wait until it is paid or expired.
+    pending = await uow.session.scalar(
+        select(col(TopUp.id)).where(
+            col(TopUp.child_id) == child_id, col(TopUp.status) == TopUpStatus.PENDING
+        )
+    )
+    if pending is not None:
+        raise DomainError(
+            ErrorCode.INVALID_INPUT,
+            "childId",
+            detail=message_key("error.INVALID_INPUT.top_up_pending"),
+        )
     account = None
     if iban is not None:
         try:

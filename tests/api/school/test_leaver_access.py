@@ -5,9 +5,12 @@ from datetime import timedelta
 
 import httpx
 import pytest
+from sqlalchemy import update
+from sqlmodel import col
 
 from models.accounts import Role
 from models.family import Child
+from models.topups import TopUp, TopUpStatus
 from services.accounts.sessions import open_session
 from services.common.errors import DomainError
 from services.documents.links import download_url
@@ -18,7 +21,7 @@ from services.wallets.sales import SaleLine, record_sale
 from settings import Settings
 from tests.api.accounts.test_accounts import gid
 from tests.api.documents.helpers import documents_of, download, nodes
-from tests.api.wallets.queries import OPERATIONS, TRANSFER
+from tests.api.wallets.queries import OPERATIONS, START_TOP_UP, TRANSFER
 from tests.factories import (
     Person,
     fund,
@@ -139,6 +142,21 @@ async def test_a_settled_leavers_wallets_are_closed(gql: GraphQL, tx: Transactio
     child_id = gid("Child", family.child.id)
     assert (await as_staff.data(MARK, {"c": child_id}))["markLeaver"]["errors"] == []
 
+    # A payment still open would land on a closed wallet: settling waits for it.
+    started = await as_parent.data(
+        START_TOP_UP, {"wallet": gid("Wallet", meals.id), "cents": 1000, "key": "open"}
+    )
+    assert started["startOnlineTopUp"]["errors"] == []
+    waiting = await as_staff.data(
+        SETTLE, {"c": child_id, "k": "early", "iban": "BE71 0961 2345 6769"}
+    )
+    assert [(e["code"], e["field"]) for e in waiting["settleLeaver"]["errors"]] == [
+        ("INVALID_INPUT", "childId")
+    ]
+    expire = (
+        update(TopUp).where(col(TopUp.wallet_id) == meals.id).values(status=TopUpStatus.EXPIRED)
+    )
+    await tx.run(lambda uow: uow.session.execute(expire))
     settled = await as_staff.data(
         SETTLE, {"c": child_id, "k": "refund", "iban": "BE71 0961 2345 6769"}
     )
@@ -166,6 +184,11 @@ async def test_a_settled_leavers_wallets_are_closed(gql: GraphQL, tx: Transactio
         },
     )
     assert error_codes(moved["transferBetweenWallets"]) == ["WALLET_CLOSED"]
+    # No online payment is even started: the credit would be refused once paid.
+    top_up = await as_parent.data(
+        START_TOP_UP, {"wallet": gid("Wallet", meals.id), "cents": 1000, "key": "top"}
+    )
+    assert error_codes(top_up["startOnlineTopUp"]) == ["WALLET_CLOSED"]
     device = await make_device(tx, school)
     with pytest.raises(DomainError) as sold:
         await tx.run(
