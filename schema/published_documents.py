@@ -37,7 +37,7 @@ class PublishedDocument:
         audience = "child" if row.child_id else "class" if row.class_name else "school"
         settings = info.context.runtime.settings
         return cls(
-            document=Document.from_view(row, False, actor, settings, settings.clock()),
+            document=Document.from_view(row, view.read, actor, settings, settings.clock()),
             audience=audience,
             child_id=None if row.child_id is None else to_global_id("Child", row.child_id),
             class_name=row.class_name,

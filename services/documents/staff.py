@@ -52,6 +52,7 @@ class Published:
     children: int
     guardians: int
     readers: int
+    read: bool = False  # by the staff member asking
 
 
 @dataclass(frozen=True)
@@ -97,8 +98,19 @@ async def published_documents(
         (await session.scalars(query.order_by(col(Document.id).desc()).limit(first + 1))).all()
     )
     page = rows[:first]
-    counts = await read_counts(session, [int(d.id or 0) for d in page])
-    items = [Published(d, *counts.get(int(d.id or 0), (0, 0, 0))) for d in page]
+    ids = [int(d.id or 0) for d in page]
+    counts = await read_counts(session, ids)
+    own = set(
+        (
+            await session.scalars(
+                select(col(DocumentRead.document_id)).where(
+                    col(DocumentRead.user_id) == actor.user_id,
+                    col(DocumentRead.document_id).in_(ids),
+                )
+            )
+        ).all()
+    )
+    items = [Published(d, *counts.get(int(d.id or 0), (0, 0, 0)), read=d.id in own) for d in page]
     return PublishedPage(items, has_next=len(rows) > first)
 
 

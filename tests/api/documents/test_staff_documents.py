@@ -28,7 +28,7 @@ PUBLISHED = """
 query($child: ID, $class: String, $kind: String, $withdrawn: Boolean, $first: Int!, $after: String) {
   publishedDocuments(childId: $child, className: $class, kind: $kind, withdrawn: $withdrawn,
                      first: $first, after: $after) {
-    edges { cursor node { document { id title fileName } audience childId className version
+    edges { cursor node { document { id title fileName read } audience childId className version
       withdrawnAt childCount guardianCount readCount } }
     pageInfo { hasNextPage endCursor }
   }
@@ -105,6 +105,7 @@ async def test_staff_list_replace_and_withdraw_what_families_see(
     ]
     assert listed[2]["childId"] == gid("Child", child.id) and listed[0]["className"] == "2B"
     assert listed[0]["document"]["id"] == classe
+    assert [d["document"]["read"] for d in listed] == [False, True, False]  # staff's own
     assert [
         d["document"]["title"] for d in await published(staff, child=gid("Child", child.id))
     ] == ["Menu", "Lettre"]
