@@ -41,6 +41,10 @@ class Document(SQLModel, table=True):
     storage_key: str = text_field(64, unique=True)
     published_by: int | None = Field(default=None, foreign_key="users.id", nullable=True)
     created_at: datetime = utc_field()
+    # Replacing the file bumps the version (the former file is kept in document_versions).
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    # Withdrawn by staff: families no longer see it; the row and file stay for the record.
+    withdrawn_at: datetime | None = utc_field(nullable=True, default=None)
 
 
 class DocumentRecipient(SQLModel, table=True):
@@ -70,3 +74,21 @@ class DocumentRead(SQLModel, table=True):
     document_id: int = Field(foreign_key="documents.id")
     user_id: int = Field(foreign_key="users.id", index=True)
     read_at: datetime = utc_field()
+
+
+class DocumentVersion(SQLModel, table=True):
+    """A file a document used to serve before staff replaced it, kept for the record."""
+
+    __tablename__ = "document_versions"
+    __table_args__ = (UniqueConstraint("document_id", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="schools.id", index=True)
+    document_id: int = Field(foreign_key="documents.id")
+    version: int
+    file_name: str = text_field(255)
+    content_type: str = text_field(100)
+    size_bytes: int = Field(sa_type=BigInteger)
+    sha256: str = text_field(64)
+    storage_key: str = text_field(64, unique=True)
+    replaced_at: datetime = utc_field()

@@ -38,6 +38,8 @@ class School(SQLModel, table=True):
     invoice_reminder_days_before: int = 3
     invoice_partial_payments: bool = False
     created_at: datetime = utc_field()
+    # How long a leaver's guardians still read its history (days after it left).
+    leaver_access_days: int = Field(default=90, sa_column_kwargs={"server_default": "90"})
 
 
 class Child(SQLModel, table=True):
@@ -54,6 +56,8 @@ class Child(SQLModel, table=True):
     external_id: str | None = text_field(50, nullable=True, default=None)
     # Set when the child leaves the school (a full roster import without it).
     left_at: datetime | None = utc_field(nullable=True, default=None)
+    # left_at + the school's leaver_access_days: the guardians' access ends then (None: no end).
+    guardians_until: datetime | None = utc_field(nullable=True, default=None)
 
 
 class Guardianship(SQLModel, table=True):

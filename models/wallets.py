@@ -68,3 +68,5 @@ class Wallet(SQLModel, table=True):
     low_balance_alert_off: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     low_balance_alerted: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     low_balance_alerted_on: date | None = Field(default=None)
+    # A leaver's wallet once settled: no debit or credit any more (ledger refuses them).
+    closed_at: datetime | None = utc_field(nullable=True, default=None)

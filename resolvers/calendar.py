@@ -11,9 +11,10 @@ from schema.calendar import ClassMoveInput, ClassMovesPayload, ClosedPeriodPaylo
 from schema.context import Info
 from schema.errors import catches_user_errors, refused
 from schema.events import Event
+from schema.family import Child, ChildPayload
 from schema.schools import School, SchoolPayload
 from services.common.errors import DomainError
-from services.school import calendar, leavers, year
+from services.school import calendar, leavers, leaving, year
 
 FromDate = Annotated[dt.date, strawberry.argument(name="from")]
 
@@ -116,3 +117,24 @@ class Mutation:
             ),
         )
         return LeaverPayload(moved_cents=moved)
+
+    @strawberry.mutation(
+        description="Staff: the child leaves the school today; its guardians keep reading its "
+        "history for the school's `leaverAccessDays`, then it is NOT_FOUND to them."
+    )
+    @catches_user_errors(ChildPayload)
+    async def mark_leaver(self, info: Info, child_id: strawberry.ID) -> ChildPayload:
+        actor = actor_of(info)
+        child = require_id(child_id, "Child", "childId")
+        row = await run(info, lambda uow: leaving.mark_leaver(uow, actor, child))
+        return ChildPayload(child=Child.from_view(row))
+
+    @strawberry.mutation(
+        description="Staff: how many days leavers' guardians keep reading their history "
+        "(0 to 3650); applies to current leavers too."
+    )
+    @catches_user_errors(SchoolPayload)
+    async def set_leaver_access_days(self, info: Info, days: int) -> SchoolPayload:
+        actor = actor_of(info)
+        school = await run(info, lambda uow: leaving.set_leaver_access_days(uow, actor, days))
+        return SchoolPayload(school=School.from_view(school))

@@ -20,6 +20,7 @@ from resolvers import (
     meetings,
     node,
     photos,
+    published_documents,
     sales,
     totp,
     wallet_mutations,
@@ -47,6 +48,7 @@ Query = merge_types(
         mail_preferences.Query,
         directory.Query,
         calendar.Query,
+        published_documents.Query,
     ),
 )
 Mutation = merge_types(
@@ -68,6 +70,7 @@ Mutation = merge_types(
         calendar.Mutation,
         totp.Mutation,
         gdpr.Mutation,
+        published_documents.Mutation,
     ),
 )
 Subscription = merge_types("Subscription", (wallets.Subscription, meetings.Subscription))

@@ -6,6 +6,9 @@ session in `Authorization: Bearer ...`, a header no cross-site form can send (an
 preflight a script would need is never granted), so the upload has no CSRF hole. Errors are
 JSON `{"errors": [{code, message, field}]}` with 400, 401, 403, 404, 413 or 415.
 
+Replace: `POST /documents/{id}/file`, multipart with `file` alone (staff session): the document's
+new version (services.documents.staff), answered like an upload with its `version` (200).
+
 Download: `GET /documents/{id}/download?user=..&expires=..&sig=..`, the document's
 `downloadUrl`. A forged, altered or expired link gets 403; a document the user can no longer
 reach gets 404; either way nothing is marked read.
@@ -21,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from i18n.locales import preferred_locale
+from models.documents import Document
 from routes.uploads import UploadRefused, read_upload
 from schema.ids import db_id_of, to_global_id
 from schema.messages import message
@@ -29,6 +33,7 @@ from services.accounts.actor import Actor
 from services.common.errors import DomainError, ErrorCode
 from services.documents import access as document_access
 from services.documents import links as document_links
+from services.documents import staff as staff_documents
 from services.documents.publishing import (
     Audience,
     NewDocument,
@@ -112,21 +117,50 @@ async def upload(request: Request) -> Response:
         return _error(sent.locale, error)
     finally:
         await sent.close()
-    assert document.id is not None
+    return JSONResponse({"document": _listed(document)}, status_code=201)
+
+
+async def replace_file(request: Request) -> Response:
+    runtime: Runtime = request.app.state.runtime
+    try:
+        sent = await read_upload(
+            request, runtime, _publisher, max_bytes=runtime.settings.documents_max_bytes
+        )
+    except UploadRefused as refused:
+        return _error(refused.locale, refused.error, refused.status)
+    try:
+        document_id = db_id_of(request.path_params["document_id"], "Document")
+        if document_id is None:
+            raise DomainError(ErrorCode.NOT_FOUND, "documentId")
+        replaced = await staff_documents.replace_document_file(
+            runtime.transactions,
+            runtime.storage,
+            sent.actor,
+            document_id,
+            data=await sent.file.read(),
+            file_name=sent.file.filename or "",
+            declared_type=sent.file.content_type,
+        )
+    except DomainError as error:
+        return _error(sent.locale, error)
+    finally:
+        await sent.close()
     return JSONResponse(
-        {
-            "document": {
-                "id": to_global_id("Document", document.id),
-                "title": document.title,
-                "date": document.date.isoformat(),
-                "kind": document.kind,
-                "fileName": document.file_name,
-                "contentType": document.content_type,
-                "sizeBytes": document.size_bytes,
-            }
-        },
-        status_code=201,
+        {"document": {**_listed(replaced.document), "version": replaced.document.version}}
     )
+
+
+def _listed(document: Document) -> dict[str, Any]:
+    assert document.id is not None
+    return {
+        "id": to_global_id("Document", document.id),
+        "title": document.title,
+        "date": document.date.isoformat(),
+        "kind": document.kind,
+        "fileName": document.file_name,
+        "contentType": document.content_type,
+        "sizeBytes": document.size_bytes,
+    }
 
 
 def content_disposition(disposition: str, file_name: str) -> str:
@@ -158,7 +192,9 @@ async def download(request: Request) -> Response:
     opening = request.method == "GET"
     try:
         view = await runtime.transactions.read(
-            lambda session: document_access.document_for_link(session, storage, claim)
+            lambda session: document_access.document_for_link(
+                session, storage, claim, runtime.settings.clock
+            )
         )
     except DomainError as error:
         return _error(locale, error, 404)

@@ -1,5 +1,7 @@
 """Children and the viewer (the signed-in user's entry point)."""
 
+import datetime
+
 import strawberry
 
 from models import family as m_family
@@ -44,6 +46,9 @@ class Child(
     first_name: str
     last_name: str
     class_name: str | None
+    left_at: datetime.datetime | None = strawberry.field(
+        description="When the child left the school (null while it attends)."
+    )
 
     @classmethod
     def from_view(cls, child: m_family.Child | ChildView) -> "Child":
@@ -55,6 +60,7 @@ class Child(
             first_name=child.first_name,
             last_name=child.last_name,
             class_name=child.class_name,
+            left_at=child.left_at,
         )
 
 

@@ -46,6 +46,10 @@ class Sale(Node):
     article: str
     quantity: int
     amount: Money
+    refunded: bool = strawberry.field(
+        description="Staff gave the whole purchase back (its refund is in the operations)."
+    )
+    refunded_at: datetime | None = strawberry.field(description="When it was refunded.")
     # Already read with the sale (the dashboard's lists): no lookup needed.
     known_device: strawberry.Private[Device | None] = None
     known_wallet: strawberry.Private[Wallet | None] = None
@@ -74,6 +78,8 @@ class Sale(Node):
             article=view.article,
             quantity=view.quantity,
             amount=money(view.amount_cents),
+            refunded=view.refunded,
+            refunded_at=view.refunded_at,
             known_device=device,
             known_wallet=wallet,
         )

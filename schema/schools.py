@@ -44,6 +44,9 @@ class School(Node):
     timezone: str
     features: SchoolFeatures
     bank_account: BankAccount | None = strawberry.field(description="Where transfers go.")
+    leaver_access_days: int = strawberry.field(
+        description="Days a leaver's guardians still read its history after it left."
+    )
 
     @classmethod
     def from_view(cls, school: m_family.School | SchoolView) -> "School":
@@ -68,6 +71,7 @@ class School(Node):
                 pay_invoice_from_wallet=school.feature_pay_invoice_from_wallet,
             ),
             bank_account=bank,
+            leaver_access_days=school.leaver_access_days,
         )
 
 

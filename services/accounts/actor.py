@@ -1,6 +1,8 @@
 """Who is asking: the authenticated user behind a request or a socket."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from models.accounts import Role
 
@@ -12,6 +14,12 @@ class Actor:
     role: Role
     locale: str
     session_id: int | None = None
+    # The app's clock (Settings.clock, controlled by tests): what "now" is for access that
+    # ends with time (a leaver's guardians). Without one, the wall clock.
+    clock: Callable[[], datetime] | None = None
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) if self.clock is None else self.clock()
 
     @property
     def is_staff(self) -> bool:

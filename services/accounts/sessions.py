@@ -99,7 +99,7 @@ async def authenticate(
         database, settings, now, session_id, last_seen_at, revoked_at, expires_at
     ):
         return None
-    return Actor(user_id, school_id, Role(role), locale, session_id)
+    return Actor(user_id, school_id, Role(role), locale, session_id, settings.clock)
 
 
 async def authenticate_header(
@@ -129,7 +129,7 @@ async def sign_in_request(
         return None
     split = 4 + len(USER_COLUMNS)
     user, school = UserView._make(row[4:split]), SchoolView._make(row[split:])
-    actor = Actor(user.id, user.school_id, Role(user.role), user.locale, session_id)
+    actor = Actor(user.id, user.school_id, Role(user.role), user.locale, session_id, settings.clock)
     return SignedIn(actor, user, school)
 
 

@@ -76,6 +76,8 @@ async def find_targets(
             select(col(Wallet.id), col(Wallet.child_id), col(Wallet.name)).where(
                 col(Wallet.id).in_(ids[start : start + CHUNK]),
                 col(Wallet.school_id) == school_id,
+                # A settled leaver's wallet is closed: its transfers wait in the queue.
+                col(Wallet.closed_at).is_(None),
             )
         )
         for wallet_id, child_id, name in rows:

@@ -36,6 +36,7 @@ class ErrorCode(StrEnum):
     NOTHING_DUE = "NOTHING_DUE"
     ALREADY_HANDLED = "ALREADY_HANDLED"  # a bank line already assigned or returned
     SECOND_FACTOR_UNAVAILABLE = "SECOND_FACTOR_UNAVAILABLE"
+    WALLET_CLOSED = "WALLET_CLOSED"
 
 
 def message_key(key: str) -> str:

@@ -21,6 +21,7 @@ from models.wallets import Wallet
 from services.accounts.actor import Actor
 from services.common.notify import send_mail
 from services.common.school_time import local_today, zone
+from services.family.children import guardians_still_see
 from services.sql.uow import Transactions, UnitOfWork
 
 SEND_FROM = time(7, 0)  # Monday, school time
@@ -143,7 +144,8 @@ async def _children_weeks(
         await session.execute(
             select(col(Child.id), col(Child.first_name))
             .join(Guardianship, col(Guardianship.child_id) == col(Child.id))
-            .where(col(Guardianship.parent_id) == user_id)
+            # A leaver's guardians hear of it only while they may still read it.
+            .where(col(Guardianship.parent_id) == user_id, guardians_still_see(now))
             .order_by(col(Child.first_name), col(Child.id))
         )
     ).all()

@@ -6,9 +6,9 @@ Read markers are per user: one guardian opening a letter does not mark it read f
 """
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import BindParameter, ColumnElement, Select, and_, exists, or_, select
@@ -18,7 +18,6 @@ from sqlmodel import col
 from models.accounts import Role, User
 from models.db import dialect_insert
 from models.documents import Document, DocumentRead, DocumentRecipient
-from models.family import Guardianship
 from services.accounts.actor import Actor
 from services.common.errors import NotFound
 from services.documents.links import LinkClaim
@@ -28,6 +27,8 @@ from services.family.children import (
     accessible_child_ids,
     viewer_kind,
     viewer_params,
+    visible_children,
+    visible_children_of,
 )
 from services.sql.per_child import CHILD_IDS, first_rows_per_child, per_child, ranked
 from services.sql.uow import UnitOfWork
@@ -75,16 +76,16 @@ class DocumentPage:
 
 
 def _reachable(actor: Actor) -> ColumnElement[bool]:
-    """The documents this actor may open, as a condition on `documents`."""
+    """The documents this actor may open, as a condition on `documents`: a withdrawn one only
+    for staff (kept for the record), never for families."""
     if actor.role == Role.STAFF:
         return col(Document.school_id) == actor.school_id
-    return exists(
+    return col(Document.withdrawn_at).is_(None) & exists(
         select(1)
         .select_from(DocumentRecipient)
-        .join(Guardianship, col(Guardianship.child_id) == col(DocumentRecipient.child_id))
         .where(
             col(DocumentRecipient.document_id) == col(Document.id),
-            col(Guardianship.parent_id) == actor.user_id,
+            col(DocumentRecipient.child_id).in_(visible_children(actor)),
         )
     )
 
@@ -136,7 +137,7 @@ async def child_documents(
                 read_marker.c.user_id == actor.user_id,
             ),
         )
-        .where(col(DocumentRecipient.child_id) == child_id)
+        .where(col(DocumentRecipient.child_id) == child_id, col(Document.withdrawn_at).is_(None))
         .order_by(col(DocumentRecipient.date).desc(), col(DocumentRecipient.document_id).desc())
         .limit(first + 1)
     )
@@ -179,6 +180,7 @@ def _unread_statement(whole_school: bool) -> Select[Any]:
         .join(Document, col(Document.id) == col(DocumentRecipient.document_id))
         .where(
             col(DocumentRecipient.child_id).in_(CHILD_IDS),
+            col(Document.withdrawn_at).is_(None),
             ~_read_by(VIEWER_ID),
             _recipient_visible(whole_school),
         )
@@ -190,12 +192,7 @@ def _recipient_visible(whole_school: bool) -> ColumnElement[bool]:
     """The recipient row's child is one the viewer (VIEWER_ID, VIEWER_SCHOOL_ID) may see."""
     if whole_school:
         return col(DocumentRecipient.school_id) == VIEWER_SCHOOL_ID
-    return exists(
-        select(1).where(
-            col(Guardianship.child_id) == col(DocumentRecipient.child_id),
-            col(Guardianship.parent_id) == VIEWER_ID,
-        )
-    )
+    return col(DocumentRecipient.child_id).in_(visible_children_of(False))
 
 
 async def _mark(uow: UnitOfWork, document_id: int, user_id: int) -> None:
@@ -215,14 +212,17 @@ async def mark_read(uow: UnitOfWork, actor: Actor, document_id: int) -> Document
 
 
 async def document_for_link(
-    session: AsyncSession, storage: DocumentStorage, claim: LinkClaim
+    session: AsyncSession,
+    storage: DocumentStorage,
+    claim: LinkClaim,
+    clock: Callable[[], datetime] | None = None,
 ) -> DocumentView:
     """What a verified download link serves, checked again now (the user may have lost
     access since the link was made), with whether that user has already read it."""
     user = await session.get(User, claim.user_id)
     if user is None or user.id is None:
         raise NotFound("documentId")
-    actor = Actor(user.id, user.school_id, Role(user.role), user.locale)
+    actor = Actor(user.id, user.school_id, Role(user.role), user.locale, clock=clock)
     view = await document_for(session, actor, claim.document_id)
     if not await storage.exists(view.document.storage_key):
         raise NotFound("documentId")

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from models.accounts import User
-from models.documents import Document, DocumentKind, DocumentRecipient
+from models.documents import Document, DocumentKind, DocumentRecipient, DocumentVersion
 from models.family import Child, Guardianship, School
 from services.accounts.actor import Actor
 from services.common.errors import DomainError, ErrorCode, NotFound
@@ -263,10 +263,10 @@ async def sweep_unrecorded_files(
     known: set[str] = set()
     for start in range(0, len(candidates), 500):
         batch = candidates[start : start + 500]
-        rows = await session.scalars(
-            select(col(Document.storage_key)).where(col(Document.storage_key).in_(batch))
-        )
-        known.update(rows.all())
+        for key_column in (col(Document.storage_key), col(DocumentVersion.storage_key)):
+            # A replaced document's former files are kept for the record, like its current one.
+            rows = await session.scalars(select(key_column).where(key_column.in_(batch)))
+            known.update(rows.all())
     removed = [key for key in candidates if key not in known]
     for key in removed:
         await storage.delete(key)

@@ -2,13 +2,15 @@
 
 import functools
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, select
+from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from models.accounts import Role, User
+from models.columns import UTCDateTime
 from models.family import Child, Guardianship, School
 from services.accounts.actor import Actor
 from services.common.errors import DomainError, ErrorCode, NotFound
@@ -69,14 +71,22 @@ def _user_and_school_query() -> Select[Any]:
 
 
 async def children_of(session: AsyncSession, actor: Actor) -> Sequence[Child]:
-    """The children this user is guardian of, by first name."""
+    """The children this user is guardian of, by first name (a leaver while its guardians'
+    access lasts)."""
     rows = await session.scalars(
         select(Child)
         .join(Guardianship, col(Guardianship.child_id) == col(Child.id))
-        .where(col(Guardianship.parent_id) == actor.user_id)
+        .where(col(Guardianship.parent_id) == actor.user_id, guardians_still_see(actor.now()))
         .order_by(col(Child.first_name), col(Child.id))
     )
     return rows.all()
+
+
+def guardians_still_see(now: datetime | BindParameter[datetime]) -> ColumnElement[bool]:
+    """On `children`: the guardians' access has not ended (only a leaver's ends, its school's
+    `leaver_access_days` after it left); afterwards the child is NOT_FOUND to them."""
+    until = col(Child.guardians_until)
+    return or_(until.is_(None), until > now)
 
 
 def visible_children(actor: Actor) -> Select[Any]:
@@ -91,11 +101,16 @@ def visible_children(actor: Actor) -> Select[Any]:
 # building a statement costs more than running it on the dashboard's hot path.
 VIEWER_ID: BindParameter[int] = bindparam("viewer_id")
 VIEWER_SCHOOL_ID: BindParameter[int] = bindparam("viewer_school_id")
+VIEWER_NOW: BindParameter[datetime] = bindparam("viewer_now", type_=UTCDateTime())
 
 
 def viewer_params(actor: Actor) -> dict[str, Any]:
-    """The values of VIEWER_ID and VIEWER_SCHOOL_ID for this actor."""
-    return {"viewer_id": actor.user_id, "viewer_school_id": actor.school_id}
+    """The values of VIEWER_ID, VIEWER_SCHOOL_ID and VIEWER_NOW for this actor."""
+    return {
+        "viewer_id": actor.user_id,
+        "viewer_school_id": actor.school_id,
+        "viewer_now": actor.now(),
+    }
 
 
 def viewer_kind(actor: Actor) -> bool:
@@ -108,7 +123,11 @@ def visible_children_of(whole_school: bool) -> Select[Any]:
     """`visible_children` with the viewer left as parameters (`viewer_params`), built once."""
     if whole_school:
         return select(col(Child.id)).where(col(Child.school_id) == VIEWER_SCHOOL_ID)
-    return select(col(Guardianship.child_id)).where(col(Guardianship.parent_id) == VIEWER_ID)
+    return (
+        select(col(Guardianship.child_id))
+        .join(Child, col(Child.id) == col(Guardianship.child_id))
+        .where(col(Guardianship.parent_id) == VIEWER_ID, guardians_still_see(VIEWER_NOW))
+    )
 
 
 async def accessible_child_ids(

@@ -1,6 +1,7 @@
 """What the viewer's queries show of users, schools and children: plain values read as
 columns (no ORM object: reading one costs more than its statement on every page load)."""
 
+from datetime import datetime
 from typing import NamedTuple
 
 from sqlmodel import col
@@ -33,6 +34,7 @@ class SchoolView(NamedTuple):
     bank_iban: str | None
     bank_bic: str | None
     bank_holder: str | None
+    leaver_access_days: int
 
 
 class ChildView(NamedTuple):
@@ -41,6 +43,7 @@ class ChildView(NamedTuple):
     first_name: str
     last_name: str
     class_name: str | None
+    left_at: datetime | None
 
 
 # Each view's fields as columns, in its order.

@@ -1,22 +1,26 @@
-"""A leaver's wallets settled: refunded to a guardian's bank account, or moved to a sibling.
+"""A leaver's wallets settled: refunded to a guardian's bank account, or moved to a sibling;
+then closed.
 
 Both are ordinary ledger transactions (the journal stays balanced): a refund takes the money
 from the wallet to the school's bank clearing account, recorded with the IBAN it goes to; a
-move is a transfer to the sibling's wallet in the same slot. Idempotent per key.
+move is a transfer to the sibling's wallet in the same slot. Idempotent per key. Every wallet
+of the leaver is closed in the same transaction: the ledger then refuses any debit or credit
+on it (WALLET_CLOSED) and bank transfers to it wait in the unmatched queue.
 """
 
 from typing import Any
 
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlmodel import col
 
 from models.family import Child, Guardianship
 from models.ledger import OperationType, PaymentMethod, SchoolAccount
+from models.topups import TopUp, TopUpStatus
 from models.wallets import Wallet
 from services.accounts.actor import Actor
-from services.common.errors import DomainError, ErrorCode, NotFound
+from services.common.errors import DomainError, ErrorCode, NotFound, message_key
 from services.common.idempotency import actor_key, idempotent
 from services.family.children import require_staff
 from services.sql.uow import UnitOfWork
@@ -41,6 +45,18 @@ async def settle_leaver(
         raise NotFound("childId")
     if child.left_at is None:
         raise DomainError(ErrorCode.INVALID_INPUT, "childId")
+    # A payment still open would land on a closed wallet: wait until it is paid or expired.
+    pending = await uow.session.scalar(
+        select(col(TopUp.id)).where(
+            col(TopUp.child_id) == child_id, col(TopUp.status) == TopUpStatus.PENDING
+        )
+    )
+    if pending is not None:
+        raise DomainError(
+            ErrorCode.INVALID_INPUT,
+            "childId",
+            detail=message_key("error.INVALID_INPUT.top_up_pending"),
+        )
     account = None
     if iban is not None:
         try:
@@ -92,6 +108,11 @@ async def settle_leaver(
                         ),
                     ],
                 )
+        await uow.session.execute(
+            update(Wallet)
+            .where(col(Wallet.child_id) == child_id, col(Wallet.closed_at).is_(None))
+            .values(closed_at=uow.now)
+        )
         return total
 
     request: dict[str, Any] = {"child": child_id, "iban": account and account.compact}

@@ -19,7 +19,8 @@ from models.family import Child, Guardianship
 from services.accounts.actor import Actor
 from services.accounts.users import _issue_token, _mail_token, normalise_email
 from services.common.errors import DomainError
-from services.family.children import require_staff
+from services.family.children import get_school, require_staff
+from services.school.leaving import came_back, mark_left
 from services.sql.uow import Transactions, UnitOfWork
 from services.wallets.settings import create_wallets
 
@@ -232,6 +233,7 @@ async def _apply(uow: UnitOfWork, actor: Actor, rows: list[RosterRow], full: boo
         ).all()
     }
     new_children: list[tuple[Child, RosterRow]] = []
+    returning: list[Child] = []
     for row in rows:
         child = by_student.get(row.student_id)
         if child is None:
@@ -252,8 +254,10 @@ async def _apply(uow: UnitOfWork, actor: Actor, rows: list[RosterRow], full: boo
             report.unchanged += 1
         else:
             child.first_name, child.last_name, child.class_name = wanted[:3]
-            child.left_at = None
+            if child.left_at is not None:
+                returning.append(child)
             report.updated += 1
+    await came_back(uow, returning)
     await session.flush()
     new_ids = [c.id for c, _ in new_children if c.id is not None]
     if new_ids:
@@ -283,10 +287,9 @@ async def _apply(uow: UnitOfWork, actor: Actor, rows: list[RosterRow], full: boo
                 report.guardians_linked += 1
     if full:
         listed = {row.student_id for row in rows}
-        for child in children:
-            if child.left_at is None and child.external_id not in listed:
-                child.left_at = uow.now
-                report.left += 1
+        leaving = [c for c in children if c.left_at is None and c.external_id not in listed]
+        await mark_left(uow, await get_school(session, school_id), leaving)
+        report.left = len(leaving)
     await session.flush()
     for user in invited:
         raw = await _issue_token(uow, user, TokenPurpose.ACTIVATION)

@@ -22,7 +22,7 @@ from services.accounts.actor import Actor
 from services.common.errors import NotFound
 from services.common.periods import Period, window
 from services.family.children import accessible_child_ids, visible_children
-from services.wallets.sales import SaleView, search_key
+from services.wallets.sales import SaleView, search_key, with_refunds
 from services.wallets.views import OperationView
 
 T = TypeVar("T")
@@ -92,9 +92,12 @@ async def sales(
     if filter.search and (needle := search_key(filter.search)):
         escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(col(Sale.article_search).like(f"%{escaped}%", escape="\\"))
-    return await _page(
+    page = await _page(
         session, actor, child_id, query, Sale, now, filter, first, after, SaleView.of
     )
+    views = await with_refunds(session, [view for view, _ in page.edges])
+    edges = [(view, position) for view, (_, position) in zip(views, page.edges, strict=True)]
+    return Page(edges, page.has_next_page)
 
 
 async def _page(
@@ -150,4 +153,4 @@ async def sale_for(session: AsyncSession, actor: Actor, sale_id: int) -> SaleVie
         or not await accessible_child_ids(session, actor, [sale.child_id])
     ):
         raise NotFound("id")
-    return SaleView.of(sale)
+    return (await with_refunds(session, [SaleView.of(sale)]))[0]

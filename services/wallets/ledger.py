@@ -21,7 +21,8 @@ What holds, whoever calls:
 - A wallet's balance changes by one conditional `UPDATE ... SET balance = balance + :x
   WHERE id = :id AND balance + :x >= 0 RETURNING ...` (CHECK balance_cents >= 0 behind it),
   wallets in id order (no deadlock between two transfers). Not enough money raises
-  DomainError(INSUFFICIENT_FUNDS, "amountCents"); a wallet of another school NotFound("walletId").
+  DomainError(INSUFFICIENT_FUNDS, "amountCents"); a wallet of another school NotFound("walletId");
+  a closed wallet (a settled leaver's) DomainError(WALLET_CLOSED, "walletId"), debit or credit.
   The caller's unit of work then rolls back everything it wrote: no partial effect.
 - Each wallet movement (an Operation) records the balance after it.
 - `reverse` posts the exact opposite of a transaction, linked to it; a second reversal of the
@@ -265,7 +266,11 @@ async def _move(
     row = (
         await uow.session.execute(
             update(Wallet)
-            .where(*this_wallet, col(Wallet.balance_cents) + amount_cents >= 0)
+            .where(
+                *this_wallet,
+                col(Wallet.balance_cents) + amount_cents >= 0,
+                col(Wallet.closed_at).is_(None),
+            )
             .values(balance_cents=col(Wallet.balance_cents) + amount_cents)
             .returning(*WALLET_COLUMNS)
             .execution_options(synchronize_session=False)
@@ -275,8 +280,11 @@ async def _move(
         wallet, school, child, slot, name, balance = row
         assert wallet is not None
         return WalletView(wallet, school, child, slot, name, balance)
-    if await uow.session.scalar(select(col(Wallet.id)).where(*this_wallet)) is None:
+    found = (await uow.session.execute(select(col(Wallet.closed_at)).where(*this_wallet))).first()
+    if found is None:
         raise NotFound("walletId")
+    if found[0] is not None:
+        raise DomainError(ErrorCode.WALLET_CLOSED, "walletId")
     raise DomainError(ErrorCode.INSUFFICIENT_FUNDS, "amountCents")
 
 

@@ -15,7 +15,7 @@ from sqlmodel import col
 from models.audit import AuditEntry
 from models.ledger import LedgerTransaction, OperationType, PaymentMethod, Posting, SchoolAccount
 from models.wallets import Wallet
-from services.common.errors import NotFound
+from services.common.errors import DomainError, ErrorCode, NotFound
 from services.sql.audit import audit_entry
 from services.sql.uow import UnitOfWork
 from services.wallets import low_balance
@@ -90,9 +90,21 @@ async def _credit_round(
     after, and one multi-row INSERT each for transactions and postings."""
     session = uow.session
     wallets_table = Wallet.__table__  # type: ignore[attr-defined]
+    closed = await session.scalar(
+        select(col(Wallet.id)).where(
+            col(Wallet.id).in_([c.wallet_id for _, c in credits]),
+            col(Wallet.closed_at).is_not(None),
+        )
+    )
+    if closed is not None:  # a settled leaver's wallet takes no more money
+        raise DomainError(ErrorCode.WALLET_CLOSED, "walletId")
     await session.execute(
         update(wallets_table)
-        .where(wallets_table.c.id == bindparam("wallet"), wallets_table.c.school_id == school_id)
+        .where(
+            wallets_table.c.id == bindparam("wallet"),
+            wallets_table.c.school_id == school_id,
+            wallets_table.c.closed_at.is_(None),
+        )
         .values(balance_cents=wallets_table.c.balance_cents + bindparam("amount")),
         [{"wallet": c.wallet_id, "amount": c.amount_cents} for _, c in credits],
     )

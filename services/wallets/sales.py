@@ -6,14 +6,15 @@ one `sales` row per line. Staff refund a whole purchase by reversing its transac
 
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from models.ledger import OperationType, PaymentMethod, SchoolAccount
+from models.ledger import LedgerTransaction, OperationType, PaymentMethod, SchoolAccount
 from models.sales import Sale
 from models.wallets import Wallet
 from services.accounts.actor import Actor
@@ -44,6 +45,14 @@ class SaleLine:
     unit_price_cents: int
 
 
+# A sale is refunded when staff reversed its purchase's transaction: when that happened.
+REFUNDED_AT = (
+    select(col(LedgerTransaction.at))
+    .where(col(LedgerTransaction.reverses_id) == col(Sale.transaction_id))
+    .scalar_subquery()
+    .label("refunded_at")
+)
+
 # SaleView's columns in the order of its fields, for lists read as columns rather than ORM
 # objects (`SaleView(*values)`).
 SALE_COLUMNS = (
@@ -56,6 +65,7 @@ SALE_COLUMNS = (
     col(Sale.quantity),
     col(Sale.amount_cents),
     col(Sale.at),
+    REFUNDED_AT,
 )
 
 
@@ -70,6 +80,11 @@ class SaleView:
     quantity: int
     amount_cents: int
     at: datetime
+    refunded_at: datetime | None = None
+
+    @property
+    def refunded(self) -> bool:
+        return self.refunded_at is not None
 
     @classmethod
     def of(cls, row: Sale) -> "SaleView":
@@ -87,11 +102,33 @@ class SaleView:
         )
 
     def to_json(self) -> dict[str, Any]:
-        return {**self.__dict__, "at": self.at.isoformat()}
+        refunded = self.refunded_at and self.refunded_at.isoformat()
+        return {**self.__dict__, "at": self.at.isoformat(), "refunded_at": refunded}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "SaleView":
-        return cls(**{**data, "at": datetime.fromisoformat(data["at"])})
+        refunded = data.get("refunded_at")
+        return cls(
+            **{
+                **data,
+                "at": datetime.fromisoformat(data["at"]),
+                "refunded_at": refunded and datetime.fromisoformat(refunded),
+            }
+        )
+
+
+async def with_refunds(session: AsyncSession, views: list[SaleView]) -> list[SaleView]:
+    """These sales, each with when its purchase was refunded (one statement for them all)."""
+    transactions = sorted({view.transaction_id for view in views})
+    if not transactions:
+        return views
+    rows = await session.execute(
+        select(col(LedgerTransaction.reverses_id), col(LedgerTransaction.at)).where(
+            col(LedgerTransaction.reverses_id).in_(transactions)
+        )
+    )
+    refunds = {int(reversed_id or 0): at for reversed_id, at in rows.all()}
+    return [replace(view, refunded_at=refunds.get(view.transaction_id)) for view in views]
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,16 @@ async def wallet_for(
     return WalletView.of(row)
 
 
+async def require_open(session: AsyncSession, wallet_id: int, field: str = "walletId") -> None:
+    """WALLET_CLOSED for a settled leaver's wallet: checked before asking a family to pay for
+    money the ledger would then refuse."""
+    closed_at = await session.scalar(
+        select(col(Wallet.closed_at)).where(col(Wallet.id) == wallet_id)
+    )
+    if closed_at is not None:
+        raise DomainError(ErrorCode.WALLET_CLOSED, field)
+
+
 async def wallets_of_children(
     session: AsyncSession, actor: Actor, child_ids: Sequence[int]
 ) -> dict[int, list[WalletView]]:

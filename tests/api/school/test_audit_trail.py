@@ -7,19 +7,18 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import text, update
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import col
 
 from models.accounts import Role
 from models.db import Database
-from models.family import Child
-from schema.ids import db_id_of
 from services.demo.statement_files import Movement, camt053_file, statement
 from services.sql.uow import Transactions
 from tests.api.banking.test_bank_statements_api import upload
+from tests.api.documents.helpers import upload as upload_document
 from tests.factories import fund, gid, make_school, make_user, unique
 from tests.services.banking.helpers import digits, setting
+from tests.support.files import pdf_bytes
 from tests.support.graphql import GraphQL
 
 # What a parent (or anyone, before signing in) does for themself: not staff actions. Their money
@@ -228,10 +227,16 @@ async def test_every_staff_mutation_writes_an_entry(
         'mutation { moveClasses(moves: [{from: "P1", to: "P2"}]) { errors { code } } }',
         {},
     )
-    left = (
-        update(Child).values(left_at=tx.now()).where(col(Child.id) == db_id_of(new_child, "Child"))
+    await act(
+        "setLeaverAccessDays",
+        "mutation { setLeaverAccessDays(days: 30) { errors { code } } }",
+        {},
     )
-    await tx.run(lambda uow: uow.session.execute(left))
+    await act(
+        "markLeaver",
+        "mutation($c: ID!) { markLeaver(childId: $c) { errors { code } } }",
+        {"c": new_child},
+    )
     await act(
         "settleLeaver",
         'mutation($c: ID!, $k: String!) { settleLeaver(childId: $c, idempotencyKey: $k, iban: "BE71 0961 2345 6769") { errors { code } } }',
@@ -288,6 +293,12 @@ async def test_every_staff_mutation_writes_an_entry(
         "creditInvoice",
         'mutation($i: ID!) { creditInvoice(invoiceId: $i, amountCents: 400, reason: "Annulé") { errors { code } } }',
         {"i": invoice["invoice"]["id"]},
+    )
+    uploaded = await upload_document(http, s.staff.token, pdf_bytes("Lettre"))
+    await act(
+        "withdrawDocument",
+        "mutation($d: ID!) { withdrawDocument(documentId: $d) { errors { code } } }",
+        {"d": uploaded.json()["document"]["id"]},
     )
     # Last: the family leaves (its ids, and so the entries above, stay).
     await act(

@@ -239,3 +239,53 @@ async def test_the_sales_journal_filters_and_searches_without_case_or_accents(
         "Jus d'orange",
     ]
     assert await articles(deviceId="bm90LWEtZGV2aWNl") == []
+
+
+REFUNDED = """query($id: ID!) { viewer { child(id: $id) {
+  sales { edges { node { id article refunded refundedAt } } }
+  dashboard { recentSales(limit: 10) { article refunded refundedAt } }
+} } }"""
+SALE_NODE = "query($id: ID!) { node(id: $id) { ... on Sale { article refunded } } }"
+
+
+async def test_a_refunded_purchase_is_marked_in_the_parents_journal(
+    gql: GraphQL, tx: Transactions
+) -> None:
+    school = await make_school(tx)
+    staff = await make_user(tx, school, Role.STAFF)
+    till = await device(gql, staff, "Boutique", "shop")
+    family = await make_family(tx, school)
+    meals, _ = await wallets_of(tx, family.child)
+    await fund(tx, meals.id, 1000)
+    kept = await sell(till, family, meals.id, [line("Gomme", 1, 40)], "kept")
+    given_back = await sell(
+        till, family, meals.id, [line("Cahier", 1, 130), line("Stylo", 1, 90)], "back"
+    )
+    refund = await gql.as_(staff.token).data(
+        REFUND, {"sale": given_back["sales"][0]["id"], "key": "r"}
+    )
+    assert refund["refundSale"]["errors"] == []
+    parent = gql.as_(family.parent.token)
+
+    child = (await parent.data(REFUNDED, {"id": gid("Child", family.child.id)}))["viewer"]["child"]
+
+    journal = [edge["node"] for edge in child["sales"]["edges"]]
+    assert [(s["article"], s["refunded"]) for s in journal] == [
+        ("Stylo", True),
+        ("Cahier", True),
+        ("Gomme", False),
+    ]
+    assert journal[0]["refundedAt"] == tx.now().isoformat()
+    assert journal[2]["refundedAt"] is None
+    recent = child["dashboard"]["recentSales"]
+    assert [(s["article"], s["refunded"]) for s in recent] == [
+        ("Stylo", True),
+        ("Cahier", True),
+        ("Gomme", False),
+    ]
+    assert recent[1]["refundedAt"] == journal[1]["refundedAt"]
+    node = (await parent.data(SALE_NODE, {"id": given_back["sales"][1]["id"]}))["node"]
+    assert node == {"article": "Stylo", "refunded": True}
+    assert (await parent.data(SALE_NODE, {"id": kept["sales"][0]["id"]}))["node"][
+        "refunded"
+    ] is False
