@@ -70,7 +70,9 @@ Mutation = merge_types(
         gdpr.Mutation,
     ),
 )
-Subscription = merge_types("Subscription", (wallets.Subscription, meetings.Subscription))
+Subscription = merge_types(
+    "Subscription", (wallets.Subscription, meetings.Subscription, billing.Subscription)
+)
 
 
 # Errors a client is meant to read; everything else is masked.

@@ -9,8 +9,8 @@ from typing import Annotated
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.photos import PhotoOrderLine
 from schema.access import actor_of, read
+from schema.billing import InvoiceLine
 from schema.context import Info
 from schema.errors import UserError, refused
 from schema.ids import to_global_id
@@ -20,23 +20,6 @@ from schema.photos import PhotoCampaign
 from services.common.errors import DomainError
 from services.photos.campaigns import articles_of, open_campaigns_for_child
 from services.photos.orders import OrderView, order_views, orders_of_child
-
-
-@strawberry.type
-class InvoiceLine:
-    label: str
-    quantity: int
-    unit_price: Money
-    amount: Money
-
-    @classmethod
-    def of_photo_line(cls, line: PhotoOrderLine) -> "InvoiceLine":
-        return cls(
-            label=line.label,
-            quantity=line.quantity,
-            unit_price=money(line.unit_price_cents),
-            amount=money(line.unit_price_cents * line.quantity),
-        )
 
 
 @strawberry.type
@@ -92,7 +75,7 @@ class PhotoOrder(Node):
             db_id=order.id,
             campaign=PhotoCampaign.from_rows(view.campaign, view.articles, order.child_id),
             child=child,
-            lines=[InvoiceLine.of_photo_line(line) for line in view.lines],
+            lines=[InvoiceLine.of(x.label, x.quantity, x.unit_price_cents) for x in view.lines],
             total=money(order.total_cents),
             status=order.status,
         )

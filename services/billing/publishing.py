@@ -23,6 +23,7 @@ from models.billing import Invoice, InvoiceLine
 from models.documents import DocumentKind
 from models.family import Child, Guardianship, School
 from services.billing.documents import BillLine, ChildDetails, InvoiceDocument, SchoolDetails
+from services.billing.live import InvoiceChange, emit_invoice_changed
 from services.billing.pdf_invoice import render_invoice_pdf
 from services.billing.pdf_texts import LOCALES, Locale
 from services.billing.receipts import invoice_number
@@ -180,6 +181,7 @@ async def _attach(tx: Transactions, storage: DocumentStorage, item: Pending, dat
         )
         if attached.rowcount != 1:  # type: ignore[attr-defined]
             raise _AlreadyPublished
+        await emit_invoice_changed(uow, item.invoice.id, InvoiceChange.PUBLISHED)
         await _mail_guardians(uow, item, checked.data)
         return True
 
