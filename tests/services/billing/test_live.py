@@ -1,6 +1,7 @@
 """invoiceChanged's service side: what each change emits (and what it does not), the payload
 as a watcher reads it, and the snapshot's access check and position."""
 
+import functools
 from datetime import date
 from typing import Any
 
@@ -123,11 +124,12 @@ async def test_the_snapshot_is_the_childs_guardians_alone(tx: Transactions) -> N
     stranger = await make_family(tx, school)
     elsewhere = await make_school(tx)
     neighbour = await make_family(tx, elsewhere)
+    child_id = invoice.child_id
     for actor in (
         Actor(stranger.parent.id, parent.school_id, Role.PARENT, "fr"),
         Actor(neighbour.parent.id, pk(elsewhere), Role.PARENT, "fr"),
     ):
         with pytest.raises(NotFound):
-            await tx.read(lambda s, a=actor: invoice_snapshot(s, a, invoice.child_id))
+            await tx.read(functools.partial(invoice_snapshot, actor=actor, child_id=child_id))
     # Staff may watch too; the snapshot shows what the events show: published invoices only.
     assert await tx.read(lambda s: invoice_snapshot(s, staff, invoice.child_id)) == (0, [])
