@@ -9,7 +9,7 @@ the loser's file is removed again. Guardians get the new-invoice mail with the P
 """
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from schwifty import IBAN
@@ -78,6 +78,26 @@ def school_details(school: School) -> SchoolDetails:
     )
 
 
+async def guardians_of(
+    session: AsyncSession, child_ids: Iterable[int]
+) -> dict[int, list[Guardian]]:
+    """Each child's guardians, in the order of their accounts: the first one's language is
+    the one of the family's PDFs."""
+    guardians: dict[int, list[Guardian]] = {}
+    for child_id, user in (
+        await session.execute(
+            select(col(Guardianship.child_id), User)
+            .join(User, col(User.id) == col(Guardianship.parent_id))
+            .where(col(Guardianship.child_id).in_(list(child_ids)))
+            .order_by(col(User.id))
+        )
+    ).all():
+        guardians.setdefault(child_id, []).append(
+            Guardian(user.email, user.display_name, _locale(user.locale))
+        )
+    return guardians
+
+
 async def _pending(session: AsyncSession, invoice_ids: Sequence[int]) -> list[Pending]:
     invoices = (
         await session.scalars(
@@ -102,18 +122,7 @@ async def _pending(session: AsyncSession, invoice_ids: Sequence[int]) -> list[Pe
         child.id: child
         for child in await session.scalars(select(Child).where(col(Child.id).in_(child_ids)))
     }
-    guardians: dict[int, list[Guardian]] = {}
-    for child_id, user in (
-        await session.execute(
-            select(col(Guardianship.child_id), User)
-            .join(User, col(User.id) == col(Guardianship.parent_id))
-            .where(col(Guardianship.child_id).in_(child_ids))
-            .order_by(col(User.id))
-        )
-    ).all():
-        guardians.setdefault(child_id, []).append(
-            Guardian(user.email, user.display_name, _locale(user.locale))
-        )
+    guardians = await guardians_of(session, child_ids)
     schools = {
         school.id: school_details(school)
         for school in await session.scalars(
