@@ -90,8 +90,11 @@ class Invoice(Node):
 
     @strawberry.field
     async def status(self, info: Info) -> InvoiceStatus:
-        school = await school_view(info, self.view.school_id)
-        return status_of(self.view, info.context.runtime.settings.clock(), zone(school.timezone))
+        if self.known is not None:  # a live event knows the school's time zone
+            timezone = self.known.timezone
+        else:
+            timezone = (await school_view(info, self.view.school_id)).timezone
+        return status_of(self.view, info.context.runtime.settings.clock(), zone(timezone))
 
     @strawberry.field
     async def lines(self, info: Info) -> list[InvoiceLine]:

@@ -24,7 +24,7 @@ from models.channels import ChannelSequence
 from services.accounts.actor import Actor
 from services.billing.reading import MAX_PAGE, published
 from services.billing.views import InvoiceView
-from services.family.children import child_for
+from services.family.children import child_for, get_school
 from services.sql.uow import UnitOfWork
 
 
@@ -60,6 +60,7 @@ class LiveInvoice:
     invoice: InvoiceView
     lines: tuple[LineView, ...]
     payments: tuple[PaymentView, ...]
+    timezone: str  # the school's: the status is computed when shown (OVERDUE needs no event)
 
     def to_json(self) -> dict[str, Any]:
         v = self.invoice
@@ -79,6 +80,7 @@ class LiveInvoice:
             "documentId": v.document_id,
             "lines": [[x.label, x.quantity, x.unit_price_cents] for x in self.lines],
             "payments": [[p.at.isoformat(), p.amount_cents, p.method] for p in self.payments],
+            "timezone": self.timezone,
         }
 
     @classmethod
@@ -105,6 +107,7 @@ class LiveInvoice:
                 PaymentView(datetime.fromisoformat(a), int(b), str(c))
                 for a, b, c in data["payments"]
             ),
+            str(data["timezone"]),
         )
 
 
@@ -113,7 +116,8 @@ async def emit_invoice_changed(uow: UnitOfWork, invoice_id: int, change: Invoice
     invoice = await uow.session.get(Invoice, invoice_id, populate_existing=True)
     if invoice is None or invoice.document_id is None or invoice.published_at is None:
         return
-    [live] = await _with_details(uow.session, [InvoiceView.of(invoice)])
+    school = await get_school(uow.session, invoice.school_id)
+    [live] = await _with_details(uow.session, [InvoiceView.of(invoice)], school.timezone)
     await uow.emit(
         invoice_channel(invoice.child_id),
         {"childId": invoice.child_id, "change": change.value, "invoice": live.to_json()},
@@ -126,7 +130,8 @@ async def invoice_snapshot(
     """The child's published invoices, newest first (at most MAX_PAGE), and the position of
     its channel, read by ONE statement: no event is both in the snapshot and after it, or
     lost. NOT_FOUND unless the actor may see the child (checked again at each resync)."""
-    await child_for(session, actor, child_id)
+    child = await child_for(session, actor, child_id)
+    school = await get_school(session, child.school_id)
     position = (
         select(col(ChannelSequence.seq))
         .where(col(ChannelSequence.channel) == invoice_channel(child_id))
@@ -146,10 +151,12 @@ async def invoice_snapshot(
         )
     ).all()
     views = [InvoiceView.of(invoice) for _, invoice in rows if invoice is not None]
-    return int(rows[0][0]), await _with_details(session, views)
+    return int(rows[0][0]), await _with_details(session, views, school.timezone)
 
 
-async def _with_details(session: AsyncSession, views: Sequence[InvoiceView]) -> list[LiveInvoice]:
+async def _with_details(
+    session: AsyncSession, views: Sequence[InvoiceView], timezone: str
+) -> list[LiveInvoice]:
     """Their lines and payments, two statements whatever their number."""
     ids = [v.id for v in views]
     if not ids:
@@ -173,5 +180,6 @@ async def _with_details(session: AsyncSession, views: Sequence[InvoiceView]) -> 
             PaymentView(payment.at, payment.amount_cents, payment.method)
         )
     return [
-        LiveInvoice(v, tuple(lines.get(v.id, ())), tuple(payments.get(v.id, ()))) for v in views
+        LiveInvoice(v, tuple(lines.get(v.id, ())), tuple(payments.get(v.id, ())), timezone)
+        for v in views
     ]
