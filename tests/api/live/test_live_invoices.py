@@ -12,6 +12,7 @@ from starlette.applications import Starlette
 from models.accounts import Role
 from services.sql.uow import Transactions
 from tests.api.invoices.support import issue
+from tests.api.photos.test_photo_orders_api import OPEN
 from tests.factories import Family, fund, gid, make_family, make_school, make_user, pk, wallets_of
 from tests.support.graphql import GraphQL
 from tests.support.ledger import assert_ledger_balanced
@@ -158,3 +159,70 @@ async def test_another_familys_child_gives_not_found_and_no_events(
             assert message["payload"]["data"] is None
             assert [e["extensions"]["code"] for e in message["payload"]["errors"]] == ["NOT_FOUND"]
             assert (await socket.receive())["type"] == "complete"
+
+
+ORDER = """
+mutation($child: ID!, $campaign: ID!, $lines: [PhotoOrderLineInput!]!, $key: String!) {
+  orderPhotos(childId: $child, campaignId: $campaign, lines: $lines, idempotencyKey: $key) {
+    order { id invoice { id structuredCommunication } } errors { code }
+  }
+}"""
+CANCEL = """mutation($id: ID!) { cancelPhotoOrder(orderId: $id) { errors { code } } }"""
+TRANSFER = """
+mutation($communication: String!, $cents: Int!, $ref: String!, $on: Date!) {
+  recordBankTransfer(communication: $communication, amountCents: $cents, bankReference: $ref,
+                     valueDate: $on) { errors { code } }
+}"""
+
+
+async def test_photo_orders_and_a_bank_transfer_reach_the_socket(
+    server: str, gql: GraphQL, tx: Transactions
+) -> None:
+    school = await make_school(tx, feature_photos=True)
+    staff = gql.as_((await make_user(tx, school, Role.STAFF)).token)
+    family = await make_family(tx, school)
+    parent = gql.as_(family.parent.token)
+    child = gid("Child", pk(family.child))
+    today = tx.now().date()
+    until = (today + timedelta(days=7)).isoformat()
+    campaign = (await staff.data(OPEN, {"until": until}))["openPhotoCampaign"]["campaign"]
+    portrait = campaign["articles"][0]["id"]
+
+    async def order(key: str) -> dict[str, Any]:
+        variables = {
+            "child": child,
+            "campaign": campaign["id"],
+            "lines": [{"articleId": portrait, "quantity": 1}],
+            "key": key,
+        }
+        payload = (await parent.data(ORDER, variables))["orderPhotos"]
+        assert payload["errors"] == []
+        found: dict[str, Any] = payload["order"]
+        return found
+
+    async with GraphQLSocket.connect(server, family.parent.token) as socket:
+        op = await socket.subscribe(INVOICE_CHANGED, {"child": child})
+        kept = await order("kept")
+        transfer = {
+            "communication": kept["invoice"]["structuredCommunication"],
+            "cents": 400,
+            "ref": f"bank-{pk(family.child)}",
+            "on": today.isoformat(),
+        }
+        assert (await staff.data(TRANSFER, transfer))["recordBankTransfer"]["errors"] == []
+        dropped = await order("dropped")
+        assert (await parent.data(CANCEL, {"id": dropped["id"]}))["cancelPhotoOrder"] == {
+            "errors": []
+        }
+        events = [(await socket.next_data(op))["invoiceChanged"] for _ in range(4)]
+    assert [e["sequence"] for e in events] == [1, 2, 3, 4]  # an empty snapshot first
+    assert [brief(e) for e in events] == [
+        ("PUBLISHED", "Photos", "OPEN", 0, 0, 900, []),
+        ("PAYMENT", "Photos", "OPEN", 400, 0, 500, [(400, "BANK_TRANSFER")]),
+        ("PUBLISHED", "Photos", "OPEN", 0, 0, 900, []),
+        ("CREDIT_NOTE", "Photos", "CREDITED", 0, 900, 0, []),
+    ]
+    assert [e["invoice"]["id"] for e in events] == [kept["invoice"]["id"]] * 2 + [
+        dropped["invoice"]["id"]
+    ] * 2
+    await assert_ledger_balanced(tx)
