@@ -45,7 +45,8 @@ class PendingSummary:
     @property
     def title(self) -> str:
         heading = text(self.document.locale, "billing.pdf.photo_order.heading")
-        return f"{heading} : {self.document.campaign_title} ({self.document.invoice_number})"
+        # A dash reads the same in every language (French would want " : ", English ": ").
+        return f"{heading} – {self.document.campaign_title} ({self.document.invoice_number})"
 
     @property
     def file_name(self) -> str:

@@ -67,7 +67,7 @@ async def test_the_order_answers_its_published_invoice_and_its_summary(
     ]
     assert invoice["document"] == {"kind": "invoice"}
     assert summary["kind"] == "photo_order"
-    assert summary["title"] == f"Commande de photos : Photos ({invoice['number']})"
+    assert summary["title"] == f"Commande de photos – Photos ({invoice['number']})"
     assert summary["read"] is False
 
     opened_file = await download(http, summary["downloadUrl"])

@@ -76,7 +76,7 @@ async def test_the_summary_carries_articles_total_iban_communication_and_the_epc
     [summary] = [v.document for v in page.items if v.document.kind == DocumentKind.PHOTO_ORDER]
     assert summary.id == row.summary_document_id
     number = f"{invoice.school_year}-{invoice.number:04d}"
-    assert summary.title == f"Commande de photos : Photos de classe ({number})"
+    assert summary.title == f"Commande de photos – Photos de classe ({number})"
     data = b"".join([chunk async for chunk in storage.stream(summary.storage_key)])
     text = pdf_text(data)
     communication = invoice_communication(invoice_id)
@@ -110,7 +110,7 @@ async def test_the_summary_is_in_the_guardians_language_and_theirs_alone(
     summary_id = (await _row(tx, order)).summary_document_id
     assert summary_id is not None
     mine = await tx.read(lambda s: document_for(s, actor_for(family.parent), summary_id))
-    assert mine.document.title.startswith("Fotobestelling : Photos de classe (")
+    assert mine.document.title.startswith("Fotobestelling – Photos de classe (")
     with pytest.raises(NotFound):
         await tx.read(lambda s: document_for(s, actor_for(stranger.parent), summary_id))
 
