@@ -3,6 +3,7 @@ invoices, then each publication, payment and credit note in commit order; anothe
 child refused, and their invoices never reaching this socket."""
 
 from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
 from datetime import timedelta
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 from starlette.applications import Starlette
 
 from models.accounts import Role
+from services.sql.runtime import Runtime
 from services.sql.uow import Transactions
 from tests.api.invoices.support import issue
 from tests.api.photos.test_photo_orders_api import OPEN
@@ -17,6 +19,7 @@ from tests.factories import Family, fund, gid, make_family, make_school, make_us
 from tests.support.graphql import GraphQL
 from tests.support.ledger import assert_ledger_balanced
 from tests.support.live import GraphQLSocket, live_server
+from tests.support.statements import count_statements
 
 INVOICE_CHANGED = """
 subscription($child: ID!) {
@@ -226,3 +229,46 @@ async def test_photo_orders_and_a_bank_transfer_reach_the_socket(
         dropped["invoice"]["id"]
     ] * 2
     await assert_ledger_balanced(tx)
+
+
+async def test_an_event_costs_no_statement_per_watcher(
+    server: str, gql: GraphQL, tx: Transactions, runtime: Runtime
+) -> None:
+    """Status, lines, payments and child come with the event: three watchers cost the
+    statements of one."""
+    school = await make_school(tx)
+    staff = gql.as_((await make_user(tx, school, Role.STAFF)).token)
+    family = await make_family(tx, school)
+    child = gid("Child", pk(family.child))
+    today = tx.now().date()
+    invoice = await issue(staff, child, "Cantine", 5000, today.isoformat(), today.isoformat())
+
+    async def credit_seen_by(sockets: list[tuple[GraphQLSocket, str]]) -> list[str]:
+        with count_statements(runtime.database.engine) as statements:
+            credited = await staff.data(CREDIT, {"invoice": invoice["id"], "cents": 100})
+            assert credited["creditInvoice"]["errors"] == []
+            for socket, op in sockets:
+                event = (await socket.next_data(op))["invoiceChanged"]
+                assert event["change"] == "CREDIT_NOTE"
+        # Background loops (the mail worker, the reconciler) share the engine: not ours.
+        return [sql for sql in statements if "mail_outbox" not in sql and "top_ups" not in sql]
+
+    async with AsyncExitStack() as stack:
+        sockets = []
+
+        async def watch() -> None:
+            socket = await stack.enter_async_context(
+                GraphQLSocket.connect(server, family.parent.token)
+            )
+            op = await socket.subscribe(INVOICE_CHANGED, {"child": child})
+            assert (await socket.next_data(op))["invoiceChanged"]["change"] is None
+            sockets.append((socket, op))
+
+        await watch()
+        await credit_seen_by(sockets)  # warm-up
+        one = await credit_seen_by(sockets)
+        await watch()
+        await watch()
+        await credit_seen_by(sockets)  # warm-up
+        three = await credit_seen_by(sockets)
+    assert len(three) == len(one), (one, three)
