@@ -66,6 +66,27 @@ async def publish_order(tx: Transactions, storage: DocumentStorage, order_id: in
     return await _attach(tx, storage, pending, data)
 
 
+async def publish_pending_orders(tx: Transactions, storage: DocumentStorage) -> int:
+    """Every order left without its summary (the app stopped between the order and its
+    publication, or orders placed before summaries existed): for `cli publish-photo-orders`.
+    Answers how many this call completed."""
+    order_ids = await tx.read(_orders_without_summary)
+    done = 0
+    for order_id in order_ids:
+        done += await publish_order(tx, storage, order_id)
+    return done
+
+
+async def _orders_without_summary(session: AsyncSession) -> list[int]:
+    rows = await session.scalars(
+        select(col(PhotoOrder.id))
+        .where(col(PhotoOrder.summary_document_id).is_(None))
+        .where(col(PhotoOrder.invoice_id).is_not(None))
+        .order_by(col(PhotoOrder.id))
+    )
+    return [int(order_id) for order_id in rows if order_id is not None]
+
+
 async def _invoice_of(session: AsyncSession, order_id: int) -> int | None:
     order = await session.get(PhotoOrder, order_id, populate_existing=True)
     return None if order is None else order.invoice_id
