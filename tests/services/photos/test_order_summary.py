@@ -7,12 +7,13 @@ import asyncio
 from datetime import timedelta
 
 import pytest
+from sqlmodel import col, select
 
 from models.billing import Invoice
 from models.documents import DocumentKind
 from models.photos import PhotoOrder
 from services.billing.views import invoice_communication
-from services.common.errors import NotFound
+from services.common.errors import DomainError, ErrorCode, NotFound
 from services.common.school_time import local_today, zone
 from services.documents.access import child_documents, document_for
 from services.photos.orders import OrderLine, order_photos
@@ -144,3 +145,28 @@ async def test_orders_left_without_a_summary_are_published_by_the_sweep(
     invoice = await tx.read(lambda s: s.get(Invoice, invoice_id, populate_existing=True))
     assert invoice is not None and invoice.published_at is not None
     assert await publish_pending_orders(tx, storage) == 0
+
+
+async def test_a_school_without_a_bank_account_takes_no_order(
+    tx: Transactions, clock: FakeClock
+) -> None:
+    school, staff = await photo_school(tx, bank_iban=None)
+    family = await make_family(tx, school)
+    today = local_today(clock(), zone("Europe/Brussels"))
+    campaign = await make_campaign(tx, staff, until=today + timedelta(days=3))
+    with pytest.raises(DomainError) as refused:
+        await tx.run(
+            lambda uow: order_photos(
+                uow,
+                actor_for(family.parent),
+                child_id=pk(family.child),
+                campaign_id=campaign.id,
+                lines=[OrderLine(pk(campaign.articles[0]), 1)],
+                idempotency_key="no-bank",
+            )
+        )
+    assert refused.value.code == ErrorCode.FEATURE_DISABLED
+    orders = await tx.read(
+        lambda s: s.scalars(select(PhotoOrder).where(col(PhotoOrder.child_id) == pk(family.child)))
+    )
+    assert list(orders) == []
