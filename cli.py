@@ -163,6 +163,26 @@ def rotate_totp_secrets(settings: Settings) -> None:
         sys.exit(1)
 
 
+def publish_photo_orders(settings: Settings) -> None:
+    """Publish the invoice and summary of every photo order left without them (the app stopped
+    between an order and its publication): safe to run at any time, e.g. daily."""
+    from mailer.outbox import Outbox
+    from models.db import open_database
+    from services.photos.summary import publish_pending_orders
+    from services.sql.uow import Transactions
+    from storage.local import LocalStorage
+
+    async def publish() -> int:
+        database = open_database(settings.database_url)
+        try:
+            transactions = Transactions(database, settings, outbox=Outbox.from_settings(settings))
+            return await publish_pending_orders(transactions, LocalStorage(settings.documents_dir))
+        finally:
+            await database.dispose()
+
+    print(f"published {asyncio.run(publish())} photo order summaries")
+
+
 def verify_ledger(settings: Settings) -> None:
     from sqlalchemy import inspect
 
@@ -194,6 +214,7 @@ COMMANDS = {
     "serve": serve,
     "export-schema": export_schema,
     "invoice-reminders": invoice_reminders,
+    "publish-photo-orders": publish_photo_orders,
     "sweep-documents": sweep_documents,
     "sweep-idempotency-keys": sweep_idempotency_keys,
     "rotate-totp-secrets": rotate_totp_secrets,

@@ -76,6 +76,8 @@ class PhotoOrder(SQLModel, table=True):
     cancelled_at: datetime | None = utc_field(nullable=True, default=None)
     # How it is paid: its invoice (billing), issued with the order.
     invoice_id: int | None = Field(default=None, foreign_key="invoices.id")
+    # Its summary (a `photo_order` document), rendered after the ordering transaction; set once.
+    summary_document_id: int | None = Field(default=None, foreign_key="documents.id")
 
 
 class PhotoOrderLine(SQLModel, table=True):

@@ -1,14 +1,18 @@
-"""Invoices: node lookup, the staff list, issuing and crediting (staff), paying from a wallet."""
+"""Invoices: node lookup, the staff list, issuing and crediting (staff), paying from a wallet,
+and the live `invoiceChanged` subscription."""
 
+from collections.abc import AsyncGenerator
 from datetime import date
 from typing import Annotated
 
 import strawberry
 
+from graphql_runtime.public import follow
 from resolvers.common import require_id
 from schema.access import actor_of, read, run
 from schema.billing import (
     Invoice,
+    InvoiceEvent,
     InvoiceLineInput,
     InvoiceList,
     InvoicePayload,
@@ -21,12 +25,14 @@ from schema.context import Info
 from schema.enums import InvoiceStatus
 from schema.errors import catches_user_errors, refused
 from schema.family import Child, reachable_child
+from schema.ids import db_id_of
 from schema.money import money
 from schema.online_payments import OnlinePayment, OnlinePaymentPayload
 from schema.wallets import Wallet
 from services.billing import reading
 from services.billing.crediting import credit_invoice
 from services.billing.issuing import issue_invoice
+from services.billing.live import invoice_channel, invoice_snapshot
 from services.billing.online_payment import online_payment_for, start_invoice_payment
 from services.billing.publishing import publish_invoices
 from services.billing.settings import invoice_settings, set_invoice_settings, set_school_address
@@ -236,3 +242,36 @@ class Mutation:
             ),
         )
         return OnlinePaymentPayload(payment=OnlinePayment.from_view(view))
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description=(
+            "First one event per published invoice of the child, newest first (change null), "
+            "then one per change (published, payment, credit note), in commit order."
+        )
+    )
+    async def invoice_changed(
+        self, info: Info, child_id: strawberry.ID
+    ) -> AsyncGenerator[InvoiceEvent, None]:
+        actor = actor_of(info)
+        child_db_id = db_id_of(child_id, "Child")
+        # Another family's child answers exactly like a missing one.
+        child = None if child_db_id is None else await reachable_child(info, child_db_id)
+        if child is None or child_db_id is None:
+            raise refused(info, NotFound("childId"))
+        watched = child_db_id
+
+        async def snapshot() -> tuple[int, list[InvoiceEvent]]:
+            position, found = await read(info, lambda s: invoice_snapshot(s, actor, watched))
+            return position, [InvoiceEvent.snapshot(live, child, position) for live in found]
+
+        def on_event(payload: dict[str, object]) -> list[InvoiceEvent]:
+            return [InvoiceEvent.from_payload(payload, child)]
+
+        async for event in follow(
+            info.context.runtime.pubsub, invoice_channel(watched), snapshot, on_event
+        ):
+            yield event
+            del event  # not kept while the subscription waits

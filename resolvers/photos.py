@@ -30,6 +30,7 @@ from services.photos.orders import (
     order_views,
 )
 from services.photos.production import campaign_reports
+from services.photos.summary import publish_order
 
 
 @strawberry.type
@@ -119,6 +120,12 @@ class Mutation:
                 idempotency_key=idempotency_key,
             ),
         )
+        # Its invoice's PDF and its summary are rendered after the ordering transaction (a
+        # retry under the same key finishes what a failure left undone).
+        assert order.id is not None
+        runtime, order_id = info.context.runtime, order.id
+        await publish_order(runtime.transactions, runtime.storage, order_id)
+        order = await read(info, lambda s: order_for(s, actor, order_id))
         return await _payload(info, order)
 
     @strawberry.mutation(description="Cancel a photo order (before any payment).")

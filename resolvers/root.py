@@ -73,7 +73,9 @@ Mutation = merge_types(
         published_documents.Mutation,
     ),
 )
-Subscription = merge_types("Subscription", (wallets.Subscription, meetings.Subscription))
+Subscription = merge_types(
+    "Subscription", (wallets.Subscription, meetings.Subscription, billing.Subscription)
+)
 
 
 # Errors a client is meant to read; everything else is masked.

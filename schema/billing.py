@@ -3,7 +3,7 @@
 `InvoiceLine` is shared with photo orders (schema/photo_orders.py)."""
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
@@ -12,16 +12,16 @@ from models.billing import InvoicePayment as PaymentRow
 from schema.access import actor_of, read
 from schema.context import Info
 from schema.documents import Document
-from schema.enums import InvoiceStatus, PaymentMethod
+from schema.enums import InvoiceChange, InvoiceStatus, PaymentMethod
 from schema.errors import InvalidArgumentError, UserError, refused
 from schema.ids import to_global_id
 from schema.money import Money, money
 from schema.node import Node
 from schema.pagination import PageInfo, decode_cursor, encode_cursor
-from schema.photo_orders import InvoiceLine
 from schema.schools import school_view
 from schema.wallets import Wallet
 from services.billing import reading
+from services.billing.live import LiveInvoice, PaymentView
 from services.billing.receipts import invoice_number
 from services.billing.settings import InvoiceSettings as InvoiceSettingsView
 from services.billing.status import status_of
@@ -32,13 +32,32 @@ from services.documents import access
 
 
 @strawberry.type
+class InvoiceLine:
+    """An invoice's line; a photo order's lines are its invoice's."""
+
+    label: str
+    quantity: int
+    unit_price: Money
+    amount: Money
+
+    @classmethod
+    def of(cls, label: str, quantity: int, unit_price_cents: int) -> "InvoiceLine":
+        return cls(
+            label=label,
+            quantity=quantity,
+            unit_price=money(unit_price_cents),
+            amount=money(unit_price_cents * quantity),
+        )
+
+
+@strawberry.type
 class InvoicePaymentItem:
     at: datetime
     amount: Money = strawberry.field(description="Negative when a credit note gave it back.")
     method: PaymentMethod
 
     @classmethod
-    def of(cls, row: PaymentRow) -> "InvoicePaymentItem":
+    def of(cls, row: PaymentRow | PaymentView) -> "InvoicePaymentItem":
         # A credit note's refund goes back to the wallet: an internal movement.
         method = "INTERNAL" if row.method == CREDIT_REFUND else row.method
         return cls(at=row.at, amount=money(row.amount_cents), method=PaymentMethod(method))
@@ -68,27 +87,29 @@ class Invoice(Node):
     child: "ChildInvoices" = strawberry.field(
         graphql_type=Annotated["Child", strawberry.lazy("schema.family")]  # noqa: F821
     )
+    known: strawberry.Private[LiveInvoice | None] = None
 
     @strawberry.field
     async def status(self, info: Info) -> InvoiceStatus:
-        school = await school_view(info, self.view.school_id)
-        return status_of(self.view, info.context.runtime.settings.clock(), zone(school.timezone))
+        if self.known is not None:  # a live event knows the school's time zone
+            timezone = self.known.timezone
+        else:
+            timezone = (await school_view(info, self.view.school_id)).timezone
+        return status_of(self.view, info.context.runtime.settings.clock(), zone(timezone))
 
     @strawberry.field
     async def lines(self, info: Info) -> list[InvoiceLine]:
+        if self.known is not None:  # read with it (a live event): no read per watcher
+            return [
+                InvoiceLine.of(x.label, x.quantity, x.unit_price_cents) for x in self.known.lines
+            ]
         rows = await read(info, lambda s: reading.lines_of(s, self.view.id))
-        return [
-            InvoiceLine(
-                label=r.label,
-                quantity=r.quantity,
-                unit_price=money(r.unit_price_cents),
-                amount=money(r.unit_price_cents * r.quantity),
-            )
-            for r in rows
-        ]
+        return [InvoiceLine.of(r.label, r.quantity, r.unit_price_cents) for r in rows]
 
     @strawberry.field(description="Oldest first.")
     async def payments(self, info: Info) -> list[InvoicePaymentItem]:
+        if self.known is not None:
+            return [InvoicePaymentItem.of(p) for p in self.known.payments]
         rows = await read(info, lambda s: reading.payments_of(s, self.view.id))
         return [InvoicePaymentItem.of(row) for row in rows]
 
@@ -102,6 +123,13 @@ class Invoice(Node):
         except DomainError as error:
             raise refused(info, error) from None
         return Document.seen_by(info, actor, view)
+
+    @classmethod
+    def from_live(cls, live: LiveInvoice, child: "ChildInvoices") -> "Invoice":
+        """With its lines and payments already read (an invoiceChanged event, its snapshot)."""
+        invoice = cls.from_view(live.invoice, child)
+        invoice.known = live
+        return invoice
 
     @classmethod
     def from_view(cls, view: InvoiceView, child: "ChildInvoices") -> "Invoice":
@@ -119,6 +147,26 @@ class Invoice(Node):
             due=money(view.due_cents),
             structured_communication=view.communication,
         )
+
+
+@strawberry.type
+class InvoiceEvent:
+    invoice: Invoice
+    change: InvoiceChange | None = strawberry.field(description="Null in the snapshot.")
+    sequence: int
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any], child: "ChildInvoices") -> "InvoiceEvent":
+        """An invoiceChanged event from its payload alone (no database read per watcher)."""
+        return cls(
+            invoice=Invoice.from_live(LiveInvoice.from_json(payload["invoice"]), child),
+            change=InvoiceChange(payload["change"]),
+            sequence=int(payload["sequence"]),
+        )
+
+    @classmethod
+    def snapshot(cls, live: LiveInvoice, child: "ChildInvoices", sequence: int) -> "InvoiceEvent":
+        return cls(invoice=Invoice.from_live(live, child), change=None, sequence=sequence)
 
 
 @strawberry.type

@@ -6,6 +6,7 @@ import strawberry
 from models.accounts import Role
 from models.ledger import OperationType, PaymentMethod
 from models.meals import Allergen
+from services.billing.live import InvoiceChange
 from services.billing.status import InvoiceStatus
 from services.common.periods import Period
 from services.school.directory import AccountState
@@ -29,12 +30,18 @@ strawberry.enum(
     description="Computed when read, in the school's time zone: no job turns an invoice red.",
 )
 strawberry.enum(
+    InvoiceChange,
+    name="InvoiceChange",
+    description="What changed an invoice: published (with its PDF), a payment, a credit note.",
+)
+strawberry.enum(
     Allergen, name="Allergen", description="The 14 allergens of EU Regulation 1169/2011."
 )
 
 __all__ = [
     "AccountState",
     "Allergen",
+    "InvoiceChange",
     "InvoiceStatus",
     "OperationType",
     "PaymentMethod",

@@ -9,34 +9,20 @@ from typing import Annotated
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.photos import PhotoOrderLine
 from schema.access import actor_of, read
+from schema.billing import ChildInvoices, Invoice, InvoiceLine
 from schema.context import Info
+from schema.documents import Document
 from schema.errors import UserError, refused
 from schema.ids import to_global_id
 from schema.money import Money, money
 from schema.node import Node
 from schema.photos import PhotoCampaign
-from services.common.errors import DomainError
+from services.billing import reading
+from services.common.errors import DomainError, NotFound
+from services.documents import access
 from services.photos.campaigns import articles_of, open_campaigns_for_child
 from services.photos.orders import OrderView, order_views, orders_of_child
-
-
-@strawberry.type
-class InvoiceLine:
-    label: str
-    quantity: int
-    unit_price: Money
-    amount: Money
-
-    @classmethod
-    def of_photo_line(cls, line: PhotoOrderLine) -> "InvoiceLine":
-        return cls(
-            label=line.label,
-            quantity=line.quantity,
-            unit_price=money(line.unit_price_cents),
-            amount=money(line.unit_price_cents * line.quantity),
-        )
 
 
 @strawberry.type
@@ -82,6 +68,31 @@ class PhotoOrder(Node):
     lines: list[InvoiceLine]
     total: Money
     status: str = strawberry.field(description="ACTIVE | CANCELLED")
+    invoice_db_id: strawberry.Private[int | None]
+    summary_db_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="How it is paid.")
+    async def invoice(self, info: Info) -> Invoice:
+        actor, invoice_id, child = actor_of(info), self.invoice_db_id, self.child
+        assert isinstance(child, ChildInvoices)  # the Child itself (see `child`)
+        try:
+            if invoice_id is None:  # not issued: never expected of an order
+                raise NotFound()
+            view = await read(info, lambda s: reading.invoice_for(s, actor, invoice_id))
+        except DomainError as error:
+            raise refused(info, error) from None
+        return Invoice.from_view(view, child)
+
+    @strawberry.field(description='Kind "photo_order": what was ordered, how to pay.')
+    async def summary(self, info: Info) -> Document:
+        actor, document_id = actor_of(info), self.summary_db_id
+        try:
+            if document_id is None:  # not rendered yet: published with the order's answer
+                raise NotFound()
+            view = await read(info, lambda s: access.document_for(s, actor, document_id))
+        except DomainError as error:
+            raise refused(info, error) from None
+        return Document.seen_by(info, actor, view)
 
     @classmethod
     def from_view(cls, view: OrderView, child: ChildPhotos) -> "PhotoOrder":
@@ -92,9 +103,11 @@ class PhotoOrder(Node):
             db_id=order.id,
             campaign=PhotoCampaign.from_rows(view.campaign, view.articles, order.child_id),
             child=child,
-            lines=[InvoiceLine.of_photo_line(line) for line in view.lines],
+            lines=[InvoiceLine.of(x.label, x.quantity, x.unit_price_cents) for x in view.lines],
             total=money(order.total_cents),
             status=order.status,
+            invoice_db_id=order.invoice_id,
+            summary_db_id=order.summary_document_id,
         )
 
 

@@ -238,6 +238,8 @@ class OperationPayload:
     @classmethod
     def from_posted(cls, posted: Posted) -> "OperationPayload":
         """A one-wallet movement (an adjustment, a bank transfer, a purchase, a refund)."""
+        if not posted.wallets:  # a transfer that paid an invoice with nothing left over
+            return cls()
         wallet = Wallet.from_view(posted.wallets[0])
         return cls(operation=Operation.from_view(posted.operations[0], wallet), wallet=wallet)
 

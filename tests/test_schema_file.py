@@ -82,6 +82,7 @@ def test_every_enum_is_the_domains_own() -> None:
         "AccountState",
         "Allergen",
         "ErrorCode",
+        "InvoiceChange",
         "InvoiceStatus",
         "OperationType",
         "PaymentMethod",

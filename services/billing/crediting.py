@@ -11,6 +11,7 @@ from sqlmodel import col
 from models.billing import CREDIT_REFUND, CreditNote, Invoice, InvoicePayment
 from models.ledger import OperationType, PaymentMethod, SchoolAccount
 from services.accounts.actor import Actor
+from services.billing.live import InvoiceChange, emit_invoice_changed
 from services.billing.paying import first_wallet
 from services.billing.views import InvoiceView
 from services.common.errors import DomainError, ErrorCode, NotFound
@@ -90,5 +91,6 @@ async def credit_invoice_internal(
             )
         )
         await uow.session.flush()
+    await emit_invoice_changed(uow, invoice_id, InvoiceChange.CREDIT_NOTE)
     await uow.session.refresh(invoice)
     return InvoiceView.of(invoice)

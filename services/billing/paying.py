@@ -8,7 +8,8 @@ total, CHECK behind it), retried on a lost race: concurrent payers never pay abo
 Money that arrived from outside (online, transfer) beyond the due goes to the child's first
 wallet as a TOP_UP in the same ledger transaction. A wallet payment with nothing left due is
 refused with NOTHING_DUE (the money stays on the wallet). `source_ref` is unique per invoice:
-the same source paying twice answers the first outcome.
+the same source paying twice answers the first outcome. Every payment applied is pushed to
+the child's `invoiceChanged` watchers after commit.
 """
 
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from sqlmodel import col
 from models.billing import Invoice, InvoicePayment, InvoicePaymentMethod
 from models.ledger import OperationType, PaymentMethod, SchoolAccount
 from models.wallets import Wallet
+from services.billing.live import InvoiceChange, emit_invoice_changed
 from services.billing.receipts import mail_receipt_if_paid
 from services.billing.views import InvoiceView
 from services.common.errors import DomainError, ErrorCode, NotFound
@@ -115,6 +117,7 @@ async def pay_invoice(
         uow.session.add(payment)
         await uow.session.flush()
         payment_id = payment.id
+        await emit_invoice_changed(uow, invoice_id, InvoiceChange.PAYMENT)
     return PaymentOutcome(
         InvoiceView.of(invoice), applied, excess, posted.transaction_id, payment_id, posted
     )

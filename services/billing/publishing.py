@@ -8,7 +8,7 @@ first. Each invoice is then attached in its own short transaction by a condition
 the loser's file is removed again. Guardians get the new-invoice mail with the PDF attached.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from schwifty import IBAN
@@ -22,6 +22,7 @@ from models.billing import Invoice, InvoiceLine
 from models.documents import DocumentKind
 from models.family import Child, Guardianship, School
 from services.billing.documents import BillLine, ChildDetails, InvoiceDocument, SchoolDetails
+from services.billing.live import InvoiceChange, emit_invoice_changed
 from services.billing.pdf_invoice import render_invoice_pdf
 from services.billing.pdf_texts import LOCALES, Locale
 from services.billing.receipts import invoice_number
@@ -83,6 +84,26 @@ def school_details(school: School) -> SchoolDetails:
     )
 
 
+async def guardians_of(
+    session: AsyncSession, child_ids: Iterable[int]
+) -> dict[int, list[Guardian]]:
+    """Each child's guardians, in the order of their accounts: the first one's language is
+    the one of the family's PDFs."""
+    guardians: dict[int, list[Guardian]] = {}
+    for child_id, user in (
+        await session.execute(
+            select(col(Guardianship.child_id), User)
+            .join(User, col(User.id) == col(Guardianship.parent_id))
+            .where(col(Guardianship.child_id).in_(list(child_ids)))
+            .order_by(col(User.id))
+        )
+    ).all():
+        guardians.setdefault(child_id, []).append(
+            Guardian(user.email, user.display_name, _locale(user.locale))
+        )
+    return guardians
+
+
 async def _pending(session: AsyncSession, invoice_ids: Sequence[int]) -> list[Pending]:
     invoices = (
         await session.scalars(
@@ -107,18 +128,7 @@ async def _pending(session: AsyncSession, invoice_ids: Sequence[int]) -> list[Pe
         child.id: child
         for child in await session.scalars(select(Child).where(col(Child.id).in_(child_ids)))
     }
-    guardians: dict[int, list[Guardian]] = {}
-    for child_id, user in (
-        await session.execute(
-            select(col(Guardianship.child_id), User)
-            .join(User, col(User.id) == col(Guardianship.parent_id))
-            .where(col(Guardianship.child_id).in_(child_ids))
-            .order_by(col(User.id))
-        )
-    ).all():
-        guardians.setdefault(child_id, []).append(
-            Guardian(user.email, user.display_name, _locale(user.locale))
-        )
+    guardians = await guardians_of(session, child_ids)
     schools = {
         school.id: school_details(school)
         for school in await session.scalars(
@@ -189,6 +199,7 @@ async def _attach(tx: Transactions, storage: DocumentStorage, item: Pending, dat
         )
         if attached.rowcount != 1:  # type: ignore[attr-defined]
             raise _AlreadyPublished
+        await emit_invoice_changed(uow, item.invoice.id, InvoiceChange.PUBLISHED)
         await _mail_guardians(uow, item, checked.data)
         return True
 

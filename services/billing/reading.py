@@ -33,7 +33,8 @@ class InvoiceTotals:
     due_cents: int
 
 
-def _published() -> ColumnElement[bool]:
+def published() -> ColumnElement[bool]:
+    """Parents see an invoice once its PDF is attached."""
     return and_(col(Invoice.document_id).is_not(None), col(Invoice.published_at).is_not(None))
 
 
@@ -81,7 +82,7 @@ async def child_invoices(
     await child_for(session, actor, child_id)
     query = select(Invoice).where(col(Invoice.child_id) == child_id)
     if not actor.is_staff:
-        query = query.where(_published())
+        query = query.where(published())
     if status is not None:
         query = query.where(status_condition(status, today))
     if after is not None:
@@ -106,7 +107,7 @@ async def open_invoices(
         .limit(limit)
     )
     if not actor.is_staff:
-        query = query.where(_published())
+        query = query.where(published())
     return [InvoiceView.of(row) for row in await session.scalars(query)]
 
 

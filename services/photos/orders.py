@@ -73,6 +73,10 @@ async def _create(
     school = await get_school(session, child.school_id)
     if school_today(school, uow.now) > campaign.order_until:
         raise DomainError(ErrorCode.ORDER_CLOSED, "campaignId")
+    if not school.bank_iban:
+        # The order is paid through its invoice: without the school's account there is no
+        # way to pay it, so no order is taken (rather than one whose invoice cannot print).
+        raise DomainError(ErrorCode.FEATURE_DISABLED)
     articles = {
         article.id: article
         for article in await session.scalars(

@@ -268,7 +268,7 @@ async def pay_invoice_by_statement_line(
         source_ref=f"transfer:{bank_reference}",
         receipt=False,
     )
-    assert outcome.posted is not None and outcome.transaction_id is not None
+    assert outcome.transaction_id is not None
     uow.session.add(
         BankTransfer(
             school_id=school_id,
@@ -282,5 +282,8 @@ async def pay_invoice_by_statement_line(
             transaction_id=outcome.transaction_id,
         )
     )
+    # A line another import committed meanwhile has already paid (outcome.posted None) fails
+    # here on the unique bank reference: its batch runs again and skips it.
     await uow.session.flush()
+    assert outcome.posted is not None
     return outcome.posted
