@@ -21,7 +21,7 @@ from services.common.notify import send_mail
 from services.common.school_time import local_today, zone
 from services.sql.uow import UnitOfWork
 from services.wallets.communication import WALLET, communication_for
-from services.wallets.wallets import wallet_for
+from services.wallets.wallets import wallet_for, wallet_to_act_on
 
 WAITING_DAYS = 10
 MAX_ANNOUNCED_CENTS = 1_000_000
@@ -55,7 +55,7 @@ class PendingTransferView:
 async def announce_transfer(
     uow: UnitOfWork, actor: Actor, *, wallet_id: int, amount_cents: int, idempotency_key: str
 ) -> PendingTransferView:
-    wallet = await wallet_for(uow.session, actor, wallet_id)
+    wallet = await wallet_to_act_on(uow.session, actor, wallet_id)
     if not 0 < amount_cents <= MAX_ANNOUNCED_CENTS:
         raise DomainError(ErrorCode.INVALID_AMOUNT, "amountCents")
     school = await uow.session.get(School, wallet.school_id)

@@ -37,6 +37,7 @@ class ErrorCode(StrEnum):
     ALREADY_HANDLED = "ALREADY_HANDLED"  # a bank line already assigned or returned
     SECOND_FACTOR_UNAVAILABLE = "SECOND_FACTOR_UNAVAILABLE"
     WALLET_CLOSED = "WALLET_CLOSED"
+    CHILD_LEFT = "CHILD_LEFT"  # a leaver is read-only to its guardians
 
 
 def message_key(key: str) -> str:

@@ -151,6 +151,28 @@ async def child_for(session: AsyncSession, actor: Actor, child_id: int) -> Child
     return child
 
 
+def require_present(actor: Actor, left_at: datetime | None) -> None:
+    """A leaver is read-only to its guardians while they keep access (CHILD_LEFT for every
+    write they would make for it); staff and the school's devices still act for it."""
+    if left_at is not None and actor.role == Role.PARENT:
+        raise DomainError(ErrorCode.CHILD_LEFT, "childId")
+
+
+async def child_to_act_for(session: AsyncSession, actor: Actor, child_id: int) -> Child:
+    """child_for, for a write: CHILD_LEFT when a parent acts for a leaver."""
+    child = await child_for(session, actor, child_id)
+    require_present(actor, child.left_at)
+    return child
+
+
+async def require_child_present(session: AsyncSession, actor: Actor, child_id: int) -> None:
+    """require_present for a child reached through something of its own (a wallet...)."""
+    if actor.role != Role.PARENT:
+        return
+    left_at = await session.scalar(select(col(Child.left_at)).where(col(Child.id) == child_id))
+    require_present(actor, left_at)
+
+
 async def child_view_for(session: AsyncSession, actor: Actor, child_id: int) -> ChildView:
     """child_for as a view, for showing the child (read as columns)."""
     params = {**viewer_params(actor), "child_id": child_id}

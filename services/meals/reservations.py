@@ -29,7 +29,9 @@ from services.common.errors import DomainError, ErrorCode, NotFound, message_key
 from services.common.idempotency import actor_key, idempotent
 from services.family.children import (
     child_for,
+    child_to_act_for,
     get_school,
+    require_present,
     viewer_kind,
     viewer_params,
     visible_children,
@@ -118,7 +120,7 @@ async def reserve(
     """Debit the article's price from the child's meals wallet and book the meal, atomically."""
 
     async def book() -> ReservationView:
-        child = await child_for(uow.session, actor, child_id)
+        child = await child_to_act_for(uow.session, actor, child_id)
         await _require_meals(uow, child.school_id)
         article = await school_article(uow.session, child.school_id, article_id)
         if not article.active:
@@ -204,9 +206,10 @@ async def cancel(uow: UnitOfWork, actor: Actor, reservation_id: int) -> Reservat
     if reservation is None:
         raise NotFound("reservationId")
     try:
-        await child_for(uow.session, actor, reservation.child_id)
+        child = await child_for(uow.session, actor, reservation.child_id)
     except DomainError:
         raise NotFound("reservationId") from None
+    require_present(actor, child.left_at)
     rule = await meal_rule(uow.session, reservation.school_id)
     if reservation.status == CANCELLED:
         raise DomainError(ErrorCode.ALREADY_CANCELLED, "reservationId")

@@ -23,7 +23,12 @@ from models.family import Child, School
 from models.meetings import Appointment, AppointmentStatus, Meeting, Slot
 from services.accounts.actor import Actor
 from services.common.errors import DomainError, ErrorCode, NotFound
-from services.family.children import child_for, visible_children
+from services.family.children import (
+    child_for,
+    child_to_act_for,
+    require_present,
+    visible_children,
+)
 from services.meetings.access import meeting_open_to_child
 from services.meetings.appointments import AppointmentView, appointment_view
 from services.meetings.notify import mail_appointment
@@ -138,7 +143,7 @@ async def book(
     uow: UnitOfWork, actor: Actor, child_id: int, slot_id: int, *, notify: bool = True
 ) -> AppointmentView:
     _require_parent(actor)
-    child = await child_for(uow.session, actor, child_id)
+    child = await child_to_act_for(uow.session, actor, child_id)
     family = await _lock_family(uow, actor)
     target = await _target(uow, child, slot_id)
     if not await _slot_is_free(uow, target.slot):
@@ -181,9 +186,10 @@ async def _appointment_for(uow: UnitOfWork, actor: Actor, appointment_id: int) -
         raise NotFound("appointmentId")
     if not actor.is_staff:
         try:
-            await child_for(uow.session, actor, appointment.child_id)
+            child = await child_for(uow.session, actor, appointment.child_id)
         except NotFound:
             raise NotFound("appointmentId") from None
+        require_present(actor, child.left_at)
     return appointment
 
 

@@ -32,7 +32,13 @@ from services.billing.issuing import issue_invoice_internal
 from services.billing.views import LineInput
 from services.common.errors import DomainError, ErrorCode, NotFound
 from services.common.idempotency import actor_key, idempotent
-from services.family.children import child_for, get_school, visible_children
+from services.family.children import (
+    child_for,
+    get_school,
+    require_child_present,
+    require_present,
+    visible_children,
+)
 from services.photos.campaigns import (
     articles_of,
     campaign_for_child,
@@ -70,6 +76,7 @@ async def _create(
 ) -> int:
     session = uow.session
     child, campaign = await campaign_for_child(session, actor, child_id, campaign_id)
+    require_present(actor, child.left_at)
     school = await get_school(session, child.school_id)
     if school_today(school, uow.now) > campaign.order_until:
         raise DomainError(ErrorCode.ORDER_CLOSED, "campaignId")
@@ -172,6 +179,7 @@ async def cancel_order(uow: UnitOfWork, actor: Actor, order_id: int) -> PhotoOrd
     """Cancel an active order. One conditional UPDATE decides between two racing requests:
     the loser gets ALREADY_CANCELLED."""
     order = await order_for(uow.session, actor, order_id)
+    await require_child_present(uow.session, actor, order.child_id)
     require_photos(await get_school(uow.session, order.school_id))
     invoice = (
         await uow.session.get(Invoice, order.invoice_id, populate_existing=True)

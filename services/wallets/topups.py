@@ -33,7 +33,7 @@ from services.sql.uow import UnitOfWork
 from services.wallets import ledger
 from services.wallets.settings import money_settings
 from services.wallets.views import WalletView
-from services.wallets.wallets import require_open, wallet_for
+from services.wallets.wallets import require_open, wallet_for, wallet_to_act_on
 
 log = logging.getLogger(__name__)
 CURRENCY = "EUR"
@@ -85,7 +85,7 @@ async def start_online_top_up(
     amount_cents: int,
     idempotency_key: str,
 ) -> TopUpView:
-    wallet = await wallet_for(uow.session, actor, wallet_id)
+    wallet = await wallet_to_act_on(uow.session, actor, wallet_id)
     await require_open(uow.session, wallet.id)
     provider = payments.default
     school = await get_school(uow.session, wallet.school_id)

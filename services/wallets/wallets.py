@@ -25,6 +25,7 @@ from services.family.children import (
     accessible_child_ids,
     child_for,
     get_school,
+    require_child_present,
     require_staff,
     viewer_kind,
     viewer_params,
@@ -52,6 +53,15 @@ async def wallet_for(
     if row is None or not await accessible_child_ids(session, actor, [row.child_id]):
         raise NotFound(field)
     return WalletView.of(row)
+
+
+async def wallet_to_act_on(
+    session: AsyncSession, actor: Actor, wallet_id: int, field: str = "walletId"
+) -> WalletView:
+    """wallet_for, for a family's write (top-up, transfer...): CHILD_LEFT for a leaver's."""
+    wallet = await wallet_for(session, actor, wallet_id, field)
+    await require_child_present(session, actor, wallet.child_id)
+    return wallet
 
 
 async def require_open(session: AsyncSession, wallet_id: int, field: str = "walletId") -> None:
@@ -169,8 +179,8 @@ async def transfer(
     idempotency_key: str,
 ) -> Posted:
     """Move money between two wallets of one child (never between two children)."""
-    source = await wallet_for(uow.session, actor, from_wallet_id, "fromWalletId")
-    target = await wallet_for(uow.session, actor, to_wallet_id, "toWalletId")
+    source = await wallet_to_act_on(uow.session, actor, from_wallet_id, "fromWalletId")
+    target = await wallet_to_act_on(uow.session, actor, to_wallet_id, "toWalletId")
     if source.child_id != target.child_id:
         raise DomainError(ErrorCode.DIFFERENT_CHILDREN, "toWalletId")
     if source.id == target.id:

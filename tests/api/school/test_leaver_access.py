@@ -140,13 +140,13 @@ async def test_a_settled_leavers_wallets_are_closed(gql: GraphQL, tx: Transactio
     await fund(tx, activities.id, 250)
     as_staff, as_parent = gql.as_(staff.token), gql.as_(family.parent.token)
     child_id = gid("Child", family.child.id)
-    assert (await as_staff.data(MARK, {"c": child_id}))["markLeaver"]["errors"] == []
-
-    # A payment still open would land on a closed wallet: settling waits for it.
+    # A payment started before leaving, still open, would land on a closed wallet: settling
+    # waits for it.
     started = await as_parent.data(
         START_TOP_UP, {"wallet": gid("Wallet", meals.id), "cents": 1000, "key": "open"}
     )
     assert started["startOnlineTopUp"]["errors"] == []
+    assert (await as_staff.data(MARK, {"c": child_id}))["markLeaver"]["errors"] == []
     waiting = await as_staff.data(
         SETTLE, {"c": child_id, "k": "early", "iban": "BE71 0961 2345 6769"}
     )
@@ -183,12 +183,12 @@ async def test_a_settled_leavers_wallets_are_closed(gql: GraphQL, tx: Transactio
             "key": "t",
         },
     )
-    assert error_codes(moved["transferBetweenWallets"]) == ["WALLET_CLOSED"]
-    # No online payment is even started: the credit would be refused once paid.
+    # A leaver is read-only to its family (CHILD_LEFT comes first); staff get WALLET_CLOSED.
+    assert error_codes(moved["transferBetweenWallets"]) == ["CHILD_LEFT"]
     top_up = await as_parent.data(
         START_TOP_UP, {"wallet": gid("Wallet", meals.id), "cents": 1000, "key": "top"}
     )
-    assert error_codes(top_up["startOnlineTopUp"]) == ["WALLET_CLOSED"]
+    assert error_codes(top_up["startOnlineTopUp"]) == ["CHILD_LEFT"]
     device = await make_device(tx, school)
     with pytest.raises(DomainError) as sold:
         await tx.run(
