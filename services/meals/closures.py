@@ -1,6 +1,7 @@
 """Closing a meal day (holiday, strike...): its reservations are cancelled and refunded, once."""
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -62,6 +63,27 @@ async def close_day(uow: UnitOfWork, actor: Actor, day: date, reason: str = "") 
     )
     await _tell_parents(uow, school.name, school.timezone, day, reason, refunded)
     return ClosedDay(day, refunded)
+
+
+async def refund_leavers(
+    uow: UnitOfWork, school_id: int, child_ids: Sequence[int]
+) -> list[ReservationView]:
+    """Children leaving the school today: their meals of the days after are cancelled and
+    refunded to their wallet, once (the refund's conditional update decides)."""
+    today = (await meal_rule(uow.session, school_id)).today(uow.now)
+    reservations = (
+        await uow.session.scalars(
+            select(MealReservation)
+            .where(
+                col(MealReservation.child_id).in_(child_ids),
+                col(MealReservation.day) > today,
+                col(MealReservation.status) == ACTIVE,
+            )
+            .order_by(col(MealReservation.id))
+            .with_for_update()
+        )
+    ).all()
+    return [await refund(uow, r, "Départ de l'école") for r in reservations]
 
 
 async def _tell_parents(

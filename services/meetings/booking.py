@@ -12,6 +12,7 @@ How a race is settled, on both databases:
 Lock order everywhere: children, then the appointment, then the slot.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import insert, select, update
@@ -247,6 +248,34 @@ async def cancel(
         raise DomainError(ErrorCode.ALREADY_CANCELLED, "appointmentId")
     if not actor.is_staff and uow.now >= appointment.starts_at:
         raise DomainError(ErrorCode.BOOKING_CLOSED, "appointmentId")
+    await _free(uow, appointment)
+    if notify:
+        await mail_appointment(uow, actor, appointment_id, "cancelled")
+    return await appointment_view(uow.session, appointment_id)
+
+
+async def free_leavers_appointments(uow: UnitOfWork, child_ids: Sequence[int]) -> int:
+    """Children leaving the school: their appointments still to come are cancelled and their
+    slots free again, each announced to watchers as when a parent cancels. How many."""
+    appointments = (
+        await uow.session.scalars(
+            select(Appointment)
+            .where(
+                col(Appointment.child_id).in_(child_ids),
+                col(Appointment.status) == AppointmentStatus.ACTIVE,
+                col(Appointment.starts_at) > uow.now,
+            )
+            .order_by(col(Appointment.id))
+            .with_for_update()
+        )
+    ).all()
+    for appointment in appointments:
+        await _free(uow, appointment)
+    return len(appointments)
+
+
+async def _free(uow: UnitOfWork, appointment: Appointment) -> None:
+    """Cancel a (locked, active) appointment: its slot is free again, watchers are told."""
     await uow.session.execute(
         update(Appointment)
         .where(col(Appointment.id) == appointment.id)
@@ -258,6 +287,3 @@ async def cancel(
         )
     )
     await emit_slots(uow, appointment.meeting_id, [appointment.slot_id])
-    if notify:
-        await mail_appointment(uow, actor, appointment_id, "cancelled")
-    return await appointment_view(uow.session, appointment_id)

@@ -16,6 +16,8 @@ from models.wallets import Wallet
 from services.accounts.actor import Actor
 from services.common.errors import DomainError, ErrorCode
 from services.family.children import get_school, require_staff
+from services.meals.closures import refund_leavers
+from services.meetings.booking import free_leavers_appointments
 from services.school.directory import school_child
 from services.sql.uow import UnitOfWork
 
@@ -27,12 +29,18 @@ def access_end(left_at: datetime, school: School) -> datetime:
 
 
 async def mark_left(uow: UnitOfWork, school: School, children: Sequence[Child]) -> None:
-    """These children leave now (those already gone keep their date)."""
-    for child in children:
-        if child.left_at is None:
-            child.left_at = uow.now
-            child.guardians_until = access_end(uow.now, school)
-            uow.session.add(child)
+    """These children leave now (those already gone keep their date, and nothing more happens
+    to them): their meals after today are refunded, their appointments to come freed."""
+    leaving = [child for child in children if child.left_at is None]
+    for child in leaving:
+        child.left_at = uow.now
+        child.guardians_until = access_end(uow.now, school)
+        uow.session.add(child)
+    ids = [child.id for child in leaving if child.id is not None]
+    if ids:
+        assert school.id is not None
+        await refund_leavers(uow, school.id, ids)
+        await free_leavers_appointments(uow, ids)
 
 
 async def came_back(uow: UnitOfWork, children: Sequence[Child]) -> None:
