@@ -22,7 +22,7 @@ from services.accounts.actor import Actor
 from services.common.errors import DomainError, ErrorCode, NotFound
 from services.common.notify import send_mail
 from services.documents.files import CheckedFile, check_file
-from services.family.children import require_staff
+from services.family.children import guardians_still_see, require_staff
 from services.sql.uow import Transactions, UnitOfWork
 from storage.protocol import DocumentStorage
 
@@ -171,7 +171,7 @@ async def record_document(
         # An empty class is most likely a typo: better refused than published to nobody.
         raise NotFound("className")
     if notify:
-        await _mail_guardians(uow, document)
+        await mail_guardians(uow, document)
     return document
 
 
@@ -197,15 +197,17 @@ async def _add_recipients(
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def _mail_guardians(uow: UnitOfWork, document: Document) -> None:
-    """One mail per guardian, naming which of their children the document is for."""
+async def mail_guardians(uow: UnitOfWork, document: Document, *, updated: bool = False) -> None:
+    """One mail per guardian, naming which of their children the document is for (`updated`:
+    a new version of its file, said so). Not to a leaver's guardians whose access has ended:
+    the link would lead nowhere. send_mail respects each one's mail preferences."""
     rows = (
         await uow.session.execute(
             select(User, col(Child.first_name))
             .join(Guardianship, col(Guardianship.parent_id) == col(User.id))
             .join(DocumentRecipient, col(DocumentRecipient.child_id) == col(Guardianship.child_id))
             .join(Child, col(Child.id) == col(DocumentRecipient.child_id))
-            .where(col(DocumentRecipient.document_id) == document.id)
+            .where(col(DocumentRecipient.document_id) == document.id, guardians_still_see(uow.now))
             .order_by(col(User.id), col(Child.first_name), col(Child.id))
         )
     ).all()
@@ -231,6 +233,7 @@ async def _mail_guardians(uow: UnitOfWork, document: Document) -> None:
                 "title": document.title,
                 "date": document.date,
                 "time_zone": school.timezone,
+                "updated": updated,
             },
         )
 

@@ -26,7 +26,7 @@ from models.family import Child, Guardianship
 from services.accounts.actor import Actor
 from services.common.errors import DomainError, ErrorCode, NotFound
 from services.documents.files import check_file
-from services.documents.publishing import recorded
+from services.documents.publishing import mail_guardians, recorded
 from services.family.children import require_staff
 from services.sql.audit import AuditContext
 from services.sql.uow import Transactions, UnitOfWork
@@ -232,6 +232,8 @@ async def replace_document_file(
         await uow.session.execute(
             delete(DocumentRead).where(col(DocumentRead.document_id) == document_id)
         )
+        # Its guardians are told, as at publication: the new file is unread for them again.
+        await mail_guardians(uow, document, updated=True)
         counts = await read_counts(uow.session, [document_id])
         return Published(document, *counts[document_id])
 

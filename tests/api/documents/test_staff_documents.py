@@ -7,6 +7,8 @@ import httpx
 import pytest
 
 from models.accounts import Role
+from services.common.mail_preferences import set_preference
+from services.school.leaving import mark_leaver, set_leaver_access_days
 from services.sql.runtime import Runtime
 from services.sql.uow import Transactions
 from settings import Settings
@@ -20,9 +22,10 @@ from tests.api.documents.helpers import (
     stored_files,
     upload,
 )
-from tests.factories import make_child, make_school, make_user, set_class
+from tests.factories import actor_for, make_child, make_school, make_user, set_class
 from tests.support.files import pdf_bytes, png_bytes
 from tests.support.graphql import GraphQL, error_codes
+from tests.support.mail import mails_to, text_of
 
 PUBLISHED = """
 query($child: ID, $class: String, $kind: String, $withdrawn: Boolean, $first: Int!, $after: String) {
@@ -225,3 +228,57 @@ async def test_nobody_else_lists_replaces_or_withdraws(
     assert stored_files(settings.documents_dir) == files
     seen = nodes(await documents_of(gql.as_(parent.token), gid("Child", child.id)))
     assert [(d["id"], d["fileName"]) for d in seen] == [(letter, "bulletin.pdf")]
+
+
+async def test_a_replaced_file_is_mailed_to_its_guardians_in_their_language(
+    http: httpx.AsyncClient, tx: Transactions, runtime: Runtime
+) -> None:
+    school = await make_school(tx, name="École des Tilleuls")
+    staff_user = await make_user(tx, school, Role.STAFF)
+    french = await make_user(tx, school, locale="fr")
+    dutch = await make_user(tx, school, locale="nl")
+    quiet = await make_user(tx, school, locale="en")
+    gone = await make_user(tx, school, locale="fr")
+    outside = await make_user(tx, school)
+    emma = await make_child(tx, school, french, dutch, quiet, first_name="Emma")
+    leaver = await make_child(tx, school, gone, first_name="Noé")
+    await make_child(tx, school, outside)
+    for child in (emma, leaver):
+        await set_class(tx, child, "3A")
+    await tx.run(lambda uow: set_preference(uow, actor_for(quiet), "document_published", False))
+    letter = (
+        await upload(
+            http,
+            staff_user.token,
+            pdf_bytes("v1"),
+            title="Sortie au musée",
+            date="2026-12-03",
+            audience="class",
+            className="3A",
+        )
+    ).json()["document"]["id"]
+    assert len(await mails_to(runtime, french.user.email)) == 1
+    # Noé left and the school gives no access period: his guardian is no longer told.
+    await tx.run(lambda uow: set_leaver_access_days(uow, actor_for(staff_user), 0))
+    await tx.run(lambda uow: mark_leaver(uow, actor_for(staff_user), leaver.id or 0))
+
+    answer = await replace(http, staff_user.token, letter, pdf_bytes("v2"), "v2.pdf")
+    assert answer.status_code == 200, answer.text
+
+    [_, to_french] = await mails_to(runtime, french.user.email)
+    assert to_french["Subject"] == (
+        "École des Tilleuls : document mis à jour pour Emma — Sortie au musée"
+    )
+    assert "a mis à jour un document pour Emma" in text_of(to_french)
+    assert "daté du jeudi 3 décembre 2026" in text_of(to_french)
+    [_, to_dutch] = await mails_to(runtime, dutch.user.email)
+    assert to_dutch["Subject"] == (
+        "École des Tilleuls: bijgewerkt document voor Emma — Sortie au musée"
+    )
+    assert await mails_to(runtime, quiet.user.email) == []  # opted out of document mails
+    assert len(await mails_to(runtime, gone.user.email)) == 1  # the first publication only
+    assert await mails_to(runtime, outside.user.email) == []
+    # A refused file mails nobody.
+    refused = await replace(http, staff_user.token, letter, b"not a pdf", "v3.pdf")
+    assert refused.status_code == 415
+    assert len(await mails_to(runtime, french.user.email)) == 2
