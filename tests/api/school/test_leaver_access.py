@@ -11,6 +11,7 @@ from sqlmodel import col
 from models.accounts import Role
 from models.family import Child
 from models.topups import TopUp, TopUpStatus
+from schema.ids import db_id_of
 from services.accounts.sessions import open_session
 from services.common.errors import DomainError
 from services.documents.links import download_url
@@ -21,6 +22,7 @@ from services.wallets.sales import SaleLine, record_sale
 from settings import Settings
 from tests.api.accounts.test_accounts import gid
 from tests.api.documents.helpers import documents_of, download, nodes
+from tests.api.invoices.support import issue, publish
 from tests.api.wallets.queries import OPERATIONS, START_TOP_UP, TRANSFER
 from tests.factories import (
     Person,
@@ -29,10 +31,13 @@ from tests.factories import (
     make_device,
     make_document,
     make_family,
+    make_meal_menu,
+    make_meeting,
     make_school,
     make_user,
     wallets_of,
 )
+from tests.services.photos.support import make_campaign
 from tests.support.clock import FakeClock
 from tests.support.graphql import GraphQL, error_codes
 from tests.support.ledger import assert_ledger_balanced
@@ -237,3 +242,96 @@ async def test_leaving_sets_the_access_end_and_coming_back_clears_it(tx: Transac
 
     returned = await tx.run(back)
     assert (returned.left_at, returned.guardians_until) == (None, None)
+
+
+RESERVE = """mutation($c: ID!, $d: Date!, $a: ID!, $k: String!) {
+  reserveMeal(childId: $c, date: $d, articleId: $a, idempotencyKey: $k) { errors { code field } } }"""
+BOOK = """mutation($c: ID!, $s: ID!) { bookAppointment(childId: $c, slotId: $s) {
+  errors { code field } } }"""
+ANNOUNCE = """mutation($w: ID!, $k: String!) {
+  announceBankTransfer(walletId: $w, amountCents: 2000, idempotencyKey: $k) { errors { code } } }"""
+ORDER = """mutation($c: ID!, $p: ID!, $l: [PhotoOrderLineInput!]!, $k: String!) {
+  orderPhotos(childId: $c, campaignId: $p, lines: $l, idempotencyKey: $k) { errors { code } } }"""
+PAY = """mutation($i: ID!, $w: ID!, $k: String!) {
+  payInvoiceFromWallet(invoiceId: $i, walletId: $w, idempotencyKey: $k) {
+    invoice { status } wallet { balance { cents } } errors { code } } }"""
+
+
+async def test_a_leaver_is_read_only_to_its_family_but_its_invoices_are_paid(
+    gql: GraphQL, tx: Transactions, clock: FakeClock
+) -> None:
+    school = await make_school(tx, feature_photos=True, feature_pay_invoice_from_wallet=True)
+    staff_person = await make_user(tx, school, Role.STAFF)
+    staff = gql.as_(staff_person.token)
+    family = await make_family(tx, school, children=2, locale="fr")
+    leaver, sibling = family.children
+    meals, activities = await wallets_of(tx, leaver)
+    await fund(tx, meals.id, 3_000)
+    sibling_meals, sibling_activities = await wallets_of(tx, sibling)
+    await fund(tx, sibling_meals.id, 500)
+    day = clock().date() + timedelta(days=7)
+    monday = day - timedelta(days=day.weekday())  # a school day, at least a day ahead
+    [hot] = await make_meal_menu(tx, school, [monday])
+    meeting = await make_meeting(tx, school)
+    campaign = await make_campaign(tx, staff_person, until=day)
+    invoice = await issue(
+        staff, gid("Child", leaver.id), "Excursion", 1200, "2026-10-20", "2026-11-20"
+    )
+    await publish(tx, school, leaver, db_id_of(str(invoice["id"]), "Invoice") or 0)
+    child_id = gid("Child", leaver.id)
+    assert (await staff.data(MARK, {"c": child_id}))["markLeaver"]["errors"] == []
+
+    parent = gql.as_(family.parent.token)
+    meals_id, activities_id = gid("Wallet", meals.id), gid("Wallet", activities.id)
+    answers = {
+        "reserveMeal": await parent.data(
+            RESERVE,
+            {"c": child_id, "d": day.isoformat(), "a": gid("MealArticle", hot.id), "k": "m"},
+        ),
+        "bookAppointment": await parent.data(
+            BOOK, {"c": child_id, "s": gid("Slot", meeting.slot(0, 0).id)}
+        ),
+        "startOnlineTopUp": await parent.data(
+            START_TOP_UP, {"wallet": meals_id, "cents": 1000, "key": "top"}
+        ),
+        "announceBankTransfer": await parent.data(ANNOUNCE, {"w": meals_id, "k": "a"}),
+        "transferBetweenWallets": await parent.data(
+            TRANSFER, {"from": meals_id, "to": activities_id, "cents": 100, "key": "t"}
+        ),
+        "orderPhotos": await parent.data(
+            ORDER,
+            {
+                "c": child_id,
+                "p": gid("PhotoCampaign", campaign.id),
+                "l": [{"articleId": gid("PhotoArticle", campaign.articles[0].id), "quantity": 1}],
+                "k": "o",
+            },
+        ),
+    }
+    codes = {name: error_codes(data[name]) for name, data in answers.items()}
+    assert codes == {name: ["CHILD_LEFT"] for name in answers}
+    [moved] = answers["transferBetweenWallets"]["transferBetweenWallets"]["errors"]
+    assert moved["message"].startswith("Cet enfant a quitté l'école")
+    assert [w.balance_cents for w in await wallets_of(tx, leaver)] == [3_000, 0]
+
+    # What the leaver owes the school is still paid from its wallet.
+    paid = await parent.data(PAY, {"i": invoice["id"], "w": meals_id, "k": "pay"})
+    assert paid["payInvoiceFromWallet"] == {
+        "invoice": {"status": "PAID"},
+        "wallet": {"balance": {"cents": 1_800}},
+        "errors": [],
+    }
+    # The sibling who stays is not concerned; staff still act for the leaver.
+    sibling_moved = await parent.data(
+        TRANSFER,
+        {
+            "from": gid("Wallet", sibling_meals.id),
+            "to": gid("Wallet", sibling_activities.id),
+            "cents": 100,
+            "key": "s",
+        },
+    )
+    assert sibling_moved["transferBetweenWallets"]["errors"] == []
+    adjusted = await staff.data(ADJUST, {"w": meals_id, "c": -300, "k": "adj"})
+    assert adjusted["adjustWallet"]["errors"] == []
+    assert [w.balance_cents for w in await wallets_of(tx, leaver)] == [1_500, 0]
