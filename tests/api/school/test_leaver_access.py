@@ -286,7 +286,7 @@ async def test_a_leaver_is_read_only_to_its_family_but_its_invoices_are_paid(
     answers = {
         "reserveMeal": await parent.data(
             RESERVE,
-            {"c": child_id, "d": day.isoformat(), "a": gid("MealArticle", hot.id), "k": "m"},
+            {"c": child_id, "d": monday.isoformat(), "a": gid("MealArticle", hot.id), "k": "m"},
         ),
         "bookAppointment": await parent.data(
             BOOK, {"c": child_id, "s": gid("Slot", meeting.slot(0, 0).id)}
