@@ -122,3 +122,33 @@ async def test_another_schools_meeting_is_not_found_and_sends_nothing(
             assert [e["extensions"]["code"] for e in errors] == ["NOT_FOUND"]
             assert errors[0]["message"] == "Introuvable."
             assert (await socket.receive())["type"] == "complete"
+
+
+async def test_a_leavers_appointment_is_freed_for_every_watcher(
+    server: str, tx: Transactions, gql: GraphQL
+) -> None:
+    school = await make_school(tx)
+    meeting = await make_meeting(tx, school)
+    family, other = await make_family(tx, school), await make_family(tx, school)
+    staff = await make_user(tx, school, Role.STAFF)
+    slot = gid("Slot", meeting.slot(0, 0).id)
+    booked = await gql.as_(family.parent.token).data(
+        BOOK, {"c": gid("Child", family.child.id), "s": slot}
+    )
+    assert booked["bookAppointment"]["errors"] == []
+    async with GraphQLSocket.connect(server, other.parent.token) as watcher:
+        op = await watcher.subscribe(WATCH, {"m": gid("Meeting", meeting.id)})
+        snapshot = (await watcher.next_data(op))["meetingSlotsChanged"]
+        assert (slot, False) in states(snapshot)
+        marked = await gql.as_(staff.token).data(
+            "mutation($c: ID!) { markLeaver(childId: $c) { errors { code } } }",
+            {"c": gid("Child", family.child.id)},
+        )
+        assert marked["markLeaver"]["errors"] == []
+        event = (await watcher.next_data(op, timeout=2.0))["meetingSlotsChanged"]
+        assert states(event) == [(slot, True)]
+    # Free for everyone: another family books it.
+    taken = await gql.as_(other.parent.token).data(
+        BOOK, {"c": gid("Child", other.child.id), "s": slot}
+    )
+    assert taken["bookAppointment"]["errors"] == []
