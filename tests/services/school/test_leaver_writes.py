@@ -32,6 +32,7 @@ from tests.factories import (
     make_family,
     make_meal_menu,
     make_meeting,
+    make_reservation,
     pk,
     unique,
     wallets_of,
@@ -214,16 +215,7 @@ async def test_leaving_refunds_later_meals_once_and_frees_appointments(
     await fund(tx, meals.id, 2_000)
     [hot] = await make_meal_menu(tx, school, [TUESDAY, WEDNESDAY, THURSDAY])
     for day in (TUESDAY, WEDNESDAY, THURSDAY, THURSDAY):
-        await tx.run(
-            lambda uow, day=day: reservations.reserve(
-                uow,
-                parent,
-                child_id=pk(family.child),
-                day=day,
-                article_id=pk(hot),
-                idempotency_key=unique("meal-"),
-            )
-        )
+        await make_reservation(tx, family.parent, family.child, day, hot)
     assert await balances(tx, family.child) == [2_000 - 4 * 420, 0]
     meeting = await make_meeting(tx, school)
     slot = meeting.slot(0, 0)
@@ -263,16 +255,7 @@ async def test_a_full_roster_refunds_the_leavers_meals(tx: Transactions, clock: 
     await fund(tx, meals.id, 1_000)
     [hot] = await make_meal_menu(tx, school, [TUESDAY, WEDNESDAY])
     for day in (TUESDAY, WEDNESDAY):
-        await tx.run(
-            lambda uow, day=day: reservations.reserve(
-                uow,
-                staff,
-                child_id=pk(bo),
-                day=day,
-                article_id=pk(hot),
-                idempotency_key=unique("meal-"),
-            )
-        )
+        await make_reservation(tx, staff_person, bo, day, hot)
     clock.set(TUESDAY_MORNING)
     only_ana = (header + "A1,Ana,Peeters,1A,,,,\n").encode()
     planned = await import_roster(tx, staff, only_ana, full=True, dry_run=True)
