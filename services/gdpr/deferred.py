@@ -5,8 +5,9 @@ its way answers the same). A worker claims it with a conditional UPDATE (so two 
 build one export twice; a claim older than CLAIM_TIMEOUT is taken over, the builder having
 died), writes the JSON to the exports' storage, then marks it READY and queues the mail in one
 transaction. Each claim counts an attempt; a failed build waits longer each time and the last
-allowed one gives up with a mail to the parent (services/gdpr/attempts.py). The link works once: the download marks it GONE before the file is served and
-deleted; past its expiry the sweep deletes it. Nothing of it is kept afterwards.
+allowed one gives up with a mail to the parent (services/gdpr/attempts.py). The link works
+once: the download marks it GONE before the file is served and deleted; past its expiry the
+sweep deletes it. Nothing of it is kept afterwards.
 """
 
 import logging
