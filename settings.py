@@ -97,6 +97,12 @@ class Settings(BaseSettings):
     # `exports` directory beside DOCUMENTS_DIR).
     data_export_inline_rows: int = 5000
     data_export_link_hours: int = 24
+    # A build that fails is tried again after `retry` seconds, doubling each time, at most
+    # `max_attempts` times in all; then the export is FAILED and the parent told by mail. The
+    # builder also looks for work every `poll` seconds (exports asked in another process).
+    data_export_max_attempts: int = 5
+    data_export_retry_seconds: float = 60.0
+    data_export_poll_seconds: float = 60.0
     exports_dir: str = ""
 
     # Money: the online payment provider. Unset: the built-in sandbox in development, none in

@@ -6,12 +6,16 @@ export is built in the background and mailed as a link. 401 without a valid sess
 
 `GET /me/exports/{id}?user=&expires=&sig=`: the mailed link. It wants the signature (403 when
 forged, altered or expired) and the session of the user it was made for, by bearer or by the
-dashboard's cookie (401 without one); 404 for another user's export or one already downloaded
-or swept. It works once: the file is deleted as it is served.
+dashboard's cookie (401 without one; a browser, which asks for HTML, is sent instead to the
+dashboard's sign-in page with the link as `next`, and comes back to it once signed in); 404
+for another user's export or one already downloaded or swept. It works once: the file is
+deleted as it is served.
 """
 
+from urllib.parse import urlencode
+
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from i18n.locales import preferred_locale
 from schema.messages import message
@@ -63,6 +67,18 @@ async def _session_actor(request: Request, runtime: Runtime) -> Actor | None:
     return await sessions.authenticate(runtime.database, runtime.settings, token)
 
 
+def _wants_html(request: Request) -> bool:
+    """A browser following the mailed link (API clients ask for JSON or anything)."""
+    return "text/html" in request.headers.get("accept", "").lower()
+
+
+def _sign_in_first(request: Request) -> Response:
+    # Same-origin path only: the sign-in page follows nothing else (web/ safeNext).
+    link = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    location = "/login?" + urlencode({"next": link})
+    return RedirectResponse(location, status_code=303, headers={"Cache-Control": "no-store"})
+
+
 async def download_export(request: Request) -> Response:
     runtime: Runtime = request.app.state.runtime
     params = request.query_params
@@ -77,6 +93,8 @@ async def download_export(request: Request) -> Response:
         return _error(request, ErrorCode.FORBIDDEN, 403)
     actor = await _session_actor(request, runtime)
     if actor is None:
+        if _wants_html(request):
+            return _sign_in_first(request)
         return _error(request, ErrorCode.UNAUTHENTICATED, 401)
     try:
         download = await deferred.download_once(

@@ -24,6 +24,7 @@ REQUIRED = frozenset(
         "invoice",
         "receipt",
         "data_export",
+        "data_export_failed",  # the answer to their own request, as the link would have been
         "bank_transfer_received",
         "invoice_transfer_received",
     }

@@ -4,15 +4,17 @@ The request only records a PENDING row (one per user at a time: asking again whi
 its way answers the same). A worker claims it with a conditional UPDATE (so two processes never
 build one export twice; a claim older than CLAIM_TIMEOUT is taken over, the builder having
 died), writes the JSON to the exports' storage, then marks it READY and queues the mail in one
-transaction. The link works once: the download marks it GONE before the file is served and
-deleted; past its expiry the sweep deletes it. Nothing of it is kept afterwards.
+transaction. Each claim counts an attempt; a failed build waits longer each time and the last
+allowed one gives up with a mail to the parent (services/gdpr/attempts.py). The link works
+once: the download marks it GONE before the file is served and deleted; past its expiry the
+sweep deletes it. Nothing of it is kept afterwards.
 """
 
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -22,6 +24,7 @@ from models.gdpr import DataExport, ExportStatus
 from services.accounts.actor import Actor
 from services.common.errors import NotFound
 from services.common.notify import send_mail
+from services.gdpr.attempts import build_failed, give_up
 from services.gdpr.export import export_bytes, export_family, family_row_count
 from services.gdpr.links import ExportClaim, download_path, link_params
 from services.sql.uow import Transactions, UnitOfWork
@@ -56,46 +59,77 @@ async def request_export(uow: UnitOfWork, actor: Actor) -> int:
     return row.id
 
 
-async def _claim_next(uow: UnitOfWork) -> tuple[int, int] | None:
-    stale = uow.now - CLAIM_TIMEOUT
+def _claimable(uow: UnitOfWork) -> ColumnElement[bool]:
+    """Waiting (and its retry time come), or claimed by a builder that died."""
+    return or_(
+        (col(DataExport.status) == ExportStatus.PENDING)
+        & (col(DataExport.retry_at).is_(None) | (col(DataExport.retry_at) <= uow.now)),
+        (col(DataExport.status) == ExportStatus.BUILDING)
+        & (col(DataExport.claimed_at) < uow.now - CLAIM_TIMEOUT),
+    )
+
+
+@dataclass(frozen=True)
+class Claim:
+    export_id: int
+    user_id: int
+    attempt: int  # this build's number, from 1
+
+
+SKIP = Claim(-1, -1, 0)  # another worker took it, or it was given up: look for the next
+
+
+async def _claim_next(uow: UnitOfWork) -> Claim | None:
     candidate = await uow.session.execute(
-        select(col(DataExport.id), col(DataExport.user_id))
-        .where(
-            or_(
-                col(DataExport.status) == ExportStatus.PENDING,
-                (col(DataExport.status) == ExportStatus.BUILDING)
-                & (col(DataExport.claimed_at) < stale),
-            )
+        select(
+            col(DataExport.id),
+            col(DataExport.user_id),
+            col(DataExport.status),
+            col(DataExport.attempts),
         )
+        .where(_claimable(uow))
         .order_by(col(DataExport.id))
         .limit(1)
     )
     found = candidate.first()
     if found is None:
         return None
-    export_id, user_id = int(found[0] or 0), int(found[1])
+    export_id, user_id, status, attempts = int(found[0] or 0), int(found[1]), found[2], found[3]
+    if attempts >= uow.settings.data_export_max_attempts:
+        # Its last builder died (every claim counts): no more tries.
+        await give_up(uow, export_id, user_id, ExportStatus(status), attempts)
+        return SKIP
     claimed = await uow.session.execute(
         update(DataExport)
         .where(
             col(DataExport.id) == export_id,
-            or_(
-                col(DataExport.status) == ExportStatus.PENDING,
-                (col(DataExport.status) == ExportStatus.BUILDING)
-                & (col(DataExport.claimed_at) < stale),
-            ),
+            col(DataExport.attempts) == attempts,
+            _claimable(uow),
         )
-        .values(status=ExportStatus.BUILDING, claimed_at=uow.now)
+        .values(
+            status=ExportStatus.BUILDING,
+            claimed_at=uow.now,
+            retry_at=None,
+            attempts=col(DataExport.attempts) + 1,
+        )
         .execution_options(synchronize_session=False)
     )
-    return (export_id, user_id) if claimed.rowcount == 1 else (-1, -1)  # type: ignore[attr-defined]
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        return SKIP
+    return Claim(export_id, user_id, attempts + 1)
 
 
-async def _publish(uow: UnitOfWork, export_id: int, user_id: int, key: str) -> bool:
-    """READY with its link mailed, in one transaction; False if the row changed meanwhile."""
+async def _publish(uow: UnitOfWork, export_id: int, user_id: int, key: str, attempt: int) -> bool:
+    """READY with its link mailed, in one transaction; False if the row changed meanwhile
+    (another worker took it over)."""
     expires_at = uow.now + timedelta(hours=uow.settings.data_export_link_hours)
     done = await uow.session.execute(
         update(DataExport)
-        .where(col(DataExport.id) == export_id, col(DataExport.status) == ExportStatus.BUILDING)
+        .where(
+            col(DataExport.id) == export_id,
+            col(DataExport.status) == ExportStatus.BUILDING,
+            col(DataExport.attempts) == attempt,
+        )
         .values(status=ExportStatus.READY, storage_key=key, expires_at=expires_at)
         .execution_options(synchronize_session=False)
     )
@@ -122,27 +156,43 @@ async def _publish(uow: UnitOfWork, export_id: int, user_id: int, key: str) -> b
     return True
 
 
+async def _build(tx: Transactions, storage: DocumentStorage, claim: Claim) -> bool:
+    """Build, store and publish one export; True when its link was mailed."""
+    user = await tx.read(lambda s: s.get(User, claim.user_id))
+    assert user is not None
+    data = await tx.read(lambda s: export_family(s, user))
+    key = await storage.save(export_bytes(data))
+    try:
+        published = await tx.run(
+            lambda uow: _publish(uow, claim.export_id, claim.user_id, key, claim.attempt)
+        )
+    except BaseException:
+        await storage.delete(key)  # nobody will ever have the link to it
+        raise
+    if not published:
+        await storage.delete(key)
+    return published
+
+
 async def build_pending(tx: Transactions, storage: DocumentStorage) -> int:
-    """Build and mail every export waiting; how many were mailed."""
+    """Build and mail every export waiting; how many were mailed. A build that fails is
+    recorded (retried later, or given up) and the others go on."""
     mailed = 0
     while True:
-        claimed = await tx.run(_claim_next)
-        if claimed is None:
+        claim = await tx.run(_claim_next)
+        if claim is None:
             return mailed
-        export_id, user_id = claimed
-        if export_id < 0:
-            continue  # another worker took it
-        user = await tx.read(lambda s, u=user_id: s.get(User, u))  # type: ignore[misc]
-        assert user is not None
-        data = await tx.read(lambda s, u=user: export_family(s, u))  # type: ignore[misc]
-        key = await storage.save(export_bytes(data))
-        published = await tx.run(
-            lambda uow, e=export_id, u=user_id, k=key: _publish(uow, e, u, k)  # type: ignore[misc]
-        )
-        if published:
-            mailed += 1
-        else:
-            await storage.delete(key)
+        if claim == SKIP:
+            continue
+        try:
+            mailed += await _build(tx, storage, claim)
+        except Exception:
+            log.warning(
+                "data export %s: build %s failed", claim.export_id, claim.attempt, exc_info=True
+            )
+            await tx.run(
+                lambda uow, c=claim: build_failed(uow, c.export_id, c.user_id, c.attempt)  # type: ignore[misc]
+            )
 
 
 async def _take(uow: UnitOfWork, claim: ExportClaim, actor: Actor) -> str:

@@ -48,6 +48,6 @@ class ExportWorker:
                 log.warning("building data exports failed this round", exc_info=True)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(
-                    self._wake.wait(), timeout=self.tx.settings.reconcile_poll_seconds
+                    self._wake.wait(), timeout=self.tx.settings.data_export_poll_seconds
                 )
             self._wake.clear()

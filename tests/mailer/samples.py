@@ -25,6 +25,12 @@ SAMPLE_CONTEXTS: dict[str, dict[str, Any]] = {
         "params": {"user": "3", "expires": "1794816000", "sig": "c2lnbmF0dXJl"},
         "expires_at": EXPIRES_AT,
     },
+    "data_export_failed": {
+        "school_name": "École Démo",
+        "display_name": "Anne Dupont",
+        "requested_at": datetime(2026, 12, 3, 22, 30, tzinfo=UTC),  # the 3rd, 23:30 in Brussels
+        "time_zone": "Europe/Brussels",
+    },
     "document_published": {
         "school_name": "École Démo",
         "display_name": "Anne Dupont",

@@ -139,3 +139,37 @@ def test_a_new_mail_is_just_new_template_files(tmp_path: Path) -> None:
     assert mail.subject == "Geen maaltijden op maandag 16 november 2026"
     assert mail.text == "Beste Anne,\n"
     assert '<html lang="nl">' in mail.html
+
+
+@pytest.mark.parametrize(
+    ("locale", "subject", "said"),
+    [
+        (
+            "fr",
+            "Vos données Cartable n'ont pas pu être préparées",
+            "demandée le jeudi 3 décembre 2026. Rien n'en a été conservé.",
+        ),
+        (
+            "nl",
+            "Uw Cartable-gegevens konden niet worden klaargemaakt",
+            "die u op donderdag 3 december 2026 aanvroeg niet klaarmaken.",
+        ),
+        (
+            "en",
+            "Your Cartable data could not be prepared",
+            "you asked for on Thursday, 3 December 2026. Nothing of it was kept.",
+        ),
+    ],
+)
+def test_a_data_export_given_up_on_says_when_it_was_asked_and_what_to_do(
+    locale: str, subject: str, said: str
+) -> None:
+    mail = renderer.render("data_export_failed", locale, SAMPLE_CONTEXTS["data_export_failed"])
+    assert mail.subject == subject
+    assert said in mail.text
+    assert said in mail.html.replace("&#39;", "'")
+    assert {
+        "fr": "contactez l'école",
+        "nl": "contact op met de school",
+        "en": "contact the school",
+    }[locale] in mail.text

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -125,6 +126,42 @@ async def test_the_mailed_link_downloads_the_export_once_for_its_parent_only(
 
     # Once: the second click finds nothing, and the file is gone.
     assert (await world.http.get(link, headers=cookie)).status_code == 404
+    assert exports_left(world.runtime.settings) == []
+
+
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+async def test_a_browser_signed_out_is_sent_to_sign_in_and_back_to_the_link(
+    world: World, clock: FakeClock
+) -> None:
+    tx = world.runtime.transactions
+    school = await make_school(tx)
+    family = await make_family(tx, school)
+    gql = GraphQL(world.http, family.parent.token)
+    assert (await gql.data(EXPORT))["requestDataExport"]["mailedWhenReady"]
+    link = await mailed_link(world, family, 1)
+
+    # Opened from the mail, signed out (or with a session that ended): the sign-in page,
+    # which comes back to this very link.
+    ended = {**BROWSER, "Cookie": f"{SESSION_COOKIE}=not-a-session"}
+    for headers in (BROWSER, ended):
+        answer = await world.http.get(link, headers=headers)
+        assert answer.status_code == 303
+        location = urlsplit(answer.headers["location"])
+        assert (location.scheme, location.netloc, location.path) == ("", "", "/login")
+        assert parse_qs(location.query) == {"next": [link]}
+        assert answer.headers["cache-control"] == "no-store"
+    # An API client still gets the 401; a forged link gets no sign-in detour.
+    assert (await world.http.get(link)).status_code == 401
+    forged = link.replace("sig=", "sig=x")
+    assert (await world.http.get(forged, headers=BROWSER)).status_code == 403
+
+    # Signed in (the cookie the sign-in page sets), the same link downloads the export.
+    cookie = {**BROWSER, "Cookie": f"{SESSION_COOKIE}={family.parent.token}"}
+    downloaded = await world.http.get(link, headers=cookie)
+    assert downloaded.status_code == 200
+    assert downloaded.json()["userId"] == family.parent.id
     assert exports_left(world.runtime.settings) == []
 
 

@@ -20,9 +20,21 @@ export function PublicShell({ children }: { children: ComponentChildren }) {
   );
 }
 
-/** Where to go after signing in: a page of this app only (never another site, nor the
- * sign-in page again). */
-export function safeNext(next: string | undefined): string {
-  const local = next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\");
-  return local && !next.startsWith("/login") ? next : "/";
+/** Where to go after signing in: a path of this site only (never another site, nor the
+ * sign-in page again). Resolved as the browser would resolve it, so that `//host`, `/\host`
+ * or a tab or newline the URL parser drops cannot lead elsewhere. */
+export function safeNext(next: string | undefined, origin: string = currentOrigin()): string {
+  if (!next || !next.startsWith("/")) return "/";
+  let url: URL;
+  try {
+    url = new URL(next, origin);
+  } catch {
+    return "/";
+  }
+  if (url.origin !== new URL(origin).origin || url.pathname.startsWith("/login")) return "/";
+  return url.pathname + url.search + url.hash;
+}
+
+function currentOrigin(): string {
+  return typeof window === "undefined" ? "http://localhost" : window.location.origin;
 }
