@@ -18,7 +18,7 @@ export const InvoicesQuery = graphql(`
 export const InvoiceFieldsFragment = graphql(`
   fragment InvoiceFields on Invoice {
     id number title issuedOn dueOn status structuredCommunication
-    total { cents currency } paid { cents currency } due { cents currency }
+    total { cents currency } paid { cents currency } credited { cents currency } due { cents currency }
     document { id downloadUrl fileName read }
   }
 `);

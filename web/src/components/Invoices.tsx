@@ -1,3 +1,4 @@
+import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
 import { useMutation, useQuery } from "@urql/preact";
 
@@ -114,25 +115,23 @@ function InvoiceCard({
         <StatusBadge status={invoice.status} />
       </div>
       <dl class="invoice-details">
-        <dt>{t("invoices.number")}</dt>
-        <dd>{invoice.number}</dd>
-        <dt>{t("invoices.issuedOn")}</dt>
-        <dd>{formatDate(invoice.issuedOn, lang)}</dd>
-        <dt>{t("invoices.dueOn")}</dt>
-        <dd>{formatDate(invoice.dueOn, lang)}</dd>
-        <dt>{t("invoices.total")}</dt>
-        <dd>{money(invoice.total)}</dd>
-        <dt>{t("invoices.paid")}</dt>
-        <dd>{money(invoice.paid)}</dd>
-        <dt>{t("invoices.due")}</dt>
-        <dd class="amount">{money(invoice.due)}</dd>
-        <dt>{t("invoices.communication")}</dt>
-        <dd>
+        <Detail term={t("invoices.number")}>{invoice.number}</Detail>
+        <Detail term={t("invoices.total")}>{money(invoice.total)}</Detail>
+        <Detail term={t("invoices.issuedOn")}>{formatDate(invoice.issuedOn, lang, "medium")}</Detail>
+        <Detail term={t("invoices.paid")}>{money(invoice.paid)}</Detail>
+        <Detail term={t("invoices.dueOn")}>{formatDate(invoice.dueOn, lang, "medium")}</Detail>
+        {invoice.credited.cents > 0 && (
+          <Detail term={t("invoices.credited")}>{money(invoice.credited)}</Detail>
+        )}
+        <Detail term={t("invoices.due")}>
+          <span class="amount">{money(invoice.due)}</span>
+        </Detail>
+        <Detail term={t("invoices.communication")} wide>
           <CopyText
             text={invoice.structuredCommunication}
             label={t("invoices.communicationOf", { number: invoice.number })}
           />
-        </dd>
+        </Detail>
       </dl>
       <div class="actions">
         <a
@@ -153,6 +152,16 @@ function InvoiceCard({
         )}
       </div>
     </li>
+  );
+}
+
+/** One term and its value, kept together (a <div> inside <dl> is allowed) for the grid. */
+function Detail({ term, wide, children }: { term: string; wide?: boolean; children: ComponentChildren }) {
+  return (
+    <div class={wide ? "wide" : undefined}>
+      <dt>{term}</dt>
+      <dd>{children}</dd>
+    </div>
   );
 }
 

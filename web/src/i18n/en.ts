@@ -188,6 +188,7 @@ export const en: Messages = {
   "invoices.dueOn": "Due by",
   "invoices.total": "Total",
   "invoices.paid": "Paid",
+  "invoices.credited": "Credited",
   "invoices.due": "Left to pay",
   "invoices.communication": "Structured communication",
   "invoices.communicationOf": "the communication of invoice {number}",

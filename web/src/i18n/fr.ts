@@ -187,6 +187,7 @@ export const fr = {
   "invoices.dueOn": "À payer avant le",
   "invoices.total": "Total",
   "invoices.paid": "Payé",
+  "invoices.credited": "Crédité",
   "invoices.due": "Reste à payer",
   "invoices.communication": "Communication structurée",
   "invoices.communicationOf": "la communication de la facture {number}",

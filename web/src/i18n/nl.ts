@@ -188,6 +188,7 @@ export const nl: Messages = {
   "invoices.dueOn": "Te betalen vóór",
   "invoices.total": "Totaal",
   "invoices.paid": "Betaald",
+  "invoices.credited": "Gecrediteerd",
   "invoices.due": "Nog te betalen",
   "invoices.communication": "Gestructureerde mededeling",
   "invoices.communicationOf": "de mededeling van factuur {number}",
