@@ -103,6 +103,29 @@ async def test_an_insufficient_wallet_is_refused_in_the_parents_language(
     assert await balance(page, "Activités") == 2000
 
 
+async def test_invoices_in_dutch(context: BrowserContext, portal: Portal) -> None:
+    page = await context.new_page()
+    await page.goto(portal.url + "/login")
+    await page.get_by_label("Langue").select_option(label="Nederlands")
+    await page.locator("input[name=username]").fill(OTHER[0])
+    await page.locator("input[name=password]").fill(OTHER[1])
+    await page.get_by_role("button", name="Aanmelden").click()
+    await page.wait_for_url(lambda url: "/login" not in url)
+    lea = await child_id(page, "Léa")
+    await page.goto(f"{portal.url}/children/{lea}/finances")
+    invoices = page.get_by_role("region", name="Facturen")
+    overdue = invoices.get_by_role("listitem").filter(has_text="Natation")
+    await expect(overdue).to_contain_text("Te laat")
+    await expect(overdue).to_contain_text("Nog te betalen")
+    await overdue.get_by_role("button", name=re.compile("^Betalen met een portefeuille")).click()
+    dialog = page.get_by_role("dialog")
+    await dialog.get_by_label("Portefeuille").select_option(index=1)
+    await dialog.get_by_role("button", name=re.compile("betalen$")).click()
+    await expect(dialog.get_by_role("alert")).to_have_text(
+        "Onvoldoende saldo: laad de portefeuille op."
+    )
+
+
 async def test_finances_with_invoices_has_no_serious_axe_violation(
     browser: Browser, portal: Portal
 ) -> None:
