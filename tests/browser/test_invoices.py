@@ -69,6 +69,10 @@ async def test_a_parent_sees_the_demo_invoices_and_pays_the_open_one_from_a_wall
     await expect(dialog.get_by_label("Portefeuille")).to_have_value(re.compile(".+"))
     await dialog.get_by_role("button", name=re.compile("^Payer 18,50")).click()
     await expect(dialog).to_have_count(0)
+    # The focus lands on the paid invoice (its pay button is gone), which now says so.
+    await expect(
+        card(page, "Excursion et spectacle").get_by_role("heading", name=re.compile("Payée"))
+    ).to_be_focused()
     await expect(card(page, "Excursion et spectacle")).to_contain_text("Payée")
     await expect(card(page, "Excursion et spectacle")).to_have_class(re.compile("invoice-paid"))
     await expect(page.get_by_test_id("balance-Repas").first).to_have_text(re.compile("31,50"))

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from "preact";
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { useMutation, useQuery } from "@urql/preact";
 
 import { MarkReadMutation } from "../api/documents";
@@ -37,6 +37,8 @@ export function InvoiceList({ childId }: { childId: string }) {
   // The invoice a payment answered with, shown at once (the list is read again behind it).
   const [answered, setAnswered] = useState<Record<string, Invoice>>({});
   const [done, setDone] = useState<string | null>(null);
+  // The paid invoice's heading takes the focus (its pay button, the dialog's opener, is gone).
+  const [paidId, setPaidId] = useState<string | null>(null);
   const connection = result.data?.viewer?.child?.invoices;
   const openPdf = async (event: MouseEvent, invoice: Invoice) => {
     if (linkIsStale(loadedAt, Date.now())) {
@@ -50,6 +52,7 @@ export function InvoiceList({ childId }: { childId: string }) {
   };
   const onPaid = (invoice: Invoice) => {
     setAnswered((known) => ({ ...known, [invoice.id]: invoice }));
+    setPaidId(invoice.id);
     setDone(t("invoices.paidNow", { number: invoice.number, amount: formatMoney(invoice.paid.cents, invoice.paid.currency, lang) }));
     setPaying(null);
   };
@@ -67,6 +70,7 @@ export function InvoiceList({ childId }: { childId: string }) {
               key={invoice.id}
               invoice={invoice}
               canPay={school.features.payInvoiceFromWallet && isPayable(invoice)}
+              focus={invoice.id === paidId}
               onPdf={(event) => openPdf(event, invoice)}
               onPay={() => {
                 setDone(null);
@@ -94,21 +98,27 @@ export function InvoiceList({ childId }: { childId: string }) {
 function InvoiceCard({
   invoice,
   canPay,
+  focus,
   onPdf,
   onPay,
 }: {
   invoice: Invoice;
   canPay: boolean;
+  focus: boolean;
   onPdf: (event: MouseEvent) => void;
   onPay: () => void;
 }) {
   const { t, lang } = useLang();
   const money = (amount: { cents: number; currency: string }) => formatMoney(amount.cents, amount.currency, lang);
   const titleId = useFieldId();
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (focus) heading.current?.focus();
+  }, [focus]);
   return (
     <li class={`card invoice ${statusClass(invoice.status)}`} aria-labelledby={titleId}>
       <div class="invoice-head">
-        <h3 id={titleId}>
+        <h3 id={titleId} ref={heading} tabIndex={-1}>
           {invoice.title}
           <span class="visually-hidden"> ({t(`invoices.status.${invoice.status}` as MessageKey)})</span>
         </h3>
