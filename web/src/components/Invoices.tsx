@@ -40,6 +40,8 @@ export function InvoiceList({ childId }: { childId: string }) {
   // The paid invoice's heading takes the focus (its pay button, the dialog's opener, is gone).
   const [paidId, setPaidId] = useState<string | null>(null);
   const connection = result.data?.viewer?.child?.invoices;
+  // A fresh read of the list supersedes what a payment answered.
+  useEffect(() => setAnswered({}), [connection]);
   const openPdf = async (event: MouseEvent, invoice: Invoice) => {
     if (linkIsStale(loadedAt, Date.now())) {
       // The link may have expired: read fresh ones, then the parent clicks again.
