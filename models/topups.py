@@ -17,7 +17,11 @@ class TopUpStatus(StrEnum):
 
 
 class TopUp(SQLModel, table=True):
-    """An online top-up: PENDING until the provider's verified webhook says PAID or FAILED."""
+    """An online payment: PENDING until the provider's verified webhook says PAID or FAILED.
+
+    With `invoice_id` set it pays that invoice (startInvoicePayment) and `wallet_id` is the
+    child's first wallet, where any excess lands; without, it tops up `wallet_id`. One table,
+    so the webhook, the sandbox and the reconciler serve both unchanged."""
 
     __tablename__ = "top_ups"
     __table_args__ = (
@@ -37,6 +41,9 @@ class TopUp(SQLModel, table=True):
     created_by: int = Field(foreign_key="users.id")
     created_at: datetime = utc_field()
     settled_at: datetime | None = utc_field(nullable=True, default=None)
+    invoice_id: int | None = Field(
+        default=None, foreign_key="invoices.id", index=True, nullable=True
+    )
     # The credit: set once, by the first verified "paid" webhook.
     transaction_id: int | None = Field(
         default=None, foreign_key="ledger_transactions.id", unique=True, nullable=True

@@ -20,10 +20,12 @@ from schema.enums import InvoiceStatus
 from schema.errors import catches_user_errors, refused
 from schema.family import Child, reachable_child
 from schema.money import money
+from schema.online_payments import OnlinePayment, OnlinePaymentPayload
 from schema.wallets import Wallet
 from services.billing import reading
 from services.billing.crediting import credit_invoice
 from services.billing.issuing import issue_invoice
+from services.billing.online_payment import online_payment_for, start_invoice_payment
 from services.billing.publishing import publish_invoices
 from services.billing.views import InvoiceView, LineInput
 from services.billing.wallet_payment import pay_invoice_from_wallet
@@ -38,6 +40,15 @@ async def invoice_node(info: Info, invoice_id: int) -> Invoice | None:
     except DomainError:
         return None
     return (await shown(info, [view]))[0]
+
+
+async def online_payment_node(info: Info, payment_id: int) -> OnlinePayment | None:
+    actor = actor_of(info)
+    try:
+        view = await read(info, lambda s: online_payment_for(s, actor, payment_id))
+    except DomainError:
+        return None
+    return OnlinePayment.from_view(view)
 
 
 async def shown(info: Info, views: list[InvoiceView]) -> list[Invoice]:
@@ -157,3 +168,21 @@ class Mutation:
         wallet_view = await read(info, lambda s: wallet_for(s, actor, wallet))
         invoice_shown = (await shown(info, [view]))[0]
         return InvoicePayload(invoice=invoice_shown, wallet=Wallet.from_view(wallet_view))
+
+    @strawberry.mutation(
+        description="Pay what an invoice has due online: follow `checkoutUrl`; the invoice is paid when the payment provider confirms."
+    )
+    @catches_user_errors(OnlinePaymentPayload)
+    async def start_invoice_payment(
+        self, info: Info, invoice_id: strawberry.ID, idempotency_key: str
+    ) -> OnlinePaymentPayload:
+        actor = actor_of(info)
+        invoice = require_id(invoice_id, "Invoice", "invoiceId")
+        payments = info.context.runtime.payments
+        view = await run(
+            info,
+            lambda uow: start_invoice_payment(
+                uow, actor, payments, invoice_id=invoice, idempotency_key=idempotency_key
+            ),
+        )
+        return OnlinePaymentPayload(payment=OnlinePayment.from_view(view))

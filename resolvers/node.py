@@ -32,6 +32,7 @@ RESOLVERS: dict[str, NodeResolver] = {
     "MealReservation": meals.reservation_node,
     "PhotoOrder": photos.photo_order_node,
     "Invoice": billing.invoice_node,
+    "OnlinePayment": billing.online_payment_node,
 }
 
 

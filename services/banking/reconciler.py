@@ -1,9 +1,9 @@
 """Online payments reconciled with their provider, for when a webhook never comes.
 
-Every online top-up still PENDING some minutes after it started is asked about at its
-provider: paid → credited through the webhook's own path (`topups.settle_payment`, whose
-conditional UPDATE credits once however a webhook and the reconciler race), failed → FAILED,
-the checkout's lifetime over → EXPIRED. The same loop drops announced transfers no statement
+Every online payment (a top-up, or an invoice's: the same table) still PENDING some minutes
+after it started is asked about at its provider: paid → credited through the webhook's own
+path (`topups.settle_payment`, whose conditional UPDATE credits once however a webhook and the
+reconciler race), failed → FAILED, the checkout's lifetime over → EXPIRED. The same loop drops announced transfers no statement
 settled in time. It runs in every process; the database keeps them from doing anything twice.
 """
 

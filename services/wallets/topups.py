@@ -1,5 +1,8 @@
 """Online top-ups: a PENDING top-up and a provider checkout; only a verified webhook credits.
 
+An invoice's online payment (services/billing/online_payment.py) is a row of the same table
+naming its invoice: settled here the same way, it pays the invoice instead of a wallet.
+
 A payment is credited once per provider payment id, whatever the number and order of its
 webhooks: the first "paid" turns the top-up PAID by a conditional UPDATE (the database decides
 between racing deliveries) and credits the wallet in the same transaction. "failed" only
@@ -15,12 +18,14 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from models.billing import InvoicePaymentMethod
 from models.family import Child
 from models.ledger import OperationType, PaymentMethod, SchoolAccount
 from models.topups import TopUp, TopUpStatus
 from payments.provider import CheckoutRequest, PaymentEvent, PaymentStatus
 from payments.registry import Payments
 from services.accounts.actor import Actor
+from services.billing.paying import pay_invoice
 from services.common.errors import DomainError, ErrorCode, NotFound
 from services.common.idempotency import actor_key, idempotent
 from services.family.children import get_school
@@ -153,24 +158,39 @@ async def settle_payment(uow: UnitOfWork, provider: str, event: PaymentEvent) ->
         return Settlement.AMOUNT_MISMATCH
     if not await _set_status(uow, top_up, TopUpStatus.PAID, only_from=None):
         return Settlement.ALREADY_SETTLED
-    posted = await ledger.credit_wallet(
-        uow,
-        wallet_id=top_up.wallet_id,
-        amount_cents=top_up.amount_cents,
-        source=SchoolAccount.ONLINE_CLEARING,
-        type=OperationType.TOP_UP,
-        label=TOP_UP_LABEL,
-        method=PaymentMethod.ONLINE,
-    )
+    if top_up.invoice_id is not None:
+        # An invoice's payment: the one invoice payment path, never above the due, any
+        # excess (paid meanwhile by wallet or transfer) to the child's first wallet.
+        outcome = await pay_invoice(
+            uow,
+            top_up.invoice_id,
+            top_up.amount_cents,
+            InvoicePaymentMethod.ONLINE,
+            source_ref=f"online:{top_up.id}",
+        )
+        transaction_id = outcome.transaction_id
+    else:
+        posted = await ledger.credit_wallet(
+            uow,
+            wallet_id=top_up.wallet_id,
+            amount_cents=top_up.amount_cents,
+            source=SchoolAccount.ONLINE_CLEARING,
+            type=OperationType.TOP_UP,
+            label=TOP_UP_LABEL,
+            method=PaymentMethod.ONLINE,
+        )
+        transaction_id = posted.transaction_id
     await uow.session.execute(
-        update(TopUp).where(col(TopUp.id) == top_up.id).values(transaction_id=posted.transaction_id)
+        update(TopUp).where(col(TopUp.id) == top_up.id).values(transaction_id=transaction_id)
     )
     return Settlement.CREDITED
 
 
 async def top_up_for(session: AsyncSession, actor: Actor, top_up_id: int) -> TopUpView:
     row = await session.scalar(
-        select(TopUp).where(col(TopUp.id) == top_up_id).execution_options(populate_existing=True)
+        select(TopUp)
+        .where(col(TopUp.id) == top_up_id, col(TopUp.invoice_id).is_(None))
+        .execution_options(populate_existing=True)
     )
     if row is None or row.school_id != actor.school_id:
         raise NotFound("topUpId")
@@ -204,11 +224,12 @@ MAX_TOP_UPS = 50
 async def wallet_top_ups(
     session: AsyncSession, actor: Actor, wallet_id: int, first: int
 ) -> list[TopUpView]:
-    """The wallet's online top-ups, latest first (NOT_FOUND for another family's wallet)."""
+    """The wallet's online top-ups, latest first (NOT_FOUND for another family's wallet);
+    invoices' online payments are the invoice's, not listed here."""
     wallet = await wallet_for(session, actor, wallet_id)
     rows = await session.execute(
         select(col(TopUp.id), col(TopUp.amount_cents), col(TopUp.status), col(TopUp.checkout_url))
-        .where(col(TopUp.wallet_id) == wallet.id)
+        .where(col(TopUp.wallet_id) == wallet.id, col(TopUp.invoice_id).is_(None))
         .order_by(col(TopUp.created_at).desc(), col(TopUp.id).desc())
         .limit(max(0, min(first, MAX_TOP_UPS)))
     )

@@ -33,7 +33,7 @@ FAMILY_MUTATIONS = {
     "setWeeklySummary",
     "completeLogin", "startTotpEnrolment",
     "confirmTotpEnrolment", "disableTotp",
-    "payInvoiceFromWallet",
+    "payInvoiceFromWallet", "startInvoicePayment",
     "requestDataExport",
 }  # fmt: skip
 
