@@ -152,3 +152,27 @@ async def test_finances_with_invoices_has_no_serious_axe_violation(
     finally:
         await context.close()
     assert not found, json.dumps(found, indent=1, ensure_ascii=False)
+
+
+async def test_a_parent_pays_an_invoice_online_through_the_sandbox(
+    context: BrowserContext, portal: Portal
+) -> None:
+    page = await context.new_page()
+    await sign_in(page, portal)
+    lucas = await child_id(page, "Lucas")
+    await page.goto(f"{portal.url}/children/{lucas}/finances")
+    excursion = card(page, "Excursion et spectacle")
+    await excursion.get_by_role("button", name=re.compile("^Payer en ligne")).click()
+    async with context.expect_page() as opened:
+        await excursion.get_by_role("link", name=re.compile("^Ouvrir la page de paiement")).click()
+    checkout = await opened.value
+    await expect(checkout.get_by_role("heading", level=1)).to_have_text("Paiement de test")
+    await expect(checkout.get_by_text("18,50")).to_be_visible()
+    await checkout.get_by_role("button", name="Payer", exact=True).click()
+    await expect(checkout.get_by_role("link", name=re.compile("portail"))).to_be_visible()
+    # Back on the portal: the webhook paid the invoice, the wallets are untouched.
+    await page.bring_to_front()
+    await expect(card(page, "Excursion et spectacle")).to_contain_text("Payée", timeout=15_000)
+    await expect(card(page, "Excursion et spectacle")).to_have_class(re.compile("invoice-paid"))
+    assert await balance(page, "Repas") == 5000
+    assert await balance(page, "Activités") == 2000

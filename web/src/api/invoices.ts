@@ -32,3 +32,13 @@ export const PayInvoiceFromWalletMutation = graphql(`
     }
   }
 `);
+
+// Pay what is due online, at the top-ups' provider; the webhook pays the invoice (contract).
+export const StartInvoicePaymentMutation = graphql(`
+  mutation StartInvoicePayment($invoiceId: ID!, $idempotencyKey: String!) {
+    startInvoicePayment(invoiceId: $invoiceId, idempotencyKey: $idempotencyKey) {
+      payment { id status checkoutUrl amount { cents currency } }
+      errors { code message field }
+    }
+  }
+`);

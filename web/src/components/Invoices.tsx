@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { useMutation, useQuery } from "@urql/preact";
 
 import { MarkReadMutation } from "../api/documents";
-import { InvoicesQuery, PayInvoiceFromWalletMutation } from "../api/invoices";
+import { InvoicesQuery, PayInvoiceFromWalletMutation, StartInvoicePaymentMutation } from "../api/invoices";
 import type { InvoiceFieldsFragment as Invoice } from "../gql/graphql";
 import { useLang, type MessageKey } from "../i18n";
 import { formatDate, formatMoney } from "../lib/format";
@@ -18,6 +18,7 @@ import { useViewer } from "./Session";
 
 // A payment changes invoices and wallets: queries holding either are read again.
 const PAY_CONTEXT = { additionalTypenames: ["Invoice", "Wallet"] };
+const CHECKOUT_POLL_MS = 3000;
 
 export function StatusBadge({ status }: { status: Invoice["status"] }) {
   const { t } = useLang();
@@ -40,6 +41,19 @@ export function InvoiceList({ childId }: { childId: string }) {
   // The paid invoice's heading takes the focus (its pay button, the dialog's opener, is gone).
   const [paidId, setPaidId] = useState<string | null>(null);
   const connection = result.data?.viewer?.child?.invoices;
+  // While a checkout page is open elsewhere the webhook pays the invoice: read the list again
+  // now and then, and when the parent comes back to this tab.
+  const [checkoutOpen, setCheckoutOpen] = useState(false);
+  useEffect(() => {
+    if (!checkoutOpen) return;
+    const again = () => refetch({ requestPolicy: "network-only" });
+    const timer = window.setInterval(again, CHECKOUT_POLL_MS);
+    window.addEventListener("focus", again);
+    return () => {
+      window.clearInterval(timer);
+      window.removeEventListener("focus", again);
+    };
+  }, [checkoutOpen]);
   // A fresh read of the list supersedes what a payment answered.
   useEffect(() => setAnswered({}), [connection]);
   const openPdf = async (event: MouseEvent, invoice: Invoice) => {
@@ -72,6 +86,8 @@ export function InvoiceList({ childId }: { childId: string }) {
               key={invoice.id}
               invoice={invoice}
               canPay={school.features.payInvoiceFromWallet && isPayable(invoice)}
+              canPayOnline={school.features.onlineTopUp && isPayable(invoice)}
+              onCheckout={() => setCheckoutOpen(true)}
               focus={invoice.id === paidId}
               onPdf={(event) => openPdf(event, invoice)}
               onPay={() => {
@@ -100,12 +116,16 @@ export function InvoiceList({ childId }: { childId: string }) {
 function InvoiceCard({
   invoice,
   canPay,
+  canPayOnline,
+  onCheckout,
   focus,
   onPdf,
   onPay,
 }: {
   invoice: Invoice;
   canPay: boolean;
+  canPayOnline: boolean;
+  onCheckout: () => void;
   focus: boolean;
   onPdf: (event: MouseEvent) => void;
   onPay: () => void;
@@ -162,8 +182,50 @@ function InvoiceCard({
             <span class="visually-hidden"> {invoice.number}</span>
           </button>
         )}
+        {canPayOnline && <PayOnline invoice={invoice} onCheckout={onCheckout} />}
       </div>
     </li>
+  );
+}
+
+/** Online payment of the due: a checkout at the provider, opened in a new tab as for top-ups. */
+function PayOnline({ invoice, onCheckout }: { invoice: Invoice; onCheckout: () => void }) {
+  const { t, lang } = useLang();
+  const [state, start] = useMutation(StartInvoicePaymentMutation);
+  const [errors, setErrors] = useState<UserErrorLike[]>([]);
+  const [checkout, setCheckout] = useState<{ url: string; amount: string } | null>(null);
+  const onClick = async () => {
+    setCheckout(null);
+    const result = await start({ invoiceId: invoice.id, idempotencyKey: newKey() });
+    const payload = result.data?.startInvoicePayment;
+    if (!payload) return setErrors([{ code: "NETWORK", message: t("common.offline") }]);
+    setErrors(payload.errors);
+    const payment = payload.payment;
+    if (payment?.checkoutUrl) {
+      setCheckout({ url: payment.checkoutUrl, amount: formatMoney(payment.amount.cents, payment.amount.currency, lang) });
+      onCheckout();
+    }
+  };
+  return (
+    <>
+      <button type="button" class="secondary" onClick={onClick} disabled={state.fetching}>
+        {t("invoices.payOnline")}
+        <span class="visually-hidden"> {invoice.number}</span>
+      </button>
+      <div class="actions-notice">
+        <Errors errors={errors} />
+        {checkout && (
+          <div class="notice ok" role="status">
+            <p>{t("finances.checkoutReady", { amount: checkout.amount })}</p>
+            <a class="button" href={checkout.url} target="_blank" rel="noopener">
+              {t("finances.openCheckout")}
+              <span class="visually-hidden"> ({invoice.number})</span>
+            </a>
+            <p class="muted">{t("invoices.checkoutNote")}</p>
+          </div>
+        )}
+      </div>
+    </>
   );
 }
 

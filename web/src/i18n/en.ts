@@ -198,6 +198,8 @@ export const en: Messages = {
   "invoices.payIntro": "“{title}”: {amount} to pay, taken from the wallet you choose.",
   "invoices.payWallet": "Wallet",
   "invoices.payConfirm": "Pay {amount}",
+  "invoices.payOnline": "Pay online",
+  "invoices.checkoutNote": "The payment page opens in a new tab; the invoice turns “Paid” here as soon as the payment is confirmed.",
   "invoices.cancel": "Cancel",
   "invoices.paidNow": "Invoice {number} paid: {amount}.",
   "invoices.open": "Invoices to pay",

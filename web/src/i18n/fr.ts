@@ -197,6 +197,8 @@ export const fr = {
   "invoices.payIntro": "« {title} » : {amount} à payer, débités du portefeuille choisi.",
   "invoices.payWallet": "Portefeuille",
   "invoices.payConfirm": "Payer {amount}",
+  "invoices.payOnline": "Payer en ligne",
+  "invoices.checkoutNote": "La page de paiement s'ouvre dans un nouvel onglet ; la facture passe à « Payée » ici dès que le paiement est confirmé.",
   "invoices.cancel": "Annuler",
   "invoices.paidNow": "Facture {number} payée : {amount}.",
   "invoices.open": "Factures à payer",

@@ -198,6 +198,8 @@ export const nl: Messages = {
   "invoices.payIntro": "‘{title}’: {amount} te betalen, van de gekozen portefeuille.",
   "invoices.payWallet": "Portefeuille",
   "invoices.payConfirm": "{amount} betalen",
+  "invoices.payOnline": "Online betalen",
+  "invoices.checkoutNote": "De betaalpagina opent in een nieuw tabblad; de factuur staat hier op ‘Betaald’ zodra de betaling bevestigd is.",
   "invoices.cancel": "Annuleren",
   "invoices.paidNow": "Factuur {number} betaald: {amount}.",
   "invoices.open": "Te betalen facturen",
