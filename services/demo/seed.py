@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from models.db import open_database
 from models.family import School
 from services.demo.documents import seed_documents, seed_events
+from services.demo.invoices import DiscardMail, seed_invoices
 from services.demo.meals import seed_meals
 from services.demo.meetings import seed_meetings
 from services.demo.photos import seed_photos
@@ -12,6 +13,7 @@ from services.demo.school import DemoSchool, seed_people
 from services.demo.wallets import seed_wallets
 from services.sql.uow import Transactions, UnitOfWork
 from settings import Settings
+from storage.local import LocalStorage
 
 
 async def seed_demo(uow: UnitOfWork) -> DemoSchool:
@@ -32,7 +34,10 @@ async def seed_if_empty(settings: Settings) -> bool:
         async with database.read() as session:
             if await session.scalar(select(func.count()).select_from(School)):
                 return False
-        await Transactions(database, settings).run(seed_demo)
+        demo = await Transactions(database, settings).run(seed_demo)
+        # Invoices are published (their PDFs rendered) outside the issuing transaction.
+        billing = Transactions(database, settings, outbox=DiscardMail())
+        await seed_invoices(billing, LocalStorage(settings.documents_dir), demo)
         return True
     finally:
         await database.dispose()

@@ -64,7 +64,7 @@ async def test_a_top_up_through_the_sandbox_raises_every_open_balance(
 
         await payer.get_by_label("Portefeuille", exact=True).select_option(label="Activités")
         await payer.get_by_label(re.compile(r"^Montant en euros \(de")).fill("12,50")
-        await payer.get_by_role("button", name="Payer").click()
+        await payer.get_by_role("button", name="Payer", exact=True).click()
         async with payer_context.expect_page() as opened:
             await payer.get_by_role("link", name="Ouvrir la page de paiement").click()
         checkout = await opened.value

@@ -85,6 +85,9 @@ async def test_demo_operations_and_sales_show_the_past_weeks(
         ("TRANSFER_IN", "INTERNAL", 750, "Repas"),
         ("TRANSFER_OUT", "INTERNAL", -750, "Activités"),
         ("TOP_UP", "BANK_TRANSFER", 3000, "Activités"),
+        # The part of the demo's PAID invoice that "Activités" paid, topped up first (demo invoices).
+        ("INVOICE_PAYMENT", "WALLET", -1500, "Activités"),
+        ("TOP_UP", "BANK_TRANSFER", 1500, "Activités"),
         ("TOP_UP", "ONLINE", 4500, "Repas"),
     ]
     assert [

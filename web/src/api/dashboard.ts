@@ -14,6 +14,7 @@ export const DashboardQuery = graphql(`
             id at type label amount { cents currency } wallet { id name }
           }
           recentSales(limit: 5) { id at article quantity amount { cents currency } }
+          openInvoices(limit: 5) { id number title dueOn status due { cents currency } }
         }
       }
     }

@@ -8,7 +8,7 @@ export const ViewerQuery = graphql(`
       user { id displayName username email }
       school {
         id name timezone
-        features { meals meetings photos onlineTopUp bankTransferTopUp internalTransfer }
+        features { meals meetings photos onlineTopUp bankTransferTopUp internalTransfer payInvoiceFromWallet }
         bankAccount { iban bic holder }
       }
       children { id firstName lastName className }

@@ -50,6 +50,10 @@ describe("school time", () => {
   it("never shifts a calendar date", () => {
     expect(formatDate("2026-12-03", "fr")).toBe("jeudi 3 décembre 2026");
   });
+  it("has a medium date with the year for invoices", () => {
+    expect(formatDate("2026-12-03", "fr", "medium")).toBe("3 déc. 2026");
+    expect(formatDate("2026-12-03", "en", "medium")).toBe("3 Dec 2026");
+  });
 });
 
 describe("month grid", () => {

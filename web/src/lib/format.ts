@@ -41,11 +41,13 @@ export function formatTime(iso: string, timeZone: string): string {
 }
 
 /** A calendar date ("2026-12-03") in words; no time zone can move it to another day. */
-export function formatDate(day: string, lang: Lang, style: "long" | "short" = "long"): string {
+export function formatDate(day: string, lang: Lang, style: "long" | "medium" | "short" = "long"): string {
   const options: Intl.DateTimeFormatOptions =
     style === "long"
       ? { weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }
-      : { day: "numeric", month: "short", timeZone: "UTC" };
+      : style === "medium"
+        ? { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }
+        : { day: "numeric", month: "short", timeZone: "UTC" };
   return new Intl.DateTimeFormat(localeOf(lang), options).format(new Date(`${day}T12:00:00Z`));
 }
 

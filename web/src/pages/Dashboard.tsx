@@ -7,10 +7,12 @@ import { OperationList, SaleList } from "../components/Lists";
 import { useLiveWallets } from "../components/LiveWallets";
 import { Page } from "../components/Page";
 import { PhotosTeaser } from "../components/PhotosTeaser";
+import { StatusBadge } from "../components/Invoices";
 import { useViewer } from "../components/Session";
 import { useChild } from "../components/useChild";
 import { useLang } from "../i18n";
-import { formatDate, formatDateTime } from "../lib/format";
+import { formatDate, formatDateTime, formatMoney } from "../lib/format";
+import { statusClass } from "../lib/invoices";
 
 /** The child's home page (tutorial 2): modules, coming events, unread documents, money. */
 export function Dashboard({ childId }: { childId: string }) {
@@ -35,6 +37,30 @@ export function Dashboard({ childId }: { childId: string }) {
             <a href={`${base}/finances`}>{t("dashboard.topUp")}</a>
           </p>
         </section>
+        {dashboard && dashboard.openInvoices.length > 0 && (
+          <section class="panel" aria-labelledby="open-invoices-title">
+            <h2 id="open-invoices-title">{t("invoices.open")}</h2>
+            <ul class="rows">
+              {dashboard.openInvoices.map((invoice) => (
+                <li key={invoice.id} class={`row ${statusClass(invoice.status)}`}>
+                  <div>
+                    <strong>{invoice.title}</strong>
+                    <span class="muted">
+                      {t("invoices.dueBy", {
+                        amount: formatMoney(invoice.due.cents, invoice.due.currency, lang),
+                        date: formatDate(invoice.dueOn, lang),
+                      })}
+                    </span>
+                  </div>
+                  <StatusBadge status={invoice.status} />
+                </li>
+              ))}
+            </ul>
+            <p>
+              <a href={`${base}/finances#invoices`}>{t("invoices.all")}</a>
+            </p>
+          </section>
+        )}
         {school.features.photos && <PhotosTeaser childId={childId} />}
         <section class="panel" aria-labelledby="events-title">
           <h2 id="events-title">{t("dashboard.events")}</h2>

@@ -4,7 +4,9 @@ import { useMutation } from "@urql/preact";
 
 import { StartTopUpMutation, TransferMutation } from "../api/wallets";
 import { Balances } from "../components/Balances";
+import { CopyText } from "../components/CopyText";
 import { Errors, Status, type UserErrorLike } from "../components/Errors";
+import { InvoiceList } from "../components/Invoices";
 import { useLiveWallets } from "../components/LiveWallets";
 import { Page } from "../components/Page";
 import { useViewer } from "../components/Session";
@@ -13,7 +15,8 @@ import { formatMoney, groupsOfFour, parseAmountToCents } from "../lib/format";
 import { useFieldId } from "../lib/ids";
 import { newKey } from "../lib/keys";
 
-/** Finances (tutorial 7): live balances, online top-up, transfer details, internal transfer. */
+/** Finances (tutorial 7): live balances, invoices, online top-up, transfer details, internal
+ * transfer. */
 export function Finances({ childId }: { childId: string }) {
   const { t } = useLang();
   const { school } = useViewer();
@@ -29,6 +32,7 @@ export function Finances({ childId }: { childId: string }) {
         <h2 id="balances-title">{t("balances.title")}</h2>
         <Balances />
       </section>
+      <InvoiceList childId={childId} />
       {school.features.onlineTopUp && <OnlineTopUp />}
       {school.features.bankTransferTopUp && school.bankAccount && (
         <section class="panel" aria-labelledby="transfer-title">
@@ -61,30 +65,6 @@ export function Finances({ childId }: { childId: string }) {
       )}
       {school.features.internalTransfer && wallets.length > 1 && <InternalTransfer />}
     </Page>
-  );
-}
-
-function CopyText({ text, label, shown }: { text: string; label: string; shown?: string }) {
-  const { t } = useLang();
-  const [copied, setCopied] = useState(false);
-  return (
-    <span class="copy">
-      <code>{shown ?? text}</code>
-      <button
-        type="button"
-        class="secondary small"
-        onClick={async () => {
-          await navigator.clipboard?.writeText(text).catch(() => undefined);
-          setCopied(true);
-        }}
-      >
-        {t("finances.copy")}
-        <span class="visually-hidden"> {label}</span>
-      </button>
-      <span role="status" class={copied ? "muted" : "visually-hidden"}>
-        {copied ? t("finances.copied") : ""}
-      </span>
-    </span>
   );
 }
 
