@@ -1,12 +1,19 @@
-"""Command line: `python -m cli migrate | seed-if-empty | serve | export-schema | verify-ledger |
-sweep-documents | sweep-idempotency-keys | rotate-totp-secrets`."""
+"""Command line: `python -m cli <command>`, the commands in COMMANDS at the end (migrate,
+seed-if-empty, serve, export-schema, the timers' sweeps, reminders and summaries, ...)."""
 
 import argparse
 import asyncio
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from settings import Settings
+
+if TYPE_CHECKING:  # imported when run: a command loads only what it uses
+    from services.sql.uow import Transactions
+
+T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parent
 
@@ -81,82 +88,67 @@ def sweep_documents(settings: Settings) -> None:
     print(f"removed {len(asyncio.run(sweep()))} unrecorded document files")
 
 
+def _with_transactions(
+    settings: Settings, work: "Callable[[Transactions], Awaitable[T]]", *, mail: bool = False
+) -> T:
+    """Run `work` against the configured database (with the mail outbox when it queues mails),
+    the way a timer's command does: its own connections, closed afterwards."""
+    from mailer.outbox import Outbox
+    from models.db import open_database
+    from services.sql.uow import Transactions
+
+    async def run() -> T:
+        database = open_database(settings.database_url)
+        try:
+            outbox = Outbox.from_settings(settings) if mail else None
+            return await work(Transactions(database, settings, outbox=outbox))
+        finally:
+            await database.dispose()
+
+    return asyncio.run(run())
+
+
 def sweep_idempotency_keys(settings: Settings) -> None:
     """Forget idempotency keys older than IDEMPOTENCY_RETENTION_DAYS."""
     from datetime import timedelta
 
-    from models.db import open_database
     from services.common.idempotency import forget_claimed_before
-    from services.sql.uow import Transactions
 
     before = settings.clock() - timedelta(days=settings.idempotency_retention_days)
-
-    async def sweep() -> int:
-        database = open_database(settings.database_url)
-        try:
-            transactions = Transactions(database, settings)
-            return await transactions.run(lambda uow: forget_claimed_before(uow, before))
-        finally:
-            await database.dispose()
-
-    print(f"forgot {asyncio.run(sweep())} idempotency keys claimed before {before:%Y-%m-%d}")
+    forgotten = _with_transactions(
+        settings, lambda tx: tx.run(lambda uow: forget_claimed_before(uow, before))
+    )
+    print(f"forgot {forgotten} idempotency keys claimed before {before:%Y-%m-%d}")
 
 
 def weekly_summary(settings: Settings) -> None:
     """Queue the weekly summaries due (from Monday 07:00, school time; once per week): for a
     weekly timer when the app's own loop is not running. The mail worker sends them."""
-    from mailer.outbox import Outbox
-    from models.db import open_database
     from services.dashboard.weekly_summary import send_weekly_summaries
-    from services.sql.uow import Transactions
 
-    async def send() -> int:
-        database = open_database(settings.database_url)
-        try:
-            transactions = Transactions(database, settings, outbox=Outbox.from_settings(settings))
-            return await send_weekly_summaries(transactions)
-        finally:
-            await database.dispose()
-
-    print(f"queued {asyncio.run(send())} weekly summaries")
+    print(
+        f"queued {_with_transactions(settings, send_weekly_summaries, mail=True)} weekly summaries"
+    )
 
 
 def invoice_reminders(settings: Settings) -> None:
     """Queue the invoice reminders due today (school time): days before the due date, then
     once overdue. For a daily timer when the app's own loop is not running; never twice per
     invoice and stage, whoever runs it. The mail worker sends them."""
-    from mailer.outbox import Outbox
-    from models.db import open_database
     from services.billing.reminders import send_invoice_reminders
-    from services.sql.uow import Transactions
 
-    async def send() -> int:
-        database = open_database(settings.database_url)
-        try:
-            transactions = Transactions(database, settings, outbox=Outbox.from_settings(settings))
-            return await send_invoice_reminders(transactions)
-        finally:
-            await database.dispose()
-
-    print(f"queued {asyncio.run(send())} invoice reminders")
+    sent = _with_transactions(settings, send_invoice_reminders, mail=True)
+    print(f"queued {sent} invoice reminders")
 
 
 def rotate_totp_secrets(settings: Settings) -> None:
     """Re-encrypt every TOTP secret under the first of TOTP_ENCRYPTION_KEYS (after putting a new
     key first); the older keys can be dropped once it has run."""
-    from models.db import open_database
     from services.accounts.totp_secrets import rotate_all
-    from services.sql.uow import Transactions
 
-    async def rotate() -> tuple[int, list[int]]:
-        database = open_database(settings.database_url)
-        try:
-            transactions = Transactions(database, settings)
-            return await transactions.run(lambda uow: rotate_all(uow.session, settings))
-        finally:
-            await database.dispose()
-
-    done, unreadable = asyncio.run(rotate())
+    done, unreadable = _with_transactions(
+        settings, lambda tx: tx.run(lambda uow: rotate_all(uow.session, settings))
+    )
     print(f"re-encrypted {done} TOTP secrets")
     if unreadable:
         print(f"no key opens the secrets of users {unreadable}: they must enrol again")
@@ -166,21 +158,14 @@ def rotate_totp_secrets(settings: Settings) -> None:
 def publish_photo_orders(settings: Settings) -> None:
     """Publish the invoice and summary of every photo order left without them (the app stopped
     between an order and its publication): safe to run at any time, e.g. daily."""
-    from mailer.outbox import Outbox
-    from models.db import open_database
     from services.photos.summary import publish_pending_orders
-    from services.sql.uow import Transactions
     from storage.local import LocalStorage
 
-    async def publish() -> int:
-        database = open_database(settings.database_url)
-        try:
-            transactions = Transactions(database, settings, outbox=Outbox.from_settings(settings))
-            return await publish_pending_orders(transactions, LocalStorage(settings.documents_dir))
-        finally:
-            await database.dispose()
-
-    print(f"published {asyncio.run(publish())} photo order summaries")
+    storage = LocalStorage(settings.documents_dir)
+    published = _with_transactions(
+        settings, lambda tx: publish_pending_orders(tx, storage), mail=True
+    )
+    print(f"published {published} photo order summaries")
 
 
 def verify_ledger(settings: Settings) -> None:
