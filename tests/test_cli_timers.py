@@ -31,7 +31,8 @@ def test_each_timer_command_runs_once_then_has_nothing_left(
     demo_database: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     capsys.readouterr()
-    first, second = [], []
+    first: list[str] = []
+    second: list[str] = []
     for runs in (first, second):
         for command in (
             "publish-photo-orders",
