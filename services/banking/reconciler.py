@@ -7,8 +7,6 @@ reconciler race), failed → FAILED, the checkout's lifetime over → EXPIRED. T
 settled in time. It runs in every process; the database keeps them from doing anything twice.
 """
 
-import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -22,6 +20,7 @@ from payments.registry import Payments
 from services.banking.announcements import drop_stale_announcements
 from services.banking.receipts import mail_pending_receipts
 from services.billing.reminders import send_invoice_reminders
+from services.common.periodic import Periodic
 from services.dashboard.weekly_summary import send_weekly_summaries
 from services.sql.uow import Transactions, UnitOfWork
 from services.wallets.topups import Settlement, settle_payment
@@ -100,24 +99,18 @@ async def _expire(uow: UnitOfWork, provider: str, payment_id: str) -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-class Reconciler:
-    """The background loop: reconcile, drop stale announcements, sleep, again."""
+class Reconciler(Periodic[Reconciled]):
+    """The background loop: reconcile, drop stale announcements, send what is due, again."""
+
+    name = "payments-reconciler"
 
     def __init__(self, tx: Transactions, payments: Payments) -> None:
+        super().__init__()
         self.tx = tx
         self.payments = payments
-        self._task: asyncio.Task[None] | None = None
 
-    def start(self) -> None:
-        if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._loop(), name="payments-reconciler")
-
-    async def stop(self) -> None:
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+    def interval_seconds(self) -> float:
+        return self.tx.settings.reconcile_poll_seconds
 
     async def run_once(self) -> Reconciled:
         report = await reconcile_once(self.tx, self.payments)
@@ -128,11 +121,3 @@ class Reconciler:
         # And the invoice reminders due (once per invoice and stage, whichever process sends).
         await send_invoice_reminders(self.tx)
         return report
-
-    async def _loop(self) -> None:
-        while True:
-            try:
-                await self.run_once()
-            except Exception:
-                log.warning("reconciliation failed this round", exc_info=True)
-            await asyncio.sleep(self.tx.settings.reconcile_poll_seconds)
