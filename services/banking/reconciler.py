@@ -7,7 +7,6 @@ reconciler race), failed → FAILED, the checkout's lifetime over → EXPIRED. T
 settled in time. It runs in every process; the database keeps them from doing anything twice.
 """
 
-import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -25,7 +24,6 @@ from services.dashboard.weekly_summary import send_weekly_summaries
 from services.sql.uow import Transactions, UnitOfWork
 from services.wallets.topups import Settlement, settle_payment
 
-log = logging.getLogger(__name__)
 BATCH = 200
 
 
