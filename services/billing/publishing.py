@@ -29,6 +29,7 @@ from services.billing.receipts import invoice_number
 from services.billing.rendering import rendered_in_order
 from services.billing.views import InvoiceView, invoice_communication
 from services.common.notify import send_mail
+from services.documents.attaching import AlreadyAttached, store_and_attach
 from services.documents.files import check_file
 from services.documents.publishing import Audience, NewDocument, record_document
 from services.sql.uow import Transactions, UnitOfWork
@@ -179,9 +180,8 @@ def _document(item: Pending) -> InvoiceDocument:
 
 async def _attach(tx: Transactions, storage: DocumentStorage, item: Pending, data: bytes) -> bool:
     checked = check_file(data, item.file_name, PDF_TYPE, max_bytes=tx.settings.documents_max_bytes)
-    key = await storage.save(checked.data)
 
-    async def work(uow: UnitOfWork) -> bool:
+    async def attach(uow: UnitOfWork, key: str) -> None:
         new = NewDocument(
             f"{item.document.title} ({item.document.number})"[:200],
             item.invoice.issued_on,
@@ -198,23 +198,11 @@ async def _attach(tx: Transactions, storage: DocumentStorage, item: Pending, dat
             .values(document_id=document.id, published_at=uow.now)
         )
         if attached.rowcount != 1:  # type: ignore[attr-defined]
-            raise _AlreadyPublished
+            raise AlreadyAttached
         await emit_invoice_changed(uow, item.invoice.id, InvoiceChange.PUBLISHED)
         await _mail_guardians(uow, item, checked.data)
-        return True
 
-    try:
-        return await tx.run(work)
-    except _AlreadyPublished:
-        await storage.delete(key)
-        return False
-    except BaseException:
-        await storage.delete(key)
-        raise
-
-
-class _AlreadyPublished(Exception):
-    """Another publisher attached this invoice first: roll back this document."""
+    return await store_and_attach(tx, storage, checked.data, attach)
 
 
 async def _mail_guardians(uow: UnitOfWork, item: Pending, data: bytes) -> None:

@@ -29,6 +29,7 @@ from services.billing.pdf_texts import text
 from services.billing.publishing import PDF_TYPE, guardians_of, publish_invoices, school_details
 from services.billing.receipts import invoice_number
 from services.billing.views import InvoiceView
+from services.documents.attaching import AlreadyAttached, store_and_attach
 from services.documents.files import check_file
 from services.documents.publishing import Audience, NewDocument, record_document
 from services.sql.uow import Transactions, UnitOfWork
@@ -128,9 +129,8 @@ async def _attach(
     tx: Transactions, storage: DocumentStorage, item: PendingSummary, data: bytes
 ) -> bool:
     checked = check_file(data, item.file_name, PDF_TYPE, max_bytes=tx.settings.documents_max_bytes)
-    key = await storage.save(checked.data)
 
-    async def work(uow: UnitOfWork) -> bool:
+    async def attach(uow: UnitOfWork, key: str) -> None:
         new = NewDocument(
             item.title[:200],
             item.document.ordered_on,
@@ -146,18 +146,6 @@ async def _attach(
             .values(summary_document_id=document.id)
         )
         if attached.rowcount != 1:  # type: ignore[attr-defined]
-            raise _AlreadyPublished
-        return True
+            raise AlreadyAttached
 
-    try:
-        return await tx.run(work)
-    except _AlreadyPublished:
-        await storage.delete(key)
-        return False
-    except BaseException:
-        await storage.delete(key)
-        raise
-
-
-class _AlreadyPublished(Exception):
-    """Another publisher attached this order's summary first: roll back this document."""
+    return await store_and_attach(tx, storage, checked.data, attach)
