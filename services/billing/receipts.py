@@ -1,13 +1,10 @@
 """The receipt mail: sent to the child's guardians when a payment leaves nothing due."""
 
-from sqlalchemy import select
-from sqlmodel import col
-
-from models.accounts import User
 from models.billing import Invoice
-from models.family import Child, Guardianship, School
+from models.family import Child, School
 from services.billing.views import InvoiceView
 from services.common.notify import send_mail
+from services.family.guardians import guardian_accounts
 from services.sql.uow import UnitOfWork
 
 
@@ -28,13 +25,7 @@ async def mail_receipt_if_paid(uow: UnitOfWork, invoice: Invoice, applied_cents:
     school = await uow.session.get(School, invoice.school_id)
     child = await uow.session.get(Child, invoice.child_id)
     assert school is not None and child is not None
-    guardians = await uow.session.scalars(
-        select(User)
-        .join(Guardianship, col(Guardianship.parent_id) == col(User.id))
-        .where(col(Guardianship.child_id) == invoice.child_id)
-        .order_by(col(User.id))
-    )
-    for user in guardians:
+    for user in await guardian_accounts(uow.session, invoice.child_id):
         await send_mail(
             uow,
             to=user.email,

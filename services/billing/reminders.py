@@ -15,16 +15,16 @@ from sqlalchemy import and_, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from models.accounts import User
 from models.billing import Invoice, InvoiceReminder, InvoiceReminderStage
 from models.db import dialect_insert
-from models.family import Child, Guardianship, School
+from models.family import Child, School
 from services.billing.publishing import school_details
 from services.billing.receipts import invoice_number
 from services.billing.status import InvoiceStatus, status_of
 from services.billing.views import InvoiceView
 from services.common.notify import send_mail
 from services.common.school_time import local_today, zone
+from services.family.guardians import guardian_accounts
 from services.sql.uow import Transactions, UnitOfWork
 
 BATCH = 100
@@ -137,13 +137,7 @@ async def _remind(uow: UnitOfWork, *, invoice_id: int, stage: str) -> bool:
     # The account is printed as on the invoice; a school without one (never expected for a
     # published invoice) still gets its reminder.
     iban = school_details(school).iban_display if school.bank_iban else ""
-    guardians = await uow.session.scalars(
-        select(User)
-        .join(Guardianship, col(Guardianship.parent_id) == col(User.id))
-        .where(col(Guardianship.child_id) == invoice.child_id)
-        .order_by(col(User.id))
-    )
-    for user in guardians:
+    for user in await guardian_accounts(uow.session, invoice.child_id):
         await send_mail(
             uow,
             to=user.email,

@@ -11,14 +11,14 @@ from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from models.accounts import User
-from models.family import Child, Guardianship, School
+from models.family import Child, School
 from models.wallets import DEFAULT_LOW_BALANCE_CENTS, Wallet, WalletSettings
 from services.accounts.actor import Actor
 from services.common.errors import DomainError, ErrorCode, NotFound
 from services.common.notify import send_mail
 from services.common.school_time import local_today, zone
 from services.family.children import child_for
+from services.family.guardians import guardian_accounts
 from services.sql.uow import UnitOfWork
 from services.wallets.views import WalletView
 
@@ -94,22 +94,16 @@ async def _mail_guardians(uow: UnitOfWork, school: School, wallet: WalletView, l
     child_name = await uow.session.scalar(
         select(col(Child.first_name)).where(col(Child.id) == wallet.child_id)
     )
-    rows = await uow.session.execute(
-        select(col(User.email), col(User.locale), col(User.display_name))
-        .join(Guardianship, col(Guardianship.parent_id) == col(User.id))
-        .where(col(Guardianship.child_id) == wallet.child_id)
-        .order_by(col(User.id))
-    )
-    for email, locale, display_name in rows:
+    for user in await guardian_accounts(uow.session, wallet.child_id):
         await send_mail(
             uow,
-            to=email,
+            to=user.email,
             template="low_balance",
-            locale=locale,
+            locale=user.locale,
             school_id=school.id,
             context={
                 "school_name": school.name,
-                "display_name": display_name,
+                "display_name": user.display_name,
                 "child_name": child_name or "",
                 "wallet_name": wallet.name,
                 "balance": wallet.balance_cents,
