@@ -24,7 +24,11 @@ class Query:
             views = await read(info, lambda s: queue.unmatched_lines(s, actor))
         except DomainError as error:
             raise refused(info, error) from None
-        return [BankLine.from_view(view) for view in views]
+        suggested = [s.invoice for v in views for s in v.suggestions if s.invoice is not None]
+        invoices = {
+            i.view.id: i for i in await shown(info, list({v.id: v for v in suggested}.values()))
+        }
+        return [BankLine.from_view(view, invoices) for view in views]
 
     @strawberry.field(
         description="Staff: the bank statements imported, latest first, with who imported each."

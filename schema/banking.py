@@ -1,5 +1,6 @@
 """The staff's queue of bank statement lines no wallet claimed, and what they suggest."""
 
+from collections.abc import Mapping
 from datetime import date, datetime
 
 import strawberry
@@ -15,16 +16,22 @@ from services.banking.queue import LineView, StatementView, Suggestion
 
 @strawberry.type
 class BankLineSuggestion:
-    wallet: Wallet
+    """A wallet or an invoice (exactly one is set) the line likely meant."""
+
+    wallet: Wallet | None
+    invoice: Invoice | None
     child_name: str
     reason: str = strawberry.field(
-        description="CHECK_DIGITS (one typing error away from its communication), ANNOUNCED (a parent announced this amount), NAME (the sender is a guardian)."
+        description="CHECK_DIGITS (one typing error away from its communication), ANNOUNCED (a parent announced this amount), NAME (the sender is a guardian; for an invoice, its due is the amount)."
     )
 
     @classmethod
-    def from_view(cls, view: Suggestion) -> "BankLineSuggestion":
+    def from_view(cls, view: Suggestion, invoices: Mapping[int, Invoice]) -> "BankLineSuggestion":
         return cls(
-            wallet=Wallet.from_view(view.wallet), child_name=view.child_name, reason=view.reason
+            wallet=Wallet.from_view(view.wallet) if view.wallet is not None else None,
+            invoice=invoices[view.invoice.id] if view.invoice is not None else None,
+            child_name=view.child_name,
+            reason=view.reason,
         )
 
 
@@ -48,7 +55,8 @@ class BankLine(Node):
     suggestions: list[BankLineSuggestion]
 
     @classmethod
-    def from_view(cls, view: LineView) -> "BankLine":
+    def from_view(cls, view: LineView, invoices: Mapping[int, Invoice] | None = None) -> "BankLine":
+        """`invoices`: the suggested invoices as shown, by id (the resolver reads them)."""
         return cls(
             id=to_global_id("BankLine", view.id),
             db_id=view.id,
@@ -64,7 +72,7 @@ class BankLine(Node):
             handled_by=view.handled_by,
             handled_at=view.handled_at,
             note=view.note,
-            suggestions=[BankLineSuggestion.from_view(s) for s in view.suggestions],
+            suggestions=[BankLineSuggestion.from_view(s, invoices or {}) for s in view.suggestions],
         )
 
 

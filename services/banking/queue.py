@@ -12,6 +12,7 @@ from sqlmodel import col
 from models.accounts import User
 from models.banking import BankStatement, BankStatementLine, LineStatus, PendingTransfer
 from models.banking import PendingTransferStatus as Announced
+from models.billing import Invoice
 from models.family import Child, Guardianship
 from models.wallets import Wallet
 from services.accounts.actor import Actor
@@ -22,8 +23,10 @@ from services.banking.communications import (
     likely_communications,
     structured_in_text,
 )
+from services.billing.views import INVOICE_KIND, InvoiceView
 from services.common.errors import NotFound
 from services.family.children import require_staff
+from services.wallets.communication import WALLET
 from services.wallets.views import WalletView
 
 MAX_QUEUE = 500
@@ -37,9 +40,12 @@ class Reason:
 
 @dataclass(frozen=True)
 class Suggestion:
-    wallet: WalletView
+    """A wallet or an invoice (exactly one) the line likely meant."""
+
+    wallet: WalletView | None
     child_name: str
     reason: str
+    invoice: InvoiceView | None = None
 
 
 @dataclass(frozen=True)
@@ -123,8 +129,9 @@ def _words(name: str) -> set[str]:
 
 
 async def _suggest(session: AsyncSession, actor: Actor, line: LineView) -> list[Suggestion]:
-    """Likely wallets: a communication one typing error away, an announcement of this amount,
-    a guardian's name as the sender's. At most one suggestion per wallet, strongest first."""
+    """Likely wallets and invoices: a communication one typing error away, an announcement of
+    this amount, a guardian's name as the sender's (for an invoice: with its due as the
+    amount). At most one suggestion per wallet or invoice, strongest first."""
     loose = digits_of(line.free_text)  # "100/0000/0135": a digit missing, no +++ around it
     typed = (
         line.communication
@@ -132,10 +139,13 @@ async def _suggest(session: AsyncSession, actor: Actor, line: LineView) -> list[
         or (loose if DIGITS - 1 <= len(loose) <= DIGITS + 1 else "")
     )
     reasons: dict[int, str] = {}
+    invoice_reasons: dict[int, str] = {}
     for digits in likely_communications(typed) if typed else []:
         found = matching.parsed(digits)
-        if found is not None:
+        if found is not None and found[0] == WALLET:
             reasons.setdefault(found[1], Reason.CHECK_DIGITS)
+        elif found is not None and found[0] == INVOICE_KIND:
+            invoice_reasons.setdefault(found[1], Reason.CHECK_DIGITS)
     announced = await session.scalars(
         select(col(PendingTransfer.wallet_id)).where(
             col(PendingTransfer.school_id) == actor.school_id,
@@ -146,35 +156,85 @@ async def _suggest(session: AsyncSession, actor: Actor, line: LineView) -> list[
     for wallet_id in announced:
         reasons.setdefault(wallet_id, Reason.ANNOUNCED)
     # "DUPONT MARIE" on the bank line is Marie Dupont: every word of the guardian's name.
-    words = _words(line.counterparty_name)
-    if words:
-        longest = max(words, key=len)
-        guardians = await session.execute(
-            select(col(Wallet.id), col(User.display_name))
-            .join(Guardianship, col(Guardianship.child_id) == col(Wallet.child_id))
-            .join(User, col(User.id) == col(Guardianship.parent_id))
-            .where(
-                col(Wallet.school_id) == actor.school_id,
-                col(Wallet.slot) == 1,
-                func.lower(col(User.display_name)).contains(longest, autoescape=True),
-            )
-            .limit(MAX_QUEUE)
+    for child_id in await _children_of_sender(session, actor.school_id, line.counterparty_name):
+        first_wallets = await session.scalars(
+            select(col(Wallet.id)).where(col(Wallet.child_id) == child_id, col(Wallet.slot) == 1)
         )
-        for named, display_name in guardians:
-            if _words(display_name) <= words:
-                reasons.setdefault(int(named or 0), Reason.NAME)
+        for first_wallet in first_wallets:
+            reasons.setdefault(int(first_wallet or 0), Reason.NAME)
+        owed = await session.scalars(
+            select(col(Invoice.id)).where(
+                col(Invoice.child_id) == child_id,
+                col(Invoice.published_at).is_not(None),
+                col(Invoice.total_cents) - col(Invoice.paid_cents) - col(Invoice.credited_cents)
+                == line.amount_cents,
+            )
+        )
+        for owed_id in owed:
+            invoice_reasons.setdefault(int(owed_id or 0), Reason.NAME)
+    return [
+        *await _wallet_suggestions(session, actor.school_id, reasons),
+        *await _invoice_suggestions(session, actor.school_id, invoice_reasons),
+    ]
+
+
+async def _children_of_sender(session: AsyncSession, school_id: int, sender: str) -> set[int]:
+    """The children of the school's guardians whose every name word is in the sender's name."""
+    words = _words(sender)
+    if not words:
+        return set()
+    longest = max(words, key=len)
+    guardians = await session.execute(
+        select(col(Guardianship.child_id), col(User.display_name))
+        .join(User, col(User.id) == col(Guardianship.parent_id))
+        .where(
+            col(Guardianship.school_id) == school_id,
+            func.lower(col(User.display_name)).contains(longest, autoescape=True),
+        )
+        .limit(MAX_QUEUE)
+    )
+    return {int(child_id) for child_id, name in guardians if _words(name) <= words}
+
+
+async def _wallet_suggestions(
+    session: AsyncSession, school_id: int, reasons: dict[int, str]
+) -> list[Suggestion]:
     if not reasons:
         return []
     rows = await session.execute(
         select(Wallet, col(Child.first_name))
         .join(Child, col(Child.id) == col(Wallet.child_id))
-        .where(col(Wallet.id).in_(list(reasons)), col(Wallet.school_id) == actor.school_id)
+        .where(col(Wallet.id).in_(list(reasons)), col(Wallet.school_id) == school_id)
         .order_by(col(Wallet.id))
     )
     return [
         Suggestion(WalletView.of(wallet), first_name, reasons[wallet.id])
         for wallet, first_name in rows
         if wallet.id is not None
+    ]
+
+
+async def _invoice_suggestions(
+    session: AsyncSession, school_id: int, reasons: dict[int, str]
+) -> list[Suggestion]:
+    """Only invoices the family sees (published) and that still have something due."""
+    if not reasons:
+        return []
+    rows = await session.execute(
+        select(Invoice, col(Child.first_name))
+        .join(Child, col(Child.id) == col(Invoice.child_id))
+        .where(
+            col(Invoice.id).in_(list(reasons)),
+            col(Invoice.school_id) == school_id,
+            col(Invoice.published_at).is_not(None),
+            col(Invoice.paid_cents) + col(Invoice.credited_cents) < col(Invoice.total_cents),
+        )
+        .order_by(col(Invoice.id))
+    )
+    return [
+        Suggestion(None, first_name, reasons[invoice.id], invoice=InvoiceView.of(invoice))
+        for invoice, first_name in rows
+        if invoice.id is not None
     ]
 
 
