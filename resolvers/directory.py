@@ -9,18 +9,9 @@ from schema.directory import ChildConnection, ChildEdge, SchoolClass
 from schema.errors import catches_user_errors, refused
 from schema.family import Child
 from schema.guardians import Guardian, GuardianPayload
-from schema.pagination import PageInfo, decode_cursor, encode_cursor
-from services.common.errors import DomainError, ErrorCode
+from schema.pagination import PageInfo, encode_cursor, id_after
+from services.common.errors import DomainError
 from services.school import directory, guardians
-
-
-def _after(after: str | None) -> int | None:
-    if after is None:
-        return None
-    parts = decode_cursor(after, 1)
-    if parts is None or not parts[0].isdigit():
-        raise DomainError(ErrorCode.INVALID_INPUT, "after")
-    return int(parts[0])
 
 
 @strawberry.type
@@ -38,7 +29,7 @@ class Query:
     ) -> ChildConnection:
         actor = actor_of(info)
         try:
-            after_id = _after(after)
+            after_id = id_after(after)
             page = await read(
                 info,
                 lambda s: directory.children_page(

@@ -7,24 +7,15 @@ from schema.access import actor_of, read, run
 from schema.context import Info
 from schema.errors import catches_user_errors, refused
 from schema.ids import db_id_of
-from schema.pagination import PageInfo, decode_cursor, encode_cursor
+from schema.pagination import PageInfo, encode_cursor, id_after
 from schema.published_documents import (
     PublishedDocument,
     PublishedDocumentConnection,
     PublishedDocumentEdge,
     PublishedDocumentPayload,
 )
-from services.common.errors import DomainError, ErrorCode, NotFound
+from services.common.errors import DomainError, NotFound
 from services.documents import staff
-
-
-def _after(after: str | None) -> int | None:
-    if after is None:
-        return None
-    parts = decode_cursor(after, 1)
-    if parts is None or not parts[0].isdigit():
-        raise DomainError(ErrorCode.INVALID_INPUT, "after")
-    return int(parts[0])
 
 
 @strawberry.type
@@ -51,7 +42,7 @@ class Query:
                 if child is None:
                     raise NotFound("childId")
             wanted = staff.PublishedFilter(child, class_name, kind, withdrawn)
-            after_id = _after(after)
+            after_id = id_after(after)
             page = await read(
                 info,
                 lambda s: staff.published_documents(

@@ -5,6 +5,8 @@ import binascii
 
 import strawberry
 
+from services.common.errors import DomainError, ErrorCode
+
 MAX_CURSOR_LENGTH = 200
 
 
@@ -28,3 +30,14 @@ def decode_cursor(cursor: str, count: int) -> list[str] | None:
         return None
     parts = text.split("|")
     return parts if len(parts) == count else None
+
+
+def id_after(after: str | None) -> int | None:
+    """The row id an `after` cursor of one part points past (None: from the start); a cursor
+    this API did not make is INVALID_INPUT on `after`."""
+    if after is None:
+        return None
+    parts = decode_cursor(after, 1)
+    if parts is None or not parts[0].isdigit():
+        raise DomainError(ErrorCode.INVALID_INPUT, "after")
+    return int(parts[0])

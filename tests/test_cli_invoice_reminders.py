@@ -11,6 +11,7 @@ from sqlmodel import col
 import cli
 from models.db import open_database
 from models.mail import OutboxMail
+from tests.support.demo_cli import demo_school_for_cli
 
 
 async def _reminders_queued(url: str) -> int:
@@ -29,20 +30,7 @@ def test_invoice_reminders_on_the_demo_school_once(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    for name, value in {
-        "DATABASE_URL": database_url,
-        "DEMO": "1",
-        "DEMO_FAMILIES": "1",
-        "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
-        "DOCUMENTS_DIR": str(tmp_path / "documents"),
-        "ARGON2_TIME_COST": "1",
-        "ARGON2_MEMORY_KIB": "256",
-        "ARGON2_PARALLELISM": "1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("SMTP_URL", raising=False)
-    cli.main(["migrate"])
-    cli.main(["seed-if-empty"])
+    demo_school_for_cli(database_url, tmp_path, monkeypatch)
     capsys.readouterr()
 
     assert cli.main(["invoice-reminders"]) == 0

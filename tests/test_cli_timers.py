@@ -6,24 +6,12 @@ from pathlib import Path
 import pytest
 
 import cli
+from tests.support.demo_cli import demo_school_for_cli
 
 
 @pytest.fixture
 def demo_database(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    for name, value in {
-        "DATABASE_URL": database_url,
-        "DEMO": "1",
-        "DEMO_FAMILIES": "1",
-        "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
-        "DOCUMENTS_DIR": str(tmp_path / "documents"),
-        "ARGON2_TIME_COST": "1",
-        "ARGON2_MEMORY_KIB": "256",
-        "ARGON2_PARALLELISM": "1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("SMTP_URL", raising=False)
-    cli.main(["migrate"])
-    cli.main(["seed-if-empty"])
+    demo_school_for_cli(database_url, tmp_path, monkeypatch)
     return database_url
 
 
